@@ -1,0 +1,25 @@
+"""normalize: canonical spellings for names in machine-translated news.
+
+    >>> from normalize import normalize_text
+    >>> normalize_text("Clashes near Sirt between Al-Wefaq and Hafter forces.")
+    'Clashes near Sirte between GNA and Haftar forces.'
+"""
+
+from .gazetteer import Gazetteer, GazetteerError, Problem, default_gazetteer_dir, load_gazetteers
+from .normalizer import Normalizer, Settings, normalize_text
+from .records import Change, Result, ReviewItem
+
+__all__ = [
+    "Change",
+    "Gazetteer",
+    "GazetteerError",
+    "Normalizer",
+    "Problem",
+    "Result",
+    "ReviewItem",
+    "Settings",
+    "default_gazetteer_dir",
+    "load_gazetteers",
+    "normalize_text",
+]
+__version__ = "0.1.0"

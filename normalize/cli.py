@@ -1,0 +1,212 @@
+"""The ``normalize`` command: parse options, call the library, print.
+
+    $ normalize run seeds -o out
+    $ echo "Hafter took Sirt" | normalize text
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import __version__
+from .gazetteer import GazetteerError
+from .normalizer import Normalizer
+from .pipeline import ExitCode, FileOutcome, RunOptions, RunSummary, UsageError, run
+
+app = typer.Typer(
+    help="Rewrite variant spellings of names in news text to one canonical spelling.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+GazetteerOpt = Annotated[
+    Optional[list[Path]],
+    typer.Option("--gazetteer", "-g", help="Extra gazetteer file or folder (repeatable)."),
+]
+NoDefaultOpt = Annotated[
+    bool, typer.Option("--no-default-gazetteers", help="Use only the files given with --gazetteer.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"normalize {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """normalize: canonical spellings for names in machine-translated news."""
+
+
+def _load(gazetteers: list[Path] | None, no_default: bool) -> Normalizer:
+    try:
+        return Normalizer.load(gazetteers or [], include_default=not no_default)
+    except GazetteerError as exc:
+        err.print("[bold red]gazetteer error[/]", markup=True)
+        for problem in exc.problems:
+            err.print(str(problem), markup=False)
+        raise typer.Exit(ExitCode.GAZETTEER) from None
+
+
+@app.command("run")
+def run_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to clean.", show_default=False)],
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Folder for the clean copies and logs.")
+    ] = None,
+    glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
+    changes: Annotated[
+        Optional[Path], typer.Option(help="Change log (JSON Lines); default OUTPUT/changes.jsonl.")
+    ] = None,
+    review: Annotated[
+        Optional[Path], typer.Option(help="Review candidates (JSON Lines); default OUTPUT/review.jsonl.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if any file would change.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of each change.")] = False,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite the input files themselves.")] = False,
+    backup_suffix: Annotated[
+        str, typer.Option(help="With --in-place, keep the original as FILE+SUFFIX ('' for none).")
+    ] = ".orig",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+) -> None:
+    """Clean files and folders; mirror them into OUTPUT with a change log."""
+    if in_place and output is not None:
+        raise typer.BadParameter("use either --output or --in-place, not both")
+    if not (check or in_place or output is not None):
+        raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
+    normalizer = _load(gazetteer, no_default_gazetteers)
+    options = RunOptions(
+        output=output, in_place=in_place, backup_suffix=backup_suffix, check=check, glob=glob,
+        changes_path=changes, review_path=review,
+    )
+    show = _Progress(enabled=not quiet and err.is_terminal)
+    with show:
+        def on_file(outcome: FileOutcome) -> None:
+            show.advance(outcome)
+            if outcome.error:
+                err.print(f"[red]error[/] {outcome.input.display}: {outcome.error}", markup=True)
+            elif diff and outcome.result.changed:
+                _print_diff(outcome)
+
+        try:
+            summary = run(normalizer, paths, options, on_file, show.start)
+        except UsageError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    if not quiet:
+        _print_summary(summary, options)
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command("text")
+def text_command(
+    file: Annotated[
+        Optional[Path], typer.Argument(help="File to read; standard input if omitted or '-'.")
+    ] = None,
+    changes: Annotated[
+        Optional[Path], typer.Option(help="Also write the changes (JSON Lines) to this file.")
+    ] = None,
+    review: Annotated[
+        Optional[Path], typer.Option(help="Also write the review candidates (JSON Lines) to this file.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Print nothing; exit 1 if the text would change.")
+    ] = False,
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+) -> None:
+    """Clean one text from standard input (or a file) to standard output."""
+    name = "<stdin>" if file is None or str(file) == "-" else str(file)
+    try:
+        data = sys.stdin.buffer.read() if name == "<stdin>" else file.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+        err.print(f"error {name}: {reason}", markup=False)
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    normalizer = _load(gazetteer, no_default_gazetteers)
+    result = normalizer.normalize(text, name=name)
+    for path, records in ((changes, result.changes), (review, result.review)):
+        if path is not None:
+            path.write_text("".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records),
+                            encoding="utf-8")
+    if check:
+        raise typer.Exit(ExitCode.CHANGES_FOUND if result.changed else ExitCode.OK)
+    sys.stdout.buffer.write(result.text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+def _print_diff(outcome: FileOutcome) -> None:
+    name = outcome.input.display
+    lines = difflib.unified_diff(
+        outcome.original.splitlines(keepends=True),
+        outcome.result.text.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    for line in lines:
+        sys.stdout.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    sys.stdout.flush()
+
+
+def _print_summary(summary: RunSummary, options: RunOptions) -> None:
+    verb = "would change" if options.check else "changed"
+    err.print(
+        f"{summary.files} files, {summary.changed_files} {verb}, {summary.changes} changes, "
+        f"{summary.review} for review, {len(summary.problems)} with errors",
+        markup=False,
+    )
+    for entity, count in summary.per_entity.most_common(10):
+        err.print(f"  {count:5d}  {entity}", markup=False)
+    if not options.check and options.output is not None:
+        err.print(f"clean text and logs in {options.output}", markup=False)
+    for problem in summary.problems:
+        err.print(f"error {problem}", markup=False)
+
+
+class _Progress:
+    """A progress bar on a terminal; nothing otherwise."""
+
+    def __init__(self, enabled: bool):
+        self.bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[changes]} changes"), TimeRemainingColumn(),
+            console=err, transient=True,
+        ) if enabled else None
+        self.changes = 0
+
+    def __enter__(self) -> _Progress:
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def start(self, total: int) -> None:
+        if self.bar:
+            self.task = self.bar.add_task("normalizing", total=total, changes=0)
+
+    def advance(self, outcome: FileOutcome) -> None:
+        if self.bar:
+            self.changes += len(outcome.result.changes) if outcome.result else 0
+            self.bar.update(self.task, advance=1, changes=self.changes)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar:
+            self.bar.stop()

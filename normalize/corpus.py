@@ -1,0 +1,111 @@
+"""Files in and out: finding inputs, decoding them, writing atomically.
+
+    >>> inputs, problems = collect_inputs([Path("seeds")], "*.txt")
+    >>> inputs[0].relative
+    PosixPath('000_4796237a99d6d92a.txt')
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: Path  # where it is read from
+    display: str  # how it is named in messages and change records
+    relative: Path  # where its clean copy goes under the output folder
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    display: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.display}: {self.message}"
+
+
+class InputError(Exception):
+    """A file that cannot be processed; the message says why."""
+
+
+def collect_inputs(
+    paths: Iterable[Path], glob: str = "*.txt", exclude: Iterable[Path] = ()
+) -> tuple[list[InputFile], list[InputProblem]]:
+    """Files to process, each with its place in the mirrored output tree.
+
+    A folder's tree is mirrored below the output folder; a file named
+    directly goes to its top.  Folders in `exclude` (the output folder
+    itself, when it lies inside an input folder) are not entered.
+    """
+    excluded = [p.resolve() for p in exclude]
+    inputs: list[InputFile] = []
+    problems: list[InputProblem] = []
+    for root in paths:
+        if root.is_dir():
+            for file in sorted(root.rglob(glob)):
+                resolved = file.resolve()
+                if file.is_file() and not any(resolved.is_relative_to(x) for x in excluded):
+                    inputs.append(InputFile(file, str(file), file.relative_to(root)))
+        elif root.is_file():
+            inputs.append(InputFile(root, str(root), Path(root.name)))
+        else:
+            problems.append(InputProblem(str(root), "no such file or folder"))
+    return inputs, problems
+
+
+def clashes(inputs: list[InputFile]) -> list[str]:
+    """Messages for inputs that would be written to the same output path."""
+    seen: dict[Path, InputFile] = {}
+    out = []
+    for item in inputs:
+        other = seen.setdefault(item.relative, item)
+        if other is not item:
+            out.append(f"{item.display} and {other.display} would both be written to {item.relative}")
+    return out
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded from UTF-8 with nothing translated.
+
+    Line endings and a byte-order mark are kept, so encoding the text again
+    gives back the same bytes.  Raises `InputError` for binary or
+    undecodable files.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"looks binary (NUL byte at offset {nul})")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (line {line}, byte offset {exc.start})") from exc
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename.
+
+    A reader sees the old file or the new one, never half of one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,379 @@
+"""Gazetteer files: schema, loading and validation.
+
+A gazetteer is a folder of TOML files, one table per entity (see
+``gazetteers/README.md``).  Loading is all or nothing: every problem in every
+file is collected with its file and line, and a single `GazetteerError`
+lists them, so a broken file never yields a half-loaded gazetteer::
+
+    >>> gaz = load_gazetteers()                      # the shipped files
+    >>> gaz.entity("khalifa_haftar").canonical
+    'Khalifa Haftar'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .tokens import name_tuples, spelling_problem
+
+ENTITY_TYPES = ("person", "place", "org", "other")
+_ENTITY_KEYS = {
+    "type", "canonical", "variants", "short", "arabic", "wikidata", "geonames",
+    "ambiguous", "context", "keep", "source", "notes",
+}
+_FORM_KEYS = {"canonical", "variants", "ambiguous", "source", "notes"}
+_META_KEYS = {"region", "context", "source", "notes"}
+META_TABLE = "gazetteer"
+_ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+_WIKIDATA = re.compile(r"Q[1-9][0-9]*")
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+(?: [\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """A name as written in a gazetteer file, with the line it is on."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One canonical spelling of an entity and the variants that map to it.
+
+    An entity's first form is its full name; further forms are shorter names
+    (a surname alone) with their own canonical.
+    """
+
+    canonical: Spelling
+    variants: tuple[Spelling, ...]
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    type: str
+    forms: tuple[Form, ...]
+    file: str
+    line: int
+    region: str
+    arabic: tuple[str, ...] = ()
+    wikidata: str | None = None
+    geonames: int | None = None
+    context: tuple[str, ...] = ()
+    keep: tuple[Spelling, ...] = ()
+    source: str | None = None
+
+    @property
+    def canonical(self) -> str:
+        return self.forms[0].canonical.text
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Entities from one or more files, validated together."""
+
+    entities: tuple[Entity, ...]
+    files: tuple[str, ...]
+    region_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def entity(self, entity_id: str) -> Entity:
+        for entity in self.entities:
+            if entity.id == entity_id:
+                return entity
+        raise KeyError(entity_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class GazetteerError(Exception):
+    """One or more problems found while loading gazetteer files."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def default_gazetteer_dir() -> Path:
+    """The shipped gazetteers: inside the installed package, else the checkout."""
+    installed = Path(str(resources.files("normalize"))) / "gazetteers"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "gazetteers"
+
+
+def gazetteer_files(paths: Iterable[Path]) -> list[Path]:
+    """Every ``*.toml`` file named or found (recursively) under `paths`."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.toml")))
+        else:
+            files.append(path)
+    return files
+
+
+def load_gazetteers(paths: Iterable[str | Path] = (), *, include_default: bool = True) -> Gazetteer:
+    """Load and validate gazetteer files and folders; raise `GazetteerError`."""
+    roots = [default_gazetteer_dir()] if include_default else []
+    roots.extend(Path(p) for p in paths)
+    problems: list[Problem] = []
+    entities: list[Entity] = []
+    region_context: dict[str, list[str]] = {}
+    files = gazetteer_files(roots)
+    if not files:
+        raise GazetteerError([Problem(str(p), 0, "no gazetteer files found") for p in roots] or
+                             [Problem("-", 0, "no gazetteer files given")])
+    for path in files:
+        parsed = _parse_file(path, problems)
+        if parsed is None:
+            continue
+        region, context, file_entities = parsed
+        region_context.setdefault(region, [])
+        region_context[region].extend(w for w in context if w not in region_context[region])
+        entities.extend(file_entities)
+    _check_across_files(entities, problems)
+    if problems:
+        raise GazetteerError(problems)
+    return Gazetteer(
+        entities=tuple(entities),
+        files=tuple(str(f) for f in files),
+        region_context={r: tuple(ws) for r, ws in region_context.items()},
+    )
+
+
+def _parse_file(path: Path, problems: list[Problem]) -> tuple[str, list[str], list[Entity]] | None:
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, 0, f"cannot read file: {exc.strerror or exc}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(name, line, "not valid UTF-8"))
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(m.group(1)) if m else 0
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        problems.append(Problem(name, line, f"TOML syntax: {message}"))
+        return None
+    where = _Locator(text)
+    meta = data.pop(META_TABLE, {})
+    region = path.parent.name if path.parent.name else path.stem
+    context: list[str] = []
+    if not isinstance(meta, dict):
+        problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}] must be a table"))
+    else:
+        for key in sorted(set(meta) - _META_KEYS):
+            problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}]: unknown key {key!r}"))
+        region = _string(meta.get("region", region), name, where.header(META_TABLE), "region", problems) or region
+        context = _strings(meta.get("context", []), name, where.header(META_TABLE), "context", problems)
+    entities = []
+    for entity_id, table in data.items():
+        entity = _parse_entity(entity_id, table, name, region, where, problems)
+        if entity is not None:
+            entities.append(entity)
+    return region, context, entities
+
+
+def _parse_entity(
+    entity_id: str, table: object, file: str, region: str, where: _Locator, problems: list[Problem]
+) -> Entity | None:
+    line = where.header(entity_id)
+    before = len(problems)
+
+    def problem(message: str, at: int = line) -> None:
+        problems.append(Problem(file, at, f"{entity_id}: {message}"))
+
+    if not isinstance(table, dict):
+        problem("must be a table: [" + entity_id + "]")
+        return None
+    if not _ID.fullmatch(entity_id):
+        problem("id must be lowercase ASCII letters and digits joined by '_'")
+    for key in sorted(set(table) - _ENTITY_KEYS):
+        problem(f"unknown key {key!r} (expected one of: {', '.join(sorted(_ENTITY_KEYS))})")
+    kind = table.get("type")
+    if kind not in ENTITY_TYPES:
+        problem(f"'type' must be one of {', '.join(ENTITY_TYPES)}, not {kind!r}")
+    forms = [_parse_form(table, where, where.block(entity_id), problem)]
+    shorts = table.get("short", [])
+    if not isinstance(shorts, list):
+        problem("'short' must be an array of tables: [[" + entity_id + ".short]]")
+        shorts = []
+    for i, short in enumerate(shorts):
+        short_at = where.header(f"{entity_id}.short", i)
+        if not isinstance(short, dict):
+            problem("each 'short' entry must be a table", short_at)
+            continue
+        for key in sorted(set(short) - _FORM_KEYS):
+            problem(f"short form: unknown key {key!r} (expected one of: {', '.join(sorted(_FORM_KEYS))})", short_at)
+        forms.append(_parse_form(short, where, where.block(f"{entity_id}.short", i), problem))
+    arabic = _strings(table.get("arabic", []), file, line, f"{entity_id}: arabic", problems)
+    for text in arabic:
+        if not _ARABIC.fullmatch(text):
+            problem(f"arabic form {text!r} must hold Arabic letters and single spaces only", where.find(entity_id, text))
+    wikidata = table.get("wikidata")
+    if wikidata is not None and not (isinstance(wikidata, str) and _WIKIDATA.fullmatch(wikidata)):
+        problem(f"'wikidata' must look like \"Q123\", not {wikidata!r}", where.find(entity_id, "wikidata"))
+    geonames = table.get("geonames")
+    if geonames is not None and (not isinstance(geonames, int) or isinstance(geonames, bool) or geonames <= 0):
+        problem(f"'geonames' must be a positive integer, not {geonames!r}", where.find(entity_id, "geonames"))
+    context = _strings(table.get("context", []), file, line, f"{entity_id}: context", problems)
+    keep = [
+        Spelling(k, where.find(entity_id, k))
+        for k in _strings(table.get("keep", []), file, line, f"{entity_id}: keep", problems)
+    ]
+    for spelling in keep:
+        if reason := spelling_problem(spelling.text):
+            problem(f"keep {spelling.text!r} {reason}", spelling.line)
+    source = table.get("source")
+    if len(problems) > before or any(f is None for f in forms):
+        return None
+    return Entity(
+        id=entity_id,
+        type=kind,
+        forms=tuple(forms),
+        file=file,
+        line=line,
+        region=region,
+        arabic=tuple(arabic),
+        wikidata=wikidata,
+        geonames=geonames,
+        context=tuple(context),
+        keep=tuple(keep),
+        source=source if isinstance(source, str) else None,
+    )
+
+
+def _parse_form(table: dict, where: _Locator, block: tuple[int, int], problem) -> Form | None:
+    start, _ = block
+    canonical = table.get("canonical")
+    if not isinstance(canonical, str):
+        problem("'canonical' is required and must be a string", start)
+        return None
+    spellings = []
+    for text in [canonical, *_list_of_str(table.get("variants", []), problem, start)]:
+        at = where.find_in(block, text)
+        if reason := spelling_problem(text):
+            problem(f"{text!r} {reason}", at)
+        spellings.append(Spelling(text, at))
+    ambiguous = table.get("ambiguous", False)
+    if not isinstance(ambiguous, bool):
+        problem("'ambiguous' must be true or false", start)
+    seen = {spellings[0].text}
+    for variant in spellings[1:]:
+        if variant.text in seen:
+            problem(f"variant {variant.text!r} is listed twice or equals its canonical", variant.line)
+        seen.add(variant.text)
+    return Form(spellings[0], tuple(spellings[1:]), ambiguous is True)
+
+
+def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None:
+    """Ids are unique and one spelling maps to one canonical, across files."""
+    first_by_id: dict[str, Entity] = {}
+    owner: dict[tuple[str, ...], tuple[Entity, Form, Spelling]] = {}
+    for entity in entities:
+        if entity.id in first_by_id:
+            other = first_by_id[entity.id]
+            problems.append(Problem(entity.file, entity.line,
+                                    f"duplicate id {entity.id!r}, first defined at {other.file}:{other.line}"))
+            continue
+        first_by_id[entity.id] = entity
+        for form in entity.forms:
+            for spelling in (form.canonical, *form.variants):
+                for key in name_tuples(spelling.text)[:1]:
+                    seen = owner.setdefault(key, (entity, form, spelling))
+                    other_entity, other_form, other_spelling = seen
+                    if other_form.canonical.text != form.canonical.text:
+                        problems.append(Problem(
+                            entity.file, spelling.line,
+                            f"{entity.id}: {spelling.text!r} maps to {form.canonical.text!r} but "
+                            f"{other_spelling.text!r} at {other_entity.file}:{other_spelling.line} "
+                            f"maps to {other_form.canonical.text!r} ({other_entity.id})",
+                        ))
+
+
+def _string(value: object, file: str, line: int, what: str, problems: list[Problem]) -> str | None:
+    if isinstance(value, str):
+        return value
+    problems.append(Problem(file, line, f"{what} must be a string"))
+    return None
+
+
+def _strings(value: object, file: str, line: int, what: str, problems: list[Problem]) -> list[str]:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    problems.append(Problem(file, line, f"{what} must be a list of strings"))
+    return []
+
+
+def _list_of_str(value: object, problem, line: int) -> list[str]:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    problem("'variants' must be a list of strings", line)
+    return []
+
+
+class _Locator:
+    """Line numbers for tables and values; tomllib does not report them."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.headers: list[tuple[str, int]] = []
+        for number, line in enumerate(self.lines, start=1):
+            if m := self._HEADER.match(line):
+                name = ".".join(part.strip().strip('"').strip("'") for part in m.group(2).split("."))
+                self.headers.append((name, number))
+
+    def header(self, name: str, occurrence: int = 0) -> int:
+        found = [n for h, n in self.headers if h == name]
+        return found[occurrence] if occurrence < len(found) else 1
+
+    def block(self, name: str, occurrence: int = 0) -> tuple[int, int]:
+        start = self.header(name, occurrence)
+        later = [n for _, n in self.headers if n > start]
+        return start, (later[0] if later else len(self.lines) + 1)
+
+    def find(self, entity_id: str, text: str) -> int:
+        start = self.header(entity_id)
+        later = [n for h, n in self.headers if n > start and not h.startswith(entity_id + ".")]
+        return self.find_in((start, later[0] if later else len(self.lines) + 1), text)
+
+    def find_in(self, block: tuple[int, int], text: str) -> int:
+        """First line of `block` that holds `text` (quoted, if possible)."""
+        start, end = block
+        for needle in (f'"{text}"', text):
+            for number in range(start, min(end, len(self.lines) + 1)):
+                if needle in self.lines[number - 1]:
+                    return number
+        return start
+
+
+def iter_spellings(entity: Entity) -> Iterator[tuple[Form, Spelling]]:
+    """Every (form, spelling) of an entity: canonicals first, then variants."""
+    for form in entity.forms:
+        yield form, form.canonical
+        for variant in form.variants:
+            yield form, variant

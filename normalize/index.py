@@ -1,0 +1,80 @@
+"""Compiled lookup structures built once from a gazetteer.
+
+Spellings are compiled to dictionaries keyed by tuples of folded words, so
+matching a text costs one dictionary probe per candidate span, whatever the
+size of the gazetteer::
+
+    >>> idx = Index.build(load_gazetteers())
+    >>> idx.exact[("Hafter",)].canonical
+    'Haftar'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .gazetteer import Gazetteer, iter_spellings
+from .keys import fold, translit_key
+from .records import Target
+from .tokens import name_tuples
+
+
+@dataclass(frozen=True)
+class Index:
+    exact: dict[tuple[str, ...], Target]
+    upper: dict[tuple[str, ...], Target]
+    keys: dict[tuple[str, ...], tuple[Target, ...]]
+    fuzzy_choices: tuple[str, ...]
+    fuzzy_targets: tuple[tuple[Target, ...], ...]
+    max_words: int
+    entity_context: dict[str, frozenset[str]]
+    region_context: dict[str, frozenset[str]]
+
+    @classmethod
+    def build(cls, gazetteer: Gazetteer) -> Index:
+        exact: dict[tuple[str, ...], Target] = {}
+        keys: dict[tuple[str, ...], dict[str, Target]] = defaultdict(dict)
+        fuzzy: dict[str, dict[str, Target]] = defaultdict(dict)
+        entity_context: dict[str, frozenset[str]] = {}
+        for entity in gazetteer.entities:
+            entity_context[entity.id] = frozenset(entity.context)
+            for form, spelling in iter_spellings(entity):
+                target = Target(
+                    entity=entity.id,
+                    canonical=form.canonical.text,
+                    region=entity.region,
+                    file=entity.file,
+                    line=spelling.line,
+                    spelling=spelling.text,
+                    ambiguous=form.ambiguous or entity.forms[0].ambiguous,
+                )
+                for words in name_tuples(spelling.text):
+                    exact.setdefault(words, target)
+                    key = tuple(translit_key(w) for w in words)
+                    keys[key].setdefault(target.canonical, target)
+                    if len(words) == 1:
+                        fuzzy[words[0].lower()].setdefault(target.canonical, target)
+            for spelling in entity.keep:
+                keeper = Target(
+                    entity.id, spelling.text, entity.region, entity.file, spelling.line, spelling.text, keep=True
+                )
+                for words in name_tuples(spelling.text):
+                    exact.setdefault(words, keeper)
+        upper: dict[tuple[str, ...], Target] = {}
+        for words, target in exact.items():
+            upper.setdefault(tuple(w.upper() for w in words), target)
+        return cls(
+            exact=exact,
+            upper=upper,
+            keys={k: tuple(v.values()) for k, v in keys.items()},
+            fuzzy_choices=tuple(fuzzy),
+            fuzzy_targets=tuple(tuple(v.values()) for v in fuzzy.values()),
+            max_words=max((len(w) for w in exact), default=1),
+            entity_context=entity_context,
+            region_context={r: frozenset(ws) for r, ws in gazetteer.region_context.items()},
+        )
+
+    def is_known(self, word: str) -> bool:
+        """A single word that the gazetteer lists (any form, any case)."""
+        return (fold(word),) in self.exact or (fold(word).upper(),) in self.upper

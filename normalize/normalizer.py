@@ -1,0 +1,73 @@
+"""The public API: load gazetteers once, normalise many texts.
+
+    >>> from normalize import Normalizer
+    >>> n = Normalizer.load()
+    >>> n.normalize("Forces loyal to Hafter took Sirt.").text
+    'Forces loyal to Haftar took Sirte.'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .gazetteer import Gazetteer, load_gazetteers
+from .index import Index
+from .matcher import Document, MatchSettings, find_mentions
+from .records import Candidate, Result
+from .resolve import ResolveSettings, decide
+from .rewrite import review_items, rewrite
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds for the key and fuzzy stages (defaults favour precision)."""
+
+    match: MatchSettings = field(default_factory=MatchSettings)
+    resolve: ResolveSettings = field(default_factory=ResolveSettings)
+
+
+class Normalizer:
+    """A compiled gazetteer, ready to normalise any number of texts."""
+
+    def __init__(self, gazetteer: Gazetteer, settings: Settings | None = None):
+        self.gazetteer = gazetteer
+        self.index = Index.build(gazetteer)
+        self.settings = settings or Settings()
+        # One fuzzy search per distinct word for the life of the normaliser.
+        self._fuzzy_cache: dict[str, tuple[Candidate, ...]] = {}
+
+    @classmethod
+    def load(
+        cls,
+        paths: Iterable[str | Path] = (),
+        *,
+        include_default: bool = True,
+        settings: Settings | None = None,
+    ) -> Normalizer:
+        """Normaliser over the shipped gazetteers plus `paths` (files or folders)."""
+        return cls(load_gazetteers(paths, include_default=include_default), settings)
+
+    def normalize(self, text: str, *, name: str | None = None) -> Result:
+        """Clean `text`; `name` labels its change and review records."""
+        doc = Document(text)
+        mentions = find_mentions(doc, self.index, self.settings.match, self._fuzzy_cache)
+        applied, review = decide(mentions, doc.words, self.index, self.settings.resolve)
+        clean, changes = rewrite(text, applied, name)
+        return Result(clean, tuple(changes), tuple(review_items(text, review, name)))
+
+
+@lru_cache(maxsize=1)
+def _default() -> Normalizer:
+    return Normalizer.load()
+
+
+def normalize_text(text: str) -> str:
+    """Clean `text` with the shipped gazetteers.
+
+    >>> normalize_text("Heftar's forces near Tarhunah")
+    "Haftar's forces near Tarhuna"
+    """
+    return _default().normalize(text).text

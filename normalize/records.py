@@ -1,0 +1,97 @@
+"""Values that cross stages: what a spelling means, what was found, what changed."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a gazetteer spelling stands for, and where it is defined."""
+
+    entity: str
+    canonical: str
+    region: str
+    file: str
+    line: int
+    spelling: str
+    ambiguous: bool = False
+    keep: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    target: Target
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of text that may name an entity.
+
+    `start`/`end` cover the whole span, a glued article included;
+    `core_start` is where the name proper begins (after ``Al-``).
+    Candidates are best first.
+    """
+
+    start: int
+    end: int
+    core_start: int
+    text: str
+    method: str  # "exact" | "key" | "fuzzy"
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One rewrite applied to a document (a line of ``changes.jsonl``)."""
+
+    file: str | None
+    line: int
+    column: int
+    start: int
+    end: int
+    byte_start: int
+    byte_end: int
+    before: str
+    after: str
+    entity: str
+    gazetteer_file: str
+    gazetteer_line: int
+    method: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A candidate that was not applied (a line of ``review.jsonl``)."""
+
+    file: str | None
+    line: int
+    column: int
+    start: int
+    end: int
+    text: str
+    method: str
+    reason: str
+    candidates: tuple[dict, ...]
+    context: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A normalised document: the clean text and what was done to it."""
+
+    text: str
+    changes: tuple[Change, ...] = field(default=())
+    review: tuple[ReviewItem, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)

@@ -1,0 +1,88 @@
+"""Mentions -> decisions: apply the change, or send it to review, and why.
+
+Precision first.  An exact spelling is applied unless its name is
+ambiguous and the document gives no support; a key or fuzzy match is
+applied only when it is unique, close enough, clearly ahead of the
+runner-up, and the document is about the entity's region::
+
+    >>> applied, review = decide(mentions, doc.words, index)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .index import Index
+from .records import Candidate, Mention, Target
+
+
+@dataclass(frozen=True)
+class ResolveSettings:
+    key_min_score: float = 60.0
+    fuzzy_auto: float = 90.0
+    fuzzy_margin: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    mention: Mention
+    candidate: Candidate
+    reason: str = ""  # empty when applied; why not, when sent to review
+
+
+def decide(
+    mentions: list[Mention],
+    words: Iterable[str],
+    index: Index,
+    settings: ResolveSettings = ResolveSettings(),
+) -> tuple[list[Decision], list[Decision]]:
+    """Split mentions into those to apply and those to review."""
+    words = frozenset(words)
+    regions = {
+        m.candidates[0].target.region
+        for m in mentions
+        if m.method == "exact" and not m.candidates[0].target.ambiguous
+    }
+    regions.update(r for r, context in index.region_context.items() if context & words)
+
+    def supported(target: Target) -> bool:
+        return target.region in regions or bool(index.entity_context.get(target.entity, frozenset()) & words)
+
+    applied: list[Decision] = []
+    review: list[Decision] = []
+    for mention in mentions:
+        best = mention.candidates[0]
+        reason = _why_not(mention, best, supported, settings)
+        if reason is None:
+            applied.append(Decision(mention, best))
+        elif reason:
+            review.append(Decision(mention, best, reason))
+    return applied, review
+
+
+def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSettings) -> str | None:
+    """None to apply; "" to drop silently; otherwise the reason for review."""
+    target = best.target
+    if mention.method == "exact":
+        if target.keep:
+            return ""
+        if target.ambiguous and not supported(target):
+            return "ambiguous name and no supporting context in the document"
+        return None
+    others = [c for c in mention.candidates[1:] if c.target.canonical != target.canonical]
+    if mention.method == "key":
+        if others:
+            names = ", ".join(sorted({c.target.canonical for c in mention.candidates}))
+            return f"transliteration key shared by several names: {names}"
+        if best.score < settings.key_min_score:
+            return f"same transliteration key but spelling too far (score {best.score:g})"
+    else:
+        runner_up = others[0].score if others else 0.0
+        if best.score < settings.fuzzy_auto:
+            return f"fuzzy score {best.score:g} below {settings.fuzzy_auto:g}"
+        if best.score - runner_up < settings.fuzzy_margin:
+            return f"runner-up {others[0].target.canonical} too close ({runner_up:g})"
+    if not supported(target):
+        return f"nothing else in the document is about region {target.region}"
+    return None

@@ -1,0 +1,111 @@
+"""Decisions -> clean text and change records.
+
+Only the decided spans change.  The replacement keeps the writer's
+ALL-CAPS, never inserts an article the writer did not write, and leaves
+what follows the name (``’s``, ``-based``) alone::
+
+    >>> replacement("HAFTER", "HAFTER", "Haftar")
+    'HAFTAR'
+    >>> replacement("Al-Jafra", "Jafra", "Jufra")
+    'Jufra'
+"""
+
+from __future__ import annotations
+
+from .positions import Positions
+from .records import Change, ReviewItem
+from .resolve import Decision
+from .tokens import is_all_caps, is_article, name_gap, tokenize
+
+_CONTEXT_CHARS = 60
+
+
+def replacement(span: str, core: str, canonical: str) -> str | None:
+    """Text to put in place of `span` (whose name proper is `core`), or None.
+
+    None when the name is already canonical, with or without an article
+    (``al-Sarraj`` stays as written).
+    """
+    if core == span:  # no article written, so none is inserted
+        canonical = _without_article(canonical)
+    if is_all_caps(core) and not is_all_caps(canonical):
+        canonical = canonical.upper()
+    return None if canonical in (span, core) else canonical
+
+
+def _without_article(name: str) -> str:
+    tokens = tokenize(name)
+    if len(tokens) > 1:
+        glue = name_gap(name, tokens[0], tokens[1])
+        if glue and is_article(tokens[0].text, glue):
+            return name[tokens[1].start :]
+    return name
+
+
+def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tuple[str, list[Change]]:
+    """Apply decisions (sorted, not overlapping) to `text`."""
+    positions = Positions(text)
+    pieces: list[str] = []
+    changes: list[Change] = []
+    last = 0
+    for decision in applied:
+        mention, candidate = decision.mention, decision.candidate
+        core = text[mention.core_start : mention.end]
+        new = replacement(mention.text, core, candidate.target.canonical)
+        if new is None:
+            continue
+        line, column = positions.line_column(mention.start)
+        changes.append(Change(
+            file=file,
+            line=line,
+            column=column,
+            start=mention.start,
+            end=mention.end,
+            byte_start=positions.byte_offset(mention.start),
+            byte_end=positions.byte_offset(mention.end),
+            before=mention.text,
+            after=new,
+            entity=candidate.target.entity,
+            gazetteer_file=candidate.target.file,
+            gazetteer_line=candidate.target.line,
+            method=mention.method,
+            score=candidate.score,
+        ))
+        pieces.append(text[last : mention.start])
+        pieces.append(new)
+        last = mention.end
+    pieces.append(text[last:])
+    return "".join(pieces), changes
+
+
+def review_items(text: str, review: list[Decision], file: str | None = None) -> list[ReviewItem]:
+    """Review decisions as records, each with its line for context."""
+    positions = Positions(text)
+    items = []
+    for decision in review:
+        mention = decision.mention
+        line, column = positions.line_column(mention.start)
+        lo = max(0, mention.start - _CONTEXT_CHARS)
+        context = text[lo : mention.end + _CONTEXT_CHARS].replace("\r", " ").replace("\n", " ")
+        items.append(ReviewItem(
+            file=file,
+            line=line,
+            column=column,
+            start=mention.start,
+            end=mention.end,
+            text=mention.text,
+            method=mention.method,
+            reason=decision.reason,
+            candidates=tuple(
+                {
+                    "entity": c.target.entity,
+                    "canonical": c.target.canonical,
+                    "score": c.score,
+                    "gazetteer_file": c.target.file,
+                    "gazetteer_line": c.target.line,
+                }
+                for c in mention.candidates
+            ),
+            context=context,
+        ))
+    return items

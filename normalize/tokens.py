@@ -1,0 +1,112 @@
+"""Splitting text into word tokens with their character offsets.
+
+A token is a run of letters and digits, with apostrophes allowed between
+letters (``Mu'ammar``).  A trailing possessive (``’s``) is not part of the
+token, so ``Hafter’s`` yields ``Hafter`` and the ``’s`` is left in place::
+
+    >>> [t.text for t in tokenize("Hafter’s pro-GNA forces")]
+    ['Hafter', 'pro', 'GNA', 'forces']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .keys import APOSTROPHES, HYPHENS, fold, is_article
+
+_WORD = re.compile(rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*")
+_POSSESSIVE = re.compile(rf"[{APOSTROPHES}][sS]$")
+# What may stand between two words of one name: spaces with at most one line
+# break (a name wrapped across lines), or a single hyphen (Bani-Walid).
+_NAME_GAP = re.compile(rf"[ \t\u00a0]*(?:\r\n|\n|\r)?[ \t\u00a0]*|[{HYPHENS}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens of `text`, possessive endings split off."""
+    tokens = []
+    for m in _WORD.finditer(text):
+        word, start = m.group(), m.start()
+        if _POSSESSIVE.search(word) and len(word) > 2:
+            word = word[:-2]
+        tokens.append(Token(start, start + len(word), word))
+    return tokens
+
+
+def name_gap(text: str, left: Token, right: Token) -> str | None:
+    """The glue between two tokens if they can belong to one name, else None.
+
+    Returns ``"-"`` for a hyphen and ``" "`` for white space.
+
+    >>> t = tokenize("Bani-Walid, Sirte")
+    >>> name_gap("Bani-Walid, Sirte", t[0], t[1]), name_gap("Bani-Walid, Sirte", t[1], t[2])
+    ('-', None)
+    """
+    gap = text[left.end : right.start]
+    if not gap or not _NAME_GAP.fullmatch(gap):
+        return None
+    return "-" if gap in HYPHENS else " "
+
+
+def is_capitalised(word: str) -> bool:
+    """Starts with an uppercase letter (``Sirte``, ``GNA``, not ``after``)."""
+    return word[:1].isupper()
+
+
+def is_all_caps(word: str) -> bool:
+    """Two or more letters, all uppercase (``HAFTER``; ``GNA`` too)."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def name_tuples(spelling: str) -> list[tuple[str, ...]]:
+    """The folded token tuples under which a gazetteer spelling is matched.
+
+    The full spelling always; also without its leading article, so that
+    ``Al-Jafra`` in a text finds a variant listed as ``Jafra`` and the other
+    way round.
+
+    >>> name_tuples("Al-Jafra")
+    [('Al', 'Jafra'), ('Jafra',)]
+    """
+    tokens = tokenize(spelling)
+    full = tuple(fold(t.text) for t in tokens)
+    tuples = [full]
+    if len(tokens) > 1:
+        glue = name_gap(spelling, tokens[0], tokens[1])
+        if glue and is_article(tokens[0].text, glue):
+            tuples.append(full[1:])
+    return tuples
+
+
+def spelling_problem(spelling: str) -> str | None:
+    """Why `spelling` cannot serve as a name in a gazetteer, or None.
+
+    >>> spelling_problem("al-Wefaq"), spelling_problem("U.N.")
+    (None, "has characters that cannot be part of a name: '.'")
+    """
+    if spelling != spelling.strip() or not spelling:
+        return "is empty or has leading or trailing spaces"
+    tokens = tokenize(spelling)
+    covered = "".join(t.text for t in tokens)
+    stray = {c for c in spelling if c not in covered and not c.isspace() and c not in HYPHENS}
+    if stray:
+        return f"has characters that cannot be part of a name: {' '.join(sorted(stray))}"
+    if tokens[0].start != 0 or tokens[-1].end != len(spelling):
+        return "does not start and end with a letter or digit"
+    for left, right in zip(tokens, tokens[1:]):
+        if name_gap(spelling, left, right) is None:
+            return f"words must be joined by one space or one hyphen: {spelling[left.end:right.start]!r}"
+    head = tokens[0]
+    if len(tokens) > 1 and is_article(head.text, name_gap(spelling, head, tokens[1]) or " "):
+        head = tokens[1]
+    if not is_capitalised(head.text):
+        return "must start with a capital letter (after an optional glued article)"
+    return None
