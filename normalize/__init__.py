@@ -1,8 +1,8 @@
 """normalize: canonical spellings for names in machine-translated news.
 
-    >>> from normalize import normalize_text
-    >>> normalize_text("Clashes near Sirt between Al-Wefaq and Hafter forces.")
-    'Clashes near Sirte between GNA and Haftar forces.'
+>>> from normalize import normalize_text
+>>> normalize_text("Clashes near Sirt between Al-Wefaq and Hafter forces.")
+'Clashes near Sirte between GNA and Haftar forces.'
 """
 
 from .gazetteer import Gazetteer, GazetteerError, Problem, default_gazetteer_dir, load_gazetteers

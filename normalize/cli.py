@@ -1,7 +1,7 @@
 """The ``normalize`` command: parse options, call the library, print.
 
-    $ normalize run seeds -o out
-    $ echo "Hafter took Sirt" | normalize text
+$ normalize run seeds -o out
+$ echo "Hafter took Sirt" | normalize text
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import difflib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -30,7 +30,7 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False)
 
 GazetteerOpt = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Option("--gazetteer", "-g", help="Extra gazetteer file or folder (repeatable)."),
 ]
 NoDefaultOpt = Annotated[
@@ -67,14 +67,14 @@ def _load(gazetteers: list[Path] | None, no_default: bool) -> Normalizer:
 def run_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to clean.", show_default=False)],
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Folder for the clean copies and logs.")
+        Path | None, typer.Option("--output", "-o", help="Folder for the clean copies and logs.")
     ] = None,
     glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
     changes: Annotated[
-        Optional[Path], typer.Option(help="Change log (JSON Lines); default OUTPUT/changes.jsonl.")
+        Path | None, typer.Option(help="Change log (JSON Lines); default OUTPUT/changes.jsonl.")
     ] = None,
     review: Annotated[
-        Optional[Path], typer.Option(help="Review candidates (JSON Lines); default OUTPUT/review.jsonl.")
+        Path | None, typer.Option(help="Review candidates (JSON Lines); default OUTPUT/review.jsonl.")
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if any file would change.")
@@ -95,11 +95,17 @@ def run_command(
         raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
     normalizer = _load(gazetteer, no_default_gazetteers)
     options = RunOptions(
-        output=output, in_place=in_place, backup_suffix=backup_suffix, check=check, glob=glob,
-        changes_path=changes, review_path=review,
+        output=output,
+        in_place=in_place,
+        backup_suffix=backup_suffix,
+        check=check,
+        glob=glob,
+        changes_path=changes,
+        review_path=review,
     )
     show = _Progress(enabled=not quiet and err.is_terminal)
     with show:
+
         def on_file(outcome: FileOutcome) -> None:
             show.advance(outcome)
             if outcome.error:
@@ -119,13 +125,13 @@ def run_command(
 @app.command("text")
 def text_command(
     file: Annotated[
-        Optional[Path], typer.Argument(help="File to read; standard input if omitted or '-'.")
+        Path | None, typer.Argument(help="File to read; standard input if omitted or '-'.")
     ] = None,
     changes: Annotated[
-        Optional[Path], typer.Option(help="Also write the changes (JSON Lines) to this file.")
+        Path | None, typer.Option(help="Also write the changes (JSON Lines) to this file.")
     ] = None,
     review: Annotated[
-        Optional[Path], typer.Option(help="Also write the review candidates (JSON Lines) to this file.")
+        Path | None, typer.Option(help="Also write the review candidates (JSON Lines) to this file.")
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Print nothing; exit 1 if the text would change.")
@@ -146,8 +152,9 @@ def text_command(
     result = normalizer.normalize(text, name=name)
     for path, records in ((changes, result.changes), (review, result.review)):
         if path is not None:
-            path.write_text("".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records),
-                            encoding="utf-8")
+            path.write_text(
+                "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+            )
     if check:
         raise typer.Exit(ExitCode.CHANGES_FOUND if result.changed else ExitCode.OK)
     sys.stdout.buffer.write(result.text.encode("utf-8"))
@@ -186,11 +193,19 @@ class _Progress:
     """A progress bar on a terminal; nothing otherwise."""
 
     def __init__(self, enabled: bool):
-        self.bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[changes]} changes"), TimeRemainingColumn(),
-            console=err, transient=True,
-        ) if enabled else None
+        self.bar = (
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[changes]} changes"),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+            if enabled
+            else None
+        )
         self.changes = 0
 
     def __enter__(self) -> _Progress:

@@ -1,8 +1,8 @@
 """Files in and out: finding inputs, decoding them, writing atomically.
 
-    >>> inputs, problems = collect_inputs([Path("seeds")], "*.txt")
-    >>> inputs[0].relative
-    PosixPath('000_4796237a99d6d92a.txt')
+>>> inputs, problems = collect_inputs([Path("seeds")], "*.txt")
+>>> inputs[0].relative
+PosixPath('000_4796237a99d6d92a.txt')
 """
 
 from __future__ import annotations

@@ -23,15 +23,26 @@ from .tokens import name_tuples, spelling_problem
 
 ENTITY_TYPES = ("person", "place", "org", "other")
 _ENTITY_KEYS = {
-    "type", "canonical", "variants", "short", "arabic", "wikidata", "geonames",
-    "ambiguous", "context", "keep", "source", "notes",
+    "type",
+    "canonical",
+    "variants",
+    "short",
+    "arabic",
+    "wikidata",
+    "geonames",
+    "ambiguous",
+    "context",
+    "keep",
+    "source",
+    "notes",
 }
 _FORM_KEYS = {"canonical", "variants", "ambiguous", "source", "notes"}
 _META_KEYS = {"region", "context", "source", "notes"}
 META_TABLE = "gazetteer"
 _ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
-_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+(?: [\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+)*")
+_ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
+_ARABIC = re.compile(f"[{_ARABIC_LETTERS}]+(?: [{_ARABIC_LETTERS}]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +147,10 @@ def load_gazetteers(paths: Iterable[str | Path] = (), *, include_default: bool =
     region_context: dict[str, list[str]] = {}
     files = gazetteer_files(roots)
     if not files:
-        raise GazetteerError([Problem(str(p), 0, "no gazetteer files found") for p in roots] or
-                             [Problem("-", 0, "no gazetteer files given")])
+        raise GazetteerError(
+            [Problem(str(p), 0, "no gazetteer files found") for p in roots]
+            or [Problem("-", 0, "no gazetteer files given")]
+        )
     for path in files:
         parsed = _parse_file(path, problems)
         if parsed is None:
@@ -186,7 +199,9 @@ def _parse_file(path: Path, problems: list[Problem]) -> tuple[str, list[str], li
     else:
         for key in sorted(set(meta) - _META_KEYS):
             problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}]: unknown key {key!r}"))
-        region = _string(meta.get("region", region), name, where.header(META_TABLE), "region", problems) or region
+        region = (
+            _string(meta.get("region", region), name, where.header(META_TABLE), "region", problems) or region
+        )
         context = _strings(meta.get("context", []), name, where.header(META_TABLE), "context", problems)
     entities = []
     for entity_id, table in data.items():
@@ -226,21 +241,29 @@ def _parse_entity(
             problem("each 'short' entry must be a table", short_at)
             continue
         for key in sorted(set(short) - _FORM_KEYS):
-            problem(f"short form: unknown key {key!r} (expected one of: {', '.join(sorted(_FORM_KEYS))})", short_at)
+            problem(
+                f"short form: unknown key {key!r} (expected one of: {', '.join(sorted(_FORM_KEYS))})",
+                short_at,
+            )
         forms.append(_parse_form(short, where, where.block(f"{entity_id}.short", i), problem))
     arabic = _strings(table.get("arabic", []), file, line, f"{entity_id}: arabic", problems)
     for text in arabic:
         if not _ARABIC.fullmatch(text):
-            problem(f"arabic form {text!r} must hold Arabic letters and single spaces only", where.find(entity_id, text))
+            problem(
+                f"arabic form {text!r} must hold Arabic letters and single spaces only",
+                where.find(entity_id, text, "arabic"),
+            )
     wikidata = table.get("wikidata")
     if wikidata is not None and not (isinstance(wikidata, str) and _WIKIDATA.fullmatch(wikidata)):
         problem(f"'wikidata' must look like \"Q123\", not {wikidata!r}", where.find(entity_id, "wikidata"))
     geonames = table.get("geonames")
-    if geonames is not None and (not isinstance(geonames, int) or isinstance(geonames, bool) or geonames <= 0):
+    if geonames is not None and (
+        not isinstance(geonames, int) or isinstance(geonames, bool) or geonames <= 0
+    ):
         problem(f"'geonames' must be a positive integer, not {geonames!r}", where.find(entity_id, "geonames"))
     context = _strings(table.get("context", []), file, line, f"{entity_id}: context", problems)
     keep = [
-        Spelling(k, where.find(entity_id, k))
+        Spelling(k, where.find(entity_id, k, "keep"))
         for k in _strings(table.get("keep", []), file, line, f"{entity_id}: keep", problems)
     ]
     for spelling in keep:
@@ -295,8 +318,13 @@ def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None
     for entity in entities:
         if entity.id in first_by_id:
             other = first_by_id[entity.id]
-            problems.append(Problem(entity.file, entity.line,
-                                    f"duplicate id {entity.id!r}, first defined at {other.file}:{other.line}"))
+            problems.append(
+                Problem(
+                    entity.file,
+                    entity.line,
+                    f"duplicate id {entity.id!r}, first defined at {other.file}:{other.line}",
+                )
+            )
             continue
         first_by_id[entity.id] = entity
         for form in entity.forms:
@@ -305,12 +333,15 @@ def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None
                     seen = owner.setdefault(key, (entity, form, spelling))
                     other_entity, other_form, other_spelling = seen
                     if other_form.canonical.text != form.canonical.text:
-                        problems.append(Problem(
-                            entity.file, spelling.line,
-                            f"{entity.id}: {spelling.text!r} maps to {form.canonical.text!r} but "
-                            f"{other_spelling.text!r} at {other_entity.file}:{other_spelling.line} "
-                            f"maps to {other_form.canonical.text!r} ({other_entity.id})",
-                        ))
+                        problems.append(
+                            Problem(
+                                entity.file,
+                                spelling.line,
+                                f"{entity.id}: {spelling.text!r} maps to {form.canonical.text!r} but "
+                                f"{other_spelling.text!r} at {other_entity.file}:{other_spelling.line} "
+                                f"maps to {other_form.canonical.text!r} ({other_entity.id})",
+                            )
+                        )
 
 
 def _string(value: object, file: str, line: int, what: str, problems: list[Problem]) -> str | None:
@@ -356,10 +387,14 @@ class _Locator:
         later = [n for _, n in self.headers if n > start]
         return start, (later[0] if later else len(self.lines) + 1)
 
-    def find(self, entity_id: str, text: str) -> int:
+    def find(self, entity_id: str, text: str, key: str | None = None) -> int:
+        """Line of `text` in an entity's block, looking from its `key` on."""
         start = self.header(entity_id)
         later = [n for h, n in self.headers if n > start and not h.startswith(entity_id + ".")]
-        return self.find_in((start, later[0] if later else len(self.lines) + 1), text)
+        block = (start, later[0] if later else len(self.lines) + 1)
+        if key is not None:
+            block = (self.find_in(block, f"{key} ="), block[1])
+        return self.find_in(block, text)
 
     def find_in(self, block: tuple[int, int], text: str) -> int:
         """First line of `block` that holds `text` (quoted, if possible)."""

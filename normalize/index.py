@@ -57,7 +57,13 @@ class Index:
                         fuzzy[words[0].lower()].setdefault(target.canonical, target)
             for spelling in entity.keep:
                 keeper = Target(
-                    entity.id, spelling.text, entity.region, entity.file, spelling.line, spelling.text, keep=True
+                    entity.id,
+                    spelling.text,
+                    entity.region,
+                    entity.file,
+                    spelling.line,
+                    spelling.text,
+                    keep=True,
                 )
                 for words in name_tuples(spelling.text):
                     exact.setdefault(words, keeper)

@@ -44,8 +44,29 @@ _SPECIAL = str.maketrans(
 # (ash-, az-, ...) only count when glued with a hyphen, because "as", "at"
 # and "an" are English words; al/el also count before a space ("Al Jufra").
 ARTICLES_HYPHEN = frozenset(
-    {"al", "el", "il", "ul", "ad", "adh", "ar", "as", "ash", "at", "ath", "az",
-     "an", "ed", "er", "es", "esh", "et", "ez", "en", "ech"}
+    {
+        "al",
+        "el",
+        "il",
+        "ul",
+        "ad",
+        "adh",
+        "ar",
+        "as",
+        "ash",
+        "at",
+        "ath",
+        "az",
+        "an",
+        "ed",
+        "er",
+        "es",
+        "esh",
+        "et",
+        "ez",
+        "en",
+        "ech",
+    }
 )
 ARTICLES_SPACE = frozenset({"al", "el"})
 
@@ -118,9 +139,7 @@ def translit_key(word: str) -> str:
     if not s:
         return ""
     head, tail = s[0], s[1:]
-    if head in "aeiou":
-        head = "a"
-    elif head == "y" and tail[:1] in ("", *"bcdfghjklmnpqrstvwxz"):
+    if head in "aeiou" or (head == "y" and tail[:1] in ("", *"bcdfghjklmnpqrstvwxz")):
         head = "a"
     tail = re.sub(r"[aeiouy]", "", tail)
     return re.sub(r"(.)\1+", r"\1", head + tail).upper()

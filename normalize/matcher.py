@@ -45,7 +45,9 @@ class Document:
         self.text = text
         self.tokens: list[Token] = tokenize(text)
         self.folded = [fold(t.text) for t in self.tokens]
-        self.glue = [name_gap(text, a, b) for a, b in zip(self.tokens, self.tokens[1:])] + [None]
+        self.glue = [name_gap(text, a, b) for a, b in zip(self.tokens, self.tokens[1:], strict=False)] + [
+            None
+        ]
         self.words = frozenset(self.folded)
 
     def cores(self, i: int) -> Iterator[int]:
@@ -92,7 +94,9 @@ def find_mentions(
         if i in covered:
             i += 1
             continue
-        found = _key_at(doc, i, index, covered, settings) or _fuzzy_at(doc, i, index, covered, settings, cache)
+        found = _key_at(doc, i, index, covered, settings) or _fuzzy_at(
+            doc, i, index, covered, settings, cache
+        )
         if found is None:
             i += 1
             continue
@@ -149,7 +153,11 @@ def _key_at(
 
 
 def _fuzzy_at(
-    doc: Document, i: int, index: Index, covered: set[int], settings: MatchSettings,
+    doc: Document,
+    i: int,
+    index: Index,
+    covered: set[int],
+    settings: MatchSettings,
     cache: dict[str, tuple[Candidate, ...]],
 ) -> tuple[int, Mention] | None:
     for core in doc.cores(i):

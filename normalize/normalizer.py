@@ -1,9 +1,9 @@
 """The public API: load gazetteers once, normalise many texts.
 
-    >>> from normalize import Normalizer
-    >>> n = Normalizer.load()
-    >>> n.normalize("Forces loyal to Hafter took Sirt.").text
-    'Forces loyal to Haftar took Sirte.'
+>>> from normalize import Normalizer
+>>> n = Normalizer.load()
+>>> n.normalize("Forces loyal to Hafter took Sirt.").text
+'Forces loyal to Haftar took Sirte.'
 """
 
 from __future__ import annotations

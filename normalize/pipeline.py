@@ -109,8 +109,10 @@ def run(
     writing = not options.check
     changes_path = options.changes_path or (options.output / "changes.jsonl" if options.output else None)
     review_path = options.review_path or (options.output / "review.jsonl" if options.output else None)
-    with _JsonLines(changes_path if writing else None) as changes_log, \
-            _JsonLines(review_path if writing else None) as review_log:
+    with (
+        _JsonLines(changes_path if writing else None) as changes_log,
+        _JsonLines(review_path if writing else None) as review_log,
+    ):
         for item in inputs:
             outcome = process_file(normalizer, item)
             _account(summary, outcome)

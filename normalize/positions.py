@@ -1,8 +1,8 @@
 """Where an offset is: line, column and UTF-8 byte offset.
 
-    >>> p = Positions("ab\\r\\ncd")
-    >>> p.line_column(4), p.byte_offset(4)
-    ((2, 1), 4)
+>>> p = Positions("ab\\r\\ncd")
+>>> p.line_column(4), p.byte_offset(4)
+((2, 1), 4)
 """
 
 from __future__ import annotations

@@ -55,22 +55,24 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
         if new is None:
             continue
         line, column = positions.line_column(mention.start)
-        changes.append(Change(
-            file=file,
-            line=line,
-            column=column,
-            start=mention.start,
-            end=mention.end,
-            byte_start=positions.byte_offset(mention.start),
-            byte_end=positions.byte_offset(mention.end),
-            before=mention.text,
-            after=new,
-            entity=candidate.target.entity,
-            gazetteer_file=candidate.target.file,
-            gazetteer_line=candidate.target.line,
-            method=mention.method,
-            score=candidate.score,
-        ))
+        changes.append(
+            Change(
+                file=file,
+                line=line,
+                column=column,
+                start=mention.start,
+                end=mention.end,
+                byte_start=positions.byte_offset(mention.start),
+                byte_end=positions.byte_offset(mention.end),
+                before=mention.text,
+                after=new,
+                entity=candidate.target.entity,
+                gazetteer_file=candidate.target.file,
+                gazetteer_line=candidate.target.line,
+                method=mention.method,
+                score=candidate.score,
+            )
+        )
         pieces.append(text[last : mention.start])
         pieces.append(new)
         last = mention.end
@@ -87,25 +89,27 @@ def review_items(text: str, review: list[Decision], file: str | None = None) -> 
         line, column = positions.line_column(mention.start)
         lo = max(0, mention.start - _CONTEXT_CHARS)
         context = text[lo : mention.end + _CONTEXT_CHARS].replace("\r", " ").replace("\n", " ")
-        items.append(ReviewItem(
-            file=file,
-            line=line,
-            column=column,
-            start=mention.start,
-            end=mention.end,
-            text=mention.text,
-            method=mention.method,
-            reason=decision.reason,
-            candidates=tuple(
-                {
-                    "entity": c.target.entity,
-                    "canonical": c.target.canonical,
-                    "score": c.score,
-                    "gazetteer_file": c.target.file,
-                    "gazetteer_line": c.target.line,
-                }
-                for c in mention.candidates
-            ),
-            context=context,
-        ))
+        items.append(
+            ReviewItem(
+                file=file,
+                line=line,
+                column=column,
+                start=mention.start,
+                end=mention.end,
+                text=mention.text,
+                method=mention.method,
+                reason=decision.reason,
+                candidates=tuple(
+                    {
+                        "entity": c.target.entity,
+                        "canonical": c.target.canonical,
+                        "score": c.score,
+                        "gazetteer_file": c.target.file,
+                        "gazetteer_line": c.target.line,
+                    }
+                    for c in mention.candidates
+                ),
+                context=context,
+            )
+        )
     return items

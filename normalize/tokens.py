@@ -10,6 +10,7 @@ token, so ``Hafter’s`` yields ``Hafter`` and the ``’s`` is left in place::
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -101,9 +102,9 @@ def spelling_problem(spelling: str) -> str | None:
         return f"has characters that cannot be part of a name: {' '.join(sorted(stray))}"
     if tokens[0].start != 0 or tokens[-1].end != len(spelling):
         return "does not start and end with a letter or digit"
-    for left, right in zip(tokens, tokens[1:]):
+    for left, right in itertools.pairwise(tokens):
         if name_gap(spelling, left, right) is None:
-            return f"words must be joined by one space or one hyphen: {spelling[left.end:right.start]!r}"
+            return f"words must be joined by one space or one hyphen: {spelling[left.end : right.start]!r}"
     head = tokens[0]
     if len(tokens) > 1 and is_article(head.text, name_gap(spelling, head, tokens[1]) or " "):
         head = tokens[1]

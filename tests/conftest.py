@@ -1,0 +1,45 @@
+"""Shared fixtures: a small readable gazetteer and a way to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from normalize import Normalizer
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+SEED = ROOT / "seeds" / "000_4796237a99d6d92a.txt"
+
+
+@pytest.fixture(scope="session")
+def mini() -> Normalizer:
+    """Normaliser over tests/fixtures/mini only (not the shipped data)."""
+    return Normalizer.load([MINI], include_default=False)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Normalizer:
+    """Normaliser over the shipped gazetteers."""
+    return Normalizer.load()
+
+
+def clean(normalizer: Normalizer, text: str) -> str:
+    return normalizer.normalize(text).text
+
+
+def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m normalize`` as a real process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "normalize", *args],
+        input=input if input is not None else b"",
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=120,
+    )

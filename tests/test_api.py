@@ -1,0 +1,37 @@
+"""The Python API returns values; the CLI is built on it."""
+
+from conftest import MINI
+
+from normalize import Change, Normalizer, Result, ReviewItem, normalize_text
+
+
+def test_load_once_and_normalise_many_texts(mini):
+    results = [mini.normalize(t) for t in ("Hafter", "Sirt", "calm")]
+    assert [r.text for r in results] == ["Haftar", "Sirte", "calm"]
+    assert [r.changed for r in results] == [True, True, False]
+
+
+def test_results_are_plain_values(mini):
+    result = mini.normalize("Hafter near Bengahzi, Libya", name="doc-1")
+    assert isinstance(result, Result)
+    assert isinstance(result.changes[0], Change) and isinstance(result.review[0], ReviewItem)
+    assert result.changes[0].to_dict()["file"] == "doc-1"
+    assert result.review[0].to_dict()["context"] == "Hafter near Bengahzi, Libya"
+
+
+def test_user_gazetteers_extend_the_shipped_ones(tmp_path):
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[gotham]\ntype = "place"\ncanonical = "Gotham"\nvariants = ["Gothham"]\n')
+    normalizer = Normalizer.load([extra])
+    assert normalizer.normalize("Gothham and Sirt").text == "Gotham and Sirte"
+
+
+def test_only_the_given_gazetteers_when_asked(tmp_path):
+    normalizer = Normalizer.load([MINI], include_default=False)
+    assert normalizer.normalize("Gharian").text == "Gharian"  # not in the mini gazetteer
+
+
+def test_normalize_text_uses_the_shipped_gazetteers():
+    assert normalize_text("Clashes near Sirt between Al-Wefaq and Hafter forces.") == (
+        "Clashes near Sirte between GNA and Haftar forces."
+    )

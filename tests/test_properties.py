@@ -1,0 +1,64 @@
+"""Invariants over arbitrary text (hypothesis)."""
+
+from conftest import MINI
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalize import Normalizer
+
+NORMALIZER = Normalizer.load([MINI], include_default=False)
+
+NAMES = [
+    "Hafter",
+    "Heftar",
+    "Hifter",
+    "Sirt",
+    "Al-Jafra",
+    "Wefaq",
+    "Tarhunah",
+    "Beni Walid",
+    "Libya",
+    "Salih",
+    "Trablus",
+    "Khalifa Hifter",
+    "HAFTER",
+    "Bengahzi",
+    "Jufara",
+    "Misuratta",
+    "after",
+    "Government of National Accord",
+    "Misrata Brigades",
+    "Sirte",
+]
+GLUE = [" ", "  ", "\n", "\r\n", "-", "’s ", "'s ", ", ", ". ", "\ufeff", "é", "(", ")"]
+texts = st.lists(st.sampled_from(NAMES) | st.sampled_from(GLUE) | st.text(max_size=8), max_size=30).map(
+    "".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_output_equals_input_outside_the_reported_spans(text):
+    result = NORMALIZER.normalize(text)
+    rebuilt, last = [], 0
+    for change in result.changes:
+        assert text[change.start : change.end] == change.before
+        rebuilt.append(text[last : change.start])
+        rebuilt.append(change.after)
+        last = change.end
+    rebuilt.append(text[last:])
+    assert "".join(rebuilt) == result.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_normalising_twice_changes_nothing(text):
+    once = NORMALIZER.normalize(text).text
+    assert NORMALIZER.normalize(once).text == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_is_handled(text):
+    result = NORMALIZER.normalize(text)
+    assert isinstance(result.text, str)
