@@ -36,6 +36,14 @@ GazetteerOpt = Annotated[
 NoDefaultOpt = Annotated[
     bool, typer.Option("--no-default-gazetteers", help="Use only the files given with --gazetteer.")
 ]
+ChangesOpt = Annotated[
+    Path | None, typer.Option(help="Write the changes (JSON Lines) here [run: OUTPUT/changes.jsonl].")
+]
+ReviewOpt = Annotated[
+    Path | None,
+    typer.Option(help="Write the review candidates (JSON Lines) here [run: OUTPUT/review.jsonl]."),
+]
+CheckOpt = Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if anything would change.")]
 
 
 def _version(value: bool) -> None:
@@ -70,15 +78,9 @@ def run_command(
         Path | None, typer.Option("--output", "-o", help="Folder for the clean copies and logs.")
     ] = None,
     glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
-    changes: Annotated[
-        Path | None, typer.Option(help="Change log (JSON Lines); default OUTPUT/changes.jsonl.")
-    ] = None,
-    review: Annotated[
-        Path | None, typer.Option(help="Review candidates (JSON Lines); default OUTPUT/review.jsonl.")
-    ] = None,
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if any file would change.")
-    ] = False,
+    changes: ChangesOpt = None,
+    review: ReviewOpt = None,
+    check: CheckOpt = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of each change.")] = False,
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite the input files themselves.")] = False,
     backup_suffix: Annotated[
@@ -127,15 +129,9 @@ def text_command(
     file: Annotated[
         Path | None, typer.Argument(help="File to read; standard input if omitted or '-'.")
     ] = None,
-    changes: Annotated[
-        Path | None, typer.Option(help="Also write the changes (JSON Lines) to this file.")
-    ] = None,
-    review: Annotated[
-        Path | None, typer.Option(help="Also write the review candidates (JSON Lines) to this file.")
-    ] = None,
-    check: Annotated[
-        bool, typer.Option("--check", help="Print nothing; exit 1 if the text would change.")
-    ] = False,
+    changes: ChangesOpt = None,
+    review: ReviewOpt = None,
+    check: CheckOpt = False,
     gazetteer: GazetteerOpt = None,
     no_default_gazetteers: NoDefaultOpt = False,
 ) -> None:

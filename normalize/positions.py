@@ -33,8 +33,15 @@ class Positions:
         self._byte_at = (offset, byte)
         return byte
 
-    def line_text(self, offset: int) -> str:
-        line, _ = self.line_column(offset)
-        start = self.line_starts[line - 1]
-        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
+    def place(self, file: str | None, start: int, end: int) -> dict:
+        """The location fields shared by change and review records."""
+        line, column = self.line_column(start)
+        return {
+            "file": file,
+            "line": line,
+            "column": column,
+            "start": start,
+            "end": end,
+            "byte_start": self.byte_offset(start),
+            "byte_end": self.byte_offset(end),
+        }

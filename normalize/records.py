@@ -43,8 +43,9 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
-    """One rewrite applied to a document (a line of ``changes.jsonl``)."""
+class Located:
+    """Where in a document: file label, 1-based line and column (characters),
+    character offsets and UTF-8 byte offsets of the span."""
 
     file: str | None
     line: int
@@ -53,6 +54,15 @@ class Change:
     end: int
     byte_start: int
     byte_end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Change(Located):
+    """One rewrite applied to a document (a line of ``changes.jsonl``)."""
+
     before: str
     after: str
     entity: str
@@ -61,27 +71,16 @@ class Change:
     method: str
     score: float
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class ReviewItem:
+class ReviewItem(Located):
     """A candidate that was not applied (a line of ``review.jsonl``)."""
 
-    file: str | None
-    line: int
-    column: int
-    start: int
-    end: int
     text: str
     method: str
     reason: str
     candidates: tuple[dict, ...]
     context: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

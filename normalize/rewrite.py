@@ -54,16 +54,9 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
         new = replacement(mention.text, core, candidate.target.canonical)
         if new is None:
             continue
-        line, column = positions.line_column(mention.start)
         changes.append(
             Change(
-                file=file,
-                line=line,
-                column=column,
-                start=mention.start,
-                end=mention.end,
-                byte_start=positions.byte_offset(mention.start),
-                byte_end=positions.byte_offset(mention.end),
+                **positions.place(file, mention.start, mention.end),
                 before=mention.text,
                 after=new,
                 entity=candidate.target.entity,
@@ -86,16 +79,11 @@ def review_items(text: str, review: list[Decision], file: str | None = None) -> 
     items = []
     for decision in review:
         mention = decision.mention
-        line, column = positions.line_column(mention.start)
         lo = max(0, mention.start - _CONTEXT_CHARS)
         context = text[lo : mention.end + _CONTEXT_CHARS].replace("\r", " ").replace("\n", " ")
         items.append(
             ReviewItem(
-                file=file,
-                line=line,
-                column=column,
-                start=mention.start,
-                end=mention.end,
+                **positions.place(file, mention.start, mention.end),
                 text=mention.text,
                 method=mention.method,
                 reason=decision.reason,
