@@ -85,9 +85,7 @@ def evaluate(normalizer: Normalizer, devset: Path = DEVSET, errors: list | None 
             scores.negatives_touched += 1
             scores.negative_edits += len(edits(record["text"], got))
             if errors is not None:
-                errors.append(
-                    {"id": record["id"], "text": record["text"], "gold": record["text"], "got": got}
-                )
+                errors.append({"id": record["id"], "text": record["text"], "gold": record["text"], "got": got})
     return scores
 
 

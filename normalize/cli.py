@@ -74,9 +74,7 @@ def _load(gazetteers: list[Path] | None, no_default: bool) -> Normalizer:
 @app.command("run")
 def run_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to clean.", show_default=False)],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Folder for the clean copies and logs.")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for the clean copies and logs.")] = None,
     glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
     changes: ChangesOpt = None,
     review: ReviewOpt = None,
@@ -126,9 +124,7 @@ def run_command(
 
 @app.command("text")
 def text_command(
-    file: Annotated[
-        Path | None, typer.Argument(help="File to read; standard input if omitted or '-'.")
-    ] = None,
+    file: Annotated[Path | None, typer.Argument(help="File to read; standard input if omitted or '-'.")] = None,
     changes: ChangesOpt = None,
     review: ReviewOpt = None,
     check: CheckOpt = False,

@@ -37,7 +37,7 @@ _ENTITY_KEYS = {
     "notes",
 }
 _FORM_KEYS = {"canonical", "variants", "ambiguous", "source", "notes"}
-_META_KEYS = {"region", "context", "source", "notes"}
+_META_KEYS = {"region", "context", "keep", "source", "notes"}
 META_TABLE = "gazetteer"
 _ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
@@ -86,6 +86,16 @@ class Entity:
         return self.forms[0].canonical.text
 
 
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A word that is never rewritten (a file-level ``keep`` entry)."""
+
+    text: str
+    file: str
+    line: int
+    region: str
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """Entities from one or more files, validated together."""
@@ -93,6 +103,7 @@ class Gazetteer:
     entities: tuple[Entity, ...]
     files: tuple[str, ...]
     region_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    keep: tuple[Kept, ...] = ()
 
     def entity(self, entity_id: str) -> Entity:
         for entity in self.entities:
@@ -145,6 +156,7 @@ def load_gazetteers(paths: Iterable[str | Path] = (), *, include_default: bool =
     problems: list[Problem] = []
     entities: list[Entity] = []
     region_context: dict[str, list[str]] = {}
+    keep: list[Kept] = []
     files = gazetteer_files(roots)
     if not files:
         raise GazetteerError(
@@ -155,9 +167,10 @@ def load_gazetteers(paths: Iterable[str | Path] = (), *, include_default: bool =
         parsed = _parse_file(path, problems)
         if parsed is None:
             continue
-        region, context, file_entities = parsed
+        region, context, file_keep, file_entities = parsed
         region_context.setdefault(region, [])
         region_context[region].extend(w for w in context if w not in region_context[region])
+        keep.extend(file_keep)
         entities.extend(file_entities)
     _check_across_files(entities, problems)
     if problems:
@@ -166,10 +179,11 @@ def load_gazetteers(paths: Iterable[str | Path] = (), *, include_default: bool =
         entities=tuple(entities),
         files=tuple(str(f) for f in files),
         region_context={r: tuple(ws) for r, ws in region_context.items()},
+        keep=tuple(keep),
     )
 
 
-def _parse_file(path: Path, problems: list[Problem]) -> tuple[str, list[str], list[Entity]] | None:
+def _parse_file(path: Path, problems: list[Problem]) -> tuple[str, list[str], list[Kept], list[Entity]] | None:
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -194,21 +208,25 @@ def _parse_file(path: Path, problems: list[Problem]) -> tuple[str, list[str], li
     meta = data.pop(META_TABLE, {})
     region = path.parent.name if path.parent.name else path.stem
     context: list[str] = []
+    keep: list[Kept] = []
     if not isinstance(meta, dict):
         problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}] must be a table"))
     else:
         for key in sorted(set(meta) - _META_KEYS):
             problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}]: unknown key {key!r}"))
-        region = (
-            _string(meta.get("region", region), name, where.header(META_TABLE), "region", problems) or region
-        )
+        region = _string(meta.get("region", region), name, where.header(META_TABLE), "region", problems) or region
         context = _strings(meta.get("context", []), name, where.header(META_TABLE), "context", problems)
+        for word in _strings(meta.get("keep", []), name, where.header(META_TABLE), "keep", problems):
+            line = where.find_in(where.block(META_TABLE), word)
+            if reason := spelling_problem(word):
+                problems.append(Problem(name, line, f"[{META_TABLE}] keep {word!r} {reason}"))
+            keep.append(Kept(word, name, line, region))
     entities = []
     for entity_id, table in data.items():
         entity = _parse_entity(entity_id, table, name, region, where, problems)
         if entity is not None:
             entities.append(entity)
-    return region, context, entities
+    return region, context, keep, entities
 
 
 def _parse_entity(
@@ -257,9 +275,7 @@ def _parse_entity(
     if wikidata is not None and not (isinstance(wikidata, str) and _WIKIDATA.fullmatch(wikidata)):
         problem(f"'wikidata' must look like \"Q123\", not {wikidata!r}", where.find(entity_id, "wikidata"))
     geonames = table.get("geonames")
-    if geonames is not None and (
-        not isinstance(geonames, int) or isinstance(geonames, bool) or geonames <= 0
-    ):
+    if geonames is not None and (not isinstance(geonames, int) or isinstance(geonames, bool) or geonames <= 0):
         problem(f"'geonames' must be a positive integer, not {geonames!r}", where.find(entity_id, "geonames"))
     context = _strings(table.get("context", []), file, line, f"{entity_id}: context", problems)
     keep = [

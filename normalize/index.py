@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from .gazetteer import Gazetteer, iter_spellings
 from .keys import fold, translit_key
 from .records import Target
-from .tokens import name_tuples
+from .tokens import is_all_caps, name_tuples
 
 
 @dataclass(frozen=True)
 class Index:
     exact: dict[tuple[str, ...], Target]
     upper: dict[tuple[str, ...], Target]
-    keys: dict[tuple[str, ...], tuple[Target, ...]]
+    # key -> the names with that key, each with its spellings (folded, lowercase)
+    keys: dict[tuple[str, ...], tuple[tuple[Target, tuple[str, ...]], ...]]
     fuzzy_choices: tuple[str, ...]
     fuzzy_targets: tuple[tuple[Target, ...], ...]
     max_words: int
@@ -34,7 +35,7 @@ class Index:
     @classmethod
     def build(cls, gazetteer: Gazetteer) -> Index:
         exact: dict[tuple[str, ...], Target] = {}
-        keys: dict[tuple[str, ...], dict[str, Target]] = defaultdict(dict)
+        keys: dict[tuple[str, ...], dict[str, tuple[Target, list[str]]]] = defaultdict(dict)
         fuzzy: dict[str, dict[str, Target]] = defaultdict(dict)
         entity_context: dict[str, frozenset[str]] = {}
         for entity in gazetteer.entities:
@@ -51,8 +52,10 @@ class Index:
                 )
                 for words in name_tuples(spelling.text):
                     exact.setdefault(words, target)
+                    if any(is_all_caps(w) for w in words):
+                        continue  # acronyms have no transliteration to vary
                     key = tuple(translit_key(w) for w in words)
-                    keys[key].setdefault(target.canonical, target)
+                    keys[key].setdefault(target.canonical, (target, []))[1].append(" ".join(words).lower())
                     if len(words) == 1:
                         fuzzy[words[0].lower()].setdefault(target.canonical, target)
             for spelling in entity.keep:
@@ -67,13 +70,17 @@ class Index:
                 )
                 for words in name_tuples(spelling.text):
                     exact.setdefault(words, keeper)
+        for kept in gazetteer.keep:
+            keeper = Target("", kept.text, kept.region, kept.file, kept.line, kept.text, keep=True)
+            for words in name_tuples(kept.text):
+                exact.setdefault(words, keeper)
         upper: dict[tuple[str, ...], Target] = {}
         for words, target in exact.items():
             upper.setdefault(tuple(w.upper() for w in words), target)
         return cls(
             exact=exact,
             upper=upper,
-            keys={k: tuple(v.values()) for k, v in keys.items()},
+            keys={k: tuple((t, tuple(s)) for t, s in v.values()) for k, v in keys.items()},
             fuzzy_choices=tuple(fuzzy),
             fuzzy_targets=tuple(tuple(v.values()) for v in fuzzy.values()),
             max_words=max((len(w) for w in exact), default=1),

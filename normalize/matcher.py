@@ -15,6 +15,7 @@ from a known name (``Libyan`` from ``Libya``)::
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from rapidfuzz import fuzz, process
 from .index import Index
 from .keys import fold, is_article, translit_key
 from .records import Candidate, Mention, Target
-from .tokens import Token, is_all_caps, is_capitalised, name_gap, tokenize
+from .tokens import Token, fold_words, is_all_caps, is_capitalised, name_gap, tokenize
 from .words import english_words
 
 # Endings that turn a name into another word (Libya -> Libyan, Misrata ->
@@ -44,10 +45,8 @@ class Document:
     def __init__(self, text: str):
         self.text = text
         self.tokens: list[Token] = tokenize(text)
-        self.folded = [fold(t.text) for t in self.tokens]
-        self.glue = [name_gap(text, a, b) for a, b in zip(self.tokens, self.tokens[1:], strict=False)] + [
-            None
-        ]
+        self.folded = fold_words(text, self.tokens)
+        self.glue = [name_gap(text, a, b) for a, b in itertools.pairwise(self.tokens)] + [None]
         self.words = frozenset(self.folded)
 
     def cores(self, i: int) -> Iterator[int]:
@@ -64,9 +63,9 @@ class Document:
             end += 1
         return end
 
-    def mention(self, start: int, core: int, end: int, method: str, candidates) -> Mention:
+    def mention(self, start: int, core: int, end: int, method: str, candidates, inner=()) -> Mention:
         a, b = self.tokens[start].start, self.tokens[end - 1].end
-        return Mention(a, b, self.tokens[core].start, self.text[a:b], method, tuple(candidates))
+        return Mention(a, b, self.tokens[core].start, self.text[a:b], method, tuple(candidates), tuple(inner))
 
 
 def find_mentions(
@@ -76,31 +75,29 @@ def find_mentions(
     fuzzy_cache: dict[str, tuple[Candidate, ...]] | None = None,
 ) -> list[Mention]:
     """All mentions in the document, in order, none overlapping."""
-    mentions: dict[int, tuple[int, Mention]] = {}
-    covered: set[int] = set()
+    exact: dict[int, tuple[int, Mention]] = {}  # first token -> (end token, mention)
     i = 0
     while i < len(doc.tokens):
         found = _exact_at(doc, i, index)
         if found is None:
             i += 1
             continue
-        end, mention = found
-        mentions[i] = (end, mention)
-        covered.update(range(i, end))
-        i = end
+        exact[i] = found
+        i = found[0]
+    covered = {k for start, (end, _) in exact.items() for k in range(start, end)}
+    mentions = dict(exact)
     cache = {} if fuzzy_cache is None else fuzzy_cache
     i = 0
     while i < len(doc.tokens):
-        if i in covered:
-            i += 1
-            continue
-        found = _key_at(doc, i, index, covered, settings) or _fuzzy_at(
-            doc, i, index, covered, settings, cache
-        )
+        found = None
+        if i not in covered:
+            found = _key_at(doc, i, index, exact, settings) or _fuzzy_at(doc, i, index, covered, settings, cache)
         if found is None:
             i += 1
             continue
         end, mention = found
+        for k in range(i, end):
+            mentions.pop(k, None)
         mentions[i] = (end, mention)
         i = end
     return [mention for _, (_, mention) in sorted(mentions.items())]
@@ -112,7 +109,9 @@ def _exact_at(doc: Document, i: int, index: Index) -> tuple[int, Mention] | None
         for end in range(doc.run_end(core, index.max_words), core, -1):
             target = _lookup(doc, core, end, index)
             if target is not None:
-                if best is None or end > best[0]:
+                # on a tie the match after the article wins: the article is then
+                # known to be one, and the rewrite keeps or drops it knowingly
+                if best is None or end >= best[0]:
                     best = (end, doc.mention(i, core, end, "exact", [Candidate(target, 100.0)]))
                 break
     return best
@@ -127,28 +126,32 @@ def _lookup(doc: Document, core: int, end: int, index: Index) -> Target | None:
 
 
 def _key_at(
-    doc: Document, i: int, index: Index, covered: set[int], settings: MatchSettings
+    doc: Document, i: int, index: Index, exact: dict[int, tuple[int, Mention]], settings: MatchSettings
 ) -> tuple[int, Mention] | None:
-    def free_name_word(k: int) -> bool:
-        return k not in covered and is_capitalised(doc.tokens[k].text)
+    """A span whose transliteration key is listed; it may swallow exact
+    mentions that lie wholly inside it (``Agilah Saleh`` over ``Saleh``)."""
+
+    def name_word(k: int) -> bool:
+        return is_capitalised(doc.tokens[k].text)
 
     for core in doc.cores(i):
-        if not (core < len(doc.tokens) and free_name_word(core)):
+        if not (core < len(doc.tokens) and name_word(core)) or core in exact:
             continue
-        for end in range(doc.run_end(core, index.max_words, free_name_word), core, -1):
+        for end in range(doc.run_end(core, index.max_words, name_word), core, -1):
+            inner = [m for k, (e, m) in exact.items() if core <= k < end]
+            if any(e > end for k, (e, _) in exact.items() if core <= k < end):
+                continue
             words = [t.text for t in doc.tokens[core:end]]
             if not any(_may_be_variant(w, index, settings.min_key_word) for w in words):
                 continue
-            if len(words) == 1 and not _may_be_variant(words[0], index, settings.min_key_word):
-                continue
-            targets = index.keys.get(tuple(translit_key(w) for w in words))
-            if targets:
-                spoken = fold(" ".join(words)).lower()
+            named = index.keys.get(tuple(translit_key(w) for w in words))
+            if named:
+                spoken = " ".join(doc.folded[core:end]).lower()
                 candidates = sorted(
-                    (Candidate(t, round(fuzz.ratio(spoken, fold(t.spelling).lower()), 1)) for t in targets),
+                    (Candidate(t, round(max(fuzz.ratio(spoken, s) for s in spellings), 1)) for t, spellings in named),
                     key=lambda c: -c.score,
                 )
-                return end, doc.mention(i, core, end, "key", candidates)
+                return end, doc.mention(i, core, end, "key", candidates, inner)
     return None
 
 
@@ -176,9 +179,7 @@ def _fuzzy_at(
 
 def _fuzzy_candidates(query: str, index: Index, floor: float) -> tuple[Candidate, ...]:
     best: dict[str, Candidate] = {}
-    for _, score, at in process.extract(
-        query, index.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=floor, limit=20
-    ):
+    for _, score, at in process.extract(query, index.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=floor, limit=20):
         for target in index.fuzzy_targets[at]:
             if target.keep:
                 continue
@@ -192,6 +193,4 @@ def _may_be_variant(word: str, index: Index, min_length: int) -> bool:
     low = fold(word).lower()
     if len(low) < min_length or low in english_words() or len(translit_key(word)) < 3:
         return False
-    return not any(
-        low.endswith(suffix) and index.is_known(word[: -len(suffix)]) for suffix in _DERIVED_SUFFIXES
-    )
+    return not any(low.endswith(suffix) and index.is_known(word[: -len(suffix)]) for suffix in _DERIVED_SUFFIXES)

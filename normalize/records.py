@@ -40,6 +40,24 @@ class Mention:
     text: str
     method: str  # "exact" | "key" | "fuzzy"
     candidates: tuple[Candidate, ...]
+    # Exact mentions this longer key match swallowed; they are decided on
+    # their own if the key match is not applied ("Agilah Saleh" over "Saleh").
+    inner: tuple[Mention, ...] = ()
+
+    @property
+    def core(self) -> str:
+        """The name without a glued article."""
+        return self.text[self.core_start - self.start :]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A mention with the candidate chosen for it; `reason` says why it was
+    not applied (empty when it was)."""
+
+    mention: Mention
+    candidate: Candidate
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

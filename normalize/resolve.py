@@ -14,21 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .index import Index
-from .records import Candidate, Mention, Target
+from .records import Candidate, Decision, Mention, Target
+from .rewrite import replacement
 
 
 @dataclass(frozen=True)
 class ResolveSettings:
-    key_min_score: float = 60.0
+    key_apply: float = 75.0  # a key match this close to a listed spelling is applied
+    key_review: float = 60.0  # below this a shared key is a coincidence, not a candidate
     fuzzy_auto: float = 90.0
     fuzzy_margin: float = 10.0
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    mention: Mention
-    candidate: Candidate
-    reason: str = ""  # empty when applied; why not, when sent to review
 
 
 def decide(
@@ -40,9 +35,7 @@ def decide(
     """Split mentions into those to apply and those to review."""
     words = frozenset(words)
     regions = {
-        m.candidates[0].target.region
-        for m in mentions
-        if m.method == "exact" and not m.candidates[0].target.ambiguous
+        m.candidates[0].target.region for m in mentions if m.method == "exact" and not m.candidates[0].target.ambiguous
     }
     regions.update(r for r, context in index.region_context.items() if context & words)
 
@@ -51,13 +44,21 @@ def decide(
 
     applied: list[Decision] = []
     review: list[Decision] = []
-    for mention in mentions:
+
+    def settle(mention: Mention) -> None:
         best = mention.candidates[0]
         reason = _why_not(mention, best, supported, settings)
         if reason is None:
             applied.append(Decision(mention, best))
-        elif reason:
+            return
+        if reason:
             review.append(Decision(mention, best, reason))
+        for inner in mention.inner:
+            settle(inner)
+
+    for mention in mentions:
+        settle(mention)
+    applied.sort(key=lambda d: d.mention.start)
     return applied, review
 
 
@@ -65,17 +66,19 @@ def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSett
     """None to apply; "" to drop silently; otherwise the reason for review."""
     target = best.target
     if mention.method == "exact":
-        if target.keep:
-            return ""
+        if target.keep or replacement(mention.text, mention.core, target.canonical) is None:
+            return ""  # nothing would change: neither a change nor a question
         if target.ambiguous and not supported(target):
             return "ambiguous name and no supporting context in the document"
         return None
     others = [c for c in mention.candidates[1:] if c.target.canonical != target.canonical]
     if mention.method == "key":
+        if best.score < settings.key_review:
+            return ""
         if others:
             names = ", ".join(sorted({c.target.canonical for c in mention.candidates}))
             return f"transliteration key shared by several names: {names}"
-        if best.score < settings.key_min_score:
+        if best.score < settings.key_apply:
             return f"same transliteration key but spelling too far (score {best.score:g})"
     else:
         runner_up = others[0].score if others else 0.0

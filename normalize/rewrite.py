@@ -13,8 +13,7 @@ what follows the name (``’s``, ``-based``) alone::
 from __future__ import annotations
 
 from .positions import Positions
-from .records import Change, ReviewItem
-from .resolve import Decision
+from .records import Change, Decision, ReviewItem
 from .tokens import is_all_caps, is_article, name_gap, tokenize
 
 _CONTEXT_CHARS = 60
@@ -50,8 +49,7 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
     last = 0
     for decision in applied:
         mention, candidate = decision.mention, decision.candidate
-        core = text[mention.core_start : mention.end]
-        new = replacement(mention.text, core, candidate.target.canonical)
+        new = replacement(mention.text, mention.core, candidate.target.canonical)
         if new is None:
             continue
         changes.append(

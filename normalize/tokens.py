@@ -67,24 +67,34 @@ def is_all_caps(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def fold_words(text: str, tokens: list[Token]) -> list[str]:
+    """Folded tokens, with every glued article written ``al``.
+
+    ``al-``, ``Al-``, ``El-`` and ``ash-`` spell one article, so a name matches
+    whichever the writer used, at its start or inside it.
+
+    >>> fold_words("Fayez El-Sarrāj", tokenize("Fayez El-Sarrāj"))
+    ['Fayez', 'al', 'Sarraj']
+    """
+    words = []
+    for k, token in enumerate(tokens):
+        glue = name_gap(text, token, tokens[k + 1]) if k + 1 < len(tokens) else None
+        words.append("al" if glue and is_article(token.text, glue) else fold(token.text))
+    return words
+
+
 def name_tuples(spelling: str) -> list[tuple[str, ...]]:
-    """The folded token tuples under which a gazetteer spelling is matched.
+    """The folded word tuples under which a gazetteer spelling is matched.
 
     The full spelling always; also without its leading article, so that
     ``Al-Jafra`` in a text finds a variant listed as ``Jafra`` and the other
     way round.
 
     >>> name_tuples("Al-Jafra")
-    [('Al', 'Jafra'), ('Jafra',)]
+    [('al', 'Jafra'), ('Jafra',)]
     """
-    tokens = tokenize(spelling)
-    full = tuple(fold(t.text) for t in tokens)
-    tuples = [full]
-    if len(tokens) > 1:
-        glue = name_gap(spelling, tokens[0], tokens[1])
-        if glue and is_article(tokens[0].text, glue):
-            tuples.append(full[1:])
-    return tuples
+    full = tuple(fold_words(spelling, tokenize(spelling)))
+    return [full, full[1:]] if len(full) > 1 and full[0] == "al" else [full]
 
 
 def spelling_problem(spelling: str) -> str | None:

@@ -115,3 +115,17 @@ def test_invalid_utf8_in_a_gazetteer_is_reported(tmp_path):
 
 def test_a_folder_without_gazetteer_files_is_an_error(tmp_path):
     assert problems(tmp_path) == [f"{tmp_path}:0: no gazetteer files found"]
+
+
+def test_a_file_level_keep_list_protects_words_from_every_stage(tmp_path):
+    write(tmp_path, "a.toml", GOOD)
+    write(tmp_path, "b.toml", '[gazetteer]\nregion = "world"\nkeep = [\n  "Surt",  # a look-alike\n]\n')
+    gaz = load_gazetteers([tmp_path], include_default=False)
+    assert [(k.text, k.line, k.region) for k in gaz.keep] == [("Surt", 4, "world")]
+
+
+def test_a_bad_keep_word_is_reported(tmp_path):
+    path = write(tmp_path, "b.toml", '[gazetteer]\nkeep = ["surat"]\n')
+    assert problems(path) == [
+        f"{path}:2: [gazetteer] keep 'surat' must start with a capital letter (after an optional glued article)"
+    ]

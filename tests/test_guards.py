@@ -67,7 +67,20 @@ def test_each_look_alike_keeps_its_own_listed_spellings(mini):
 
 
 def test_an_unlisted_spelling_needs_a_document_about_the_region(mini):
-    # "Surat" (India) has the same key as Sirte; with nothing Libyan around it stays.
-    result = mini.normalize("Diamond traders in Surat reopened.")
-    assert result.text == "Diamond traders in Surat reopened."
+    # Nothing in this sentence is about Libya, so a key match is only a suggestion.
+    result = mini.normalize("The painter Hifter showed new work in Paris.")
+    assert result.text == "The painter Hifter showed new work in Paris."
     assert "region" in result.review[0].reason
+
+
+def test_a_shared_key_with_a_distant_spelling_is_a_coincidence_and_dropped(mini):
+    # "Turin" and "Tarhuna" share a key but are too far apart to even review.
+    result = mini.normalize("Car workers in Turin, not in Libya.")
+    assert result.text == "Car workers in Turin, not in Libya." and not result.review
+
+
+def test_a_shared_key_with_a_middling_spelling_goes_to_review(mini):
+    # "Surat" (India) shares Sirte's key: close enough to ask, too far to apply.
+    result = mini.normalize("Diamond traders in Surat, not in Libya.")
+    assert result.text == "Diamond traders in Surat, not in Libya."
+    assert "too far" in result.review[0].reason

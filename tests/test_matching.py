@@ -77,3 +77,19 @@ def test_a_near_miss_with_a_different_key_goes_to_review_not_into_the_text(mini)
 def test_a_clear_fuzzy_winner_is_applied(mini):
     result = mini.normalize("Fighting near Misuratta in Libya.")
     assert result.text == "Fighting near Misrata in Libya."
+
+
+def test_a_name_with_an_article_inside_matches_whatever_article_is_written(mini):
+    assert clean(mini, "Fayez El-Serraj and Fayez Al-Serraj") == "Fayez al-Sarraj and Fayez al-Sarraj"
+    assert clean(mini, "Fayez Al-Sarraj") == "Fayez al-Sarraj"
+
+
+def test_an_unlisted_spelling_of_a_full_name_wins_over_a_listed_surname_inside_it(mini):
+    result = mini.normalize("Speaker Agilah Saleh of Libya")
+    assert result.text == "Speaker Aguila Saleh of Libya"
+    assert [c.method for c in result.changes] == ["key"]
+
+
+def test_if_the_longer_key_match_is_not_applied_the_names_inside_still_are(mini):
+    # "Hifter Tarhunah" has no entity of its own: each word is decided alone.
+    assert clean(mini, "Hifter Tarhunah in Libya") == "Haftar Tarhuna in Libya"

@@ -31,9 +31,7 @@ NAMES = [
     "Sirte",
 ]
 GLUE = [" ", "  ", "\n", "\r\n", "-", "’s ", "'s ", ", ", ". ", "\ufeff", "é", "(", ")"]
-texts = st.lists(st.sampled_from(NAMES) | st.sampled_from(GLUE) | st.text(max_size=8), max_size=30).map(
-    "".join
-)
+texts = st.lists(st.sampled_from(NAMES) | st.sampled_from(GLUE) | st.text(max_size=8), max_size=30).map("".join)
 
 
 @settings(max_examples=300, deadline=None)

@@ -60,9 +60,7 @@ def test_the_spellings_named_in_the_issue_are_rewritten(shipped, text, expected)
 
 
 def test_wefaq_maps_to_gna_with_libyan_context(shipped):
-    assert (
-        clean(shipped, "the Al-Wefaq government in Tripoli, Libya") == "the GNA government in Tripoli, Libya"
-    )
+    assert clean(shipped, "the Al-Wefaq government in Tripoli, Libya") == "the GNA government in Tripoli, Libya"
 
 
 def test_names_with_other_meanings_are_marked_ambiguous():
@@ -76,8 +74,7 @@ def test_no_listed_variant_is_a_common_english_word_unless_ambiguous():
         for e in GAZ.entities
         for f in e.forms
         for v in f.variants
-        if not (f.ambiguous or e.forms[0].ambiguous)
-        and " ".join(name_tuples(v.text)[-1]).lower() in english_words()
+        if not (f.ambiguous or e.forms[0].ambiguous) and " ".join(name_tuples(v.text)[-1]).lower() in english_words()
     ]
     assert offenders == []
 

@@ -30,7 +30,7 @@ def test_a_name_may_wrap_across_one_line_break():
 
 
 def test_spelling_is_indexed_with_and_without_its_article():
-    assert name_tuples("Al-Jafra") == [("Al", "Jafra"), ("Jafra",)]
+    assert name_tuples("Al-Jafra") == [("al", "Jafra"), ("Jafra",)]
     assert name_tuples("Es Sider") == [("Es", "Sider")]
 
 
@@ -39,3 +39,8 @@ def test_spelling_problems_are_explained():
     assert "capital" in spelling_problem("haftar")
     assert "'+'" not in spelling_problem("5+5 Commission") and "+" in spelling_problem("5+5 Commission")
     assert "leading or trailing" in spelling_problem(" Sirte")
+
+
+def test_every_glued_article_folds_to_al_even_inside_a_name():
+    assert name_tuples("Fayez El-Serraj") == name_tuples("Fayez al-Serraj") == [("Fayez", "al", "Serraj")]
+    assert name_tuples("Saif ul-Islam") == [("Saif", "al", "Islam")]
