@@ -29,6 +29,10 @@ class Index:
     fuzzy_choices: tuple[str, ...]
     fuzzy_targets: tuple[tuple[Target, ...], ...]
     max_words: int
+    # first word of a listed spelling -> its longest spelling in words, so
+    # the matcher tries only spans that can match (most words start none)
+    starts: dict[str, int]
+    upper_starts: dict[str, int]
     entity_context: dict[str, frozenset[str]]
     region_context: dict[str, frozenset[str]]
 
@@ -84,6 +88,8 @@ class Index:
             fuzzy_choices=tuple(fuzzy),
             fuzzy_targets=tuple(tuple(v.values()) for v in fuzzy.values()),
             max_words=max((len(w) for w in exact), default=1),
+            starts=_starts(exact),
+            upper_starts=_starts(upper),
             entity_context=entity_context,
             region_context={r: frozenset(ws) for r, ws in gazetteer.region_context.items()},
         )
@@ -91,3 +97,10 @@ class Index:
     def is_known(self, word: str) -> bool:
         """A single word that the gazetteer lists (any form, any case)."""
         return (fold(word),) in self.exact or (fold(word).upper(),) in self.upper
+
+
+def _starts(table: dict[tuple[str, ...], Target]) -> dict[str, int]:
+    starts: dict[str, int] = {}
+    for words in table:
+        starts[words[0]] = max(starts.get(words[0], 0), len(words))
+    return starts

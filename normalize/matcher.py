@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from .index import Index
 from .keys import fold, is_article, translit_key
 from .records import Candidate, Mention, Target
-from .tokens import Token, fold_words, is_all_caps, is_capitalised, name_gap, tokenize
+from .tokens import Token, is_all_caps, is_capitalised, name_gap, tokenize
 from .words import english_words
 
 # Endings that turn a name into another word (Libya -> Libyan, Misrata ->
@@ -45,15 +45,16 @@ class Document:
     def __init__(self, text: str):
         self.text = text
         self.tokens: list[Token] = tokenize(text)
-        self.folded = fold_words(text, self.tokens)
-        self.glue = [name_gap(text, a, b) for a, b in itertools.pairwise(self.tokens)] + [None]
+        self.glue = [name_gap(text, a, b) for a, b in itertools.pairwise(self.tokens)] + [None] * bool(self.tokens)
+        self.article = [bool(g) and is_article(t.text, g) for t, g in zip(self.tokens, self.glue, strict=True)]
+        self.folded = ["al" if a else fold(t.text) for t, a in zip(self.tokens, self.article, strict=True)]
+        self.caps = [is_all_caps(t.text) for t in self.tokens]
         self.words = frozenset(self.folded)
 
     def cores(self, i: int) -> Iterator[int]:
         """Where a name may begin at token i: i itself, or after an article."""
         yield i
-        glue = self.glue[i]
-        if glue and is_article(self.tokens[i].text, glue):
+        if self.article[i]:
             yield i + 1
 
     def run_end(self, core: int, limit: int, ok=lambda k: True) -> int:
@@ -106,7 +107,13 @@ def find_mentions(
 def _exact_at(doc: Document, i: int, index: Index) -> tuple[int, Mention] | None:
     best: tuple[int, Mention] | None = None
     for core in doc.cores(i):
-        for end in range(doc.run_end(core, index.max_words), core, -1):
+        first = doc.folded[core]
+        longest = index.starts.get(first, 0)
+        if doc.caps[core]:
+            longest = max(longest, index.upper_starts.get(first.upper(), 0))
+        if not longest:
+            continue
+        for end in range(doc.run_end(core, longest), core, -1):
             target = _lookup(doc, core, end, index)
             if target is not None:
                 # on a tie the match after the article wins: the article is then
@@ -120,7 +127,7 @@ def _exact_at(doc: Document, i: int, index: Index) -> tuple[int, Mention] | None
 def _lookup(doc: Document, core: int, end: int, index: Index) -> Target | None:
     words = tuple(doc.folded[core:end])
     target = index.exact.get(words)
-    if target is None and all(is_all_caps(t.text) for t in doc.tokens[core:end]):
+    if target is None and all(doc.caps[core:end]):
         target = index.upper.get(tuple(w.upper() for w in words))
     return target
 
@@ -138,9 +145,10 @@ def _key_at(
         if not (core < len(doc.tokens) and name_word(core)) or core in exact:
             continue
         for end in range(doc.run_end(core, index.max_words, name_word), core, -1):
-            inner = [m for k, (e, m) in exact.items() if core <= k < end]
-            if any(e > end for k, (e, _) in exact.items() if core <= k < end):
+            swallowed = [exact[k] for k in range(core, end) if k in exact]
+            if any(e > end for e, _ in swallowed):
                 continue
+            inner = [m for _, m in swallowed]
             words = [t.text for t in doc.tokens[core:end]]
             if not any(_may_be_variant(w, index, settings.min_key_word) for w in words):
                 continue

@@ -12,6 +12,8 @@ what follows the name (``’s``, ``-based``) alone::
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .positions import Positions
 from .records import Change, Decision, ReviewItem
 from .tokens import is_all_caps, is_article, name_gap, tokenize
@@ -32,6 +34,7 @@ def replacement(span: str, core: str, canonical: str) -> str | None:
     return None if canonical in (span, core) else canonical
 
 
+@lru_cache(maxsize=4096)
 def _without_article(name: str) -> str:
     tokens = tokenize(name)
     if len(tokens) > 1:
