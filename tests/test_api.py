@@ -35,3 +35,27 @@ def test_normalize_text_uses_the_shipped_gazetteers():
     assert normalize_text("Clashes near Sirt between Al-Wefaq and Hafter forces.") == (
         "Clashes near Sirte between GNA and Haftar forces."
     )
+
+
+def test_a_corpus_run_through_the_api_writes_what_the_cli_writes(tmp_path, mini):
+    from normalize import ExitCode, RunOptions, run
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Hafter took Sirt.\n")
+    seen = []
+    summary = run(mini, [tmp_path / "in"], RunOptions(output=tmp_path / "out"), on_file=seen.append)
+    assert (summary.files, summary.changed_files, summary.changes) == (1, 1, 2)
+    assert summary.per_entity == {"khalifa_haftar": 1, "sirte": 1}
+    assert summary.exit_code == ExitCode.OK
+    assert (tmp_path / "out" / "a.txt").read_text() == "Haftar took Sirte.\n"
+    assert len((tmp_path / "out" / "changes.jsonl").read_text().splitlines()) == 2
+    assert seen[0].result.text == "Haftar took Sirte.\n"
+
+
+def test_check_mode_through_the_api_reports_without_writing(tmp_path, mini):
+    from normalize import ExitCode, RunOptions, run
+
+    (tmp_path / "a.txt").write_text("Sirt\n")
+    summary = run(mini, [tmp_path / "a.txt"], RunOptions(check=True))
+    assert summary.exit_code == ExitCode.CHANGES_FOUND
+    assert (tmp_path / "a.txt").read_text() == "Sirt\n"
