@@ -187,3 +187,16 @@ def test_text_rejects_invalid_utf8_with_exit_3():
 def test_version():
     proc = run_cli("--version")
     assert proc.returncode == 0 and proc.stdout.startswith(b"normalize ")
+
+
+def test_user_gazetteers_add_to_the_shipped_ones(tmp_path):
+    extra = tmp_path / "mine"
+    extra.mkdir()
+    (extra / "x.toml").write_text('[gotham]\ntype = "place"\ncanonical = "Gotham"\nvariants = ["Gothham"]\n')
+    proc = run_cli("text", "-g", str(extra), input=b"Gothham and Sirt, Libya")
+    assert proc.stdout == b"Gotham and Sirte, Libya"
+
+
+def test_text_with_a_missing_file_exits_3(tmp_path):
+    proc = run_cli("text", str(tmp_path / "nope.txt"))
+    assert proc.returncode == 3 and b"nope.txt" in proc.stderr
