@@ -4,6 +4,7 @@ Spellings are compiled to dictionaries keyed by tuples of folded words, so
 matching a text costs one dictionary probe per candidate span, whatever the
 size of the gazetteer::
 
+    >>> from normalize import load_gazetteers
     >>> idx = Index.build(load_gazetteers())
     >>> idx.exact[("Hafter",)].canonical
     'Haftar'

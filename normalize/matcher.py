@@ -8,6 +8,7 @@
 Only the exact stage may touch a common English word or a word derived
 from a known name (``Libyan`` from ``Libya``)::
 
+    >>> from normalize import load_gazetteers
     >>> index = Index.build(load_gazetteers())
     >>> [m.text for m in find_mentions(Document("Hifter left after noon."), index)]
     ['Hifter']

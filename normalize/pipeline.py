@@ -4,9 +4,9 @@ The per-file step (`process_file`) only reads and returns values, so any
 runner can call it; `run` writes the outputs and the logs::
 
     >>> from normalize import Normalizer, RunOptions, run
-    >>> summary = run(Normalizer.load(), [Path("seeds")], RunOptions(output=Path("out")))
+    >>> summary = run(Normalizer.load(), [Path("seeds")], RunOptions(check=True))
     >>> summary.changes, summary.exit_code
-    (9, <ExitCode.OK: 0>)
+    (9, <ExitCode.CHANGES_FOUND: 1>)
 """
 
 from __future__ import annotations

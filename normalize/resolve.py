@@ -5,7 +5,13 @@ ambiguous and the document gives no support; a key or fuzzy match is
 applied only when it is unique, close enough, clearly ahead of the
 runner-up, and the document is about the entity's region::
 
-    >>> applied, review = decide(mentions, doc.words, index)
+    >>> from normalize import load_gazetteers
+    >>> from normalize.matcher import Document, find_mentions
+    >>> index = Index.build(load_gazetteers())
+    >>> doc = Document("Heftir spoke in Paris.")
+    >>> applied, review = decide(find_mentions(doc, index), doc.words, index)
+    >>> applied, [(d.mention.text, d.reason) for d in review]
+    ([], [('Heftir', 'nothing else in the document is about region LY')])
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def spelling_problem(spelling: str) -> str | None:
     """Why `spelling` cannot serve as a name in a gazetteer, or None.
 
     >>> spelling_problem("al-Wefaq"), spelling_problem("U.N.")
-    (None, "has characters that cannot be part of a name: '.'")
+    (None, 'has characters that cannot be part of a name: .')
     """
     if spelling != spelling.strip() or not spelling:
         return "is empty or has leading or trailing spaces"
