@@ -36,6 +36,7 @@ _SPECIAL = str.maketrans(
         "Ħ": "H",
         "ı": "i",
         **{c: "'" for c in APOSTROPHES},
+        **{c: "" for c in "\u00ad\u200b\u200c\u200d\u2060"},  # invisible inside words
         **{c: "-" for c in HYPHENS},
     }
 )

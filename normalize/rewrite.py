@@ -31,7 +31,27 @@ def replacement(span: str, core: str, canonical: str) -> str | None:
         canonical = _without_article(canonical)
     if is_all_caps(core) and not is_all_caps(canonical):
         canonical = canonical.upper()
+    canonical = _keep_line_breaks(core, canonical)
     return None if canonical in (span, core) else canonical
+
+
+def _keep_line_breaks(written: str, canonical: str) -> str:
+    """Put back the line breaks of a name wrapped across lines.
+
+    >>> _keep_line_breaks("Beni\\nWalid", "Bani Walid")
+    'Bani\\nWalid'
+    """
+    if "\n" not in written and "\r" not in written:
+        return canonical
+    old, new = tokenize(written), tokenize(canonical)
+    if len(old) != len(new):
+        return canonical
+    pieces = [new[0].text]
+    for k in range(1, len(new)):
+        gap = written[old[k - 1].end : old[k].start]
+        pieces.append(gap if "\n" in gap or "\r" in gap else canonical[new[k - 1].end : new[k].start])
+        pieces.append(new[k].text)
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=4096)

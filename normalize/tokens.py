@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from .keys import APOSTROPHES, HYPHENS, fold, is_article
 
-_WORD = re.compile(rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*")
+# Combining marks (decomposed accents, Arabic harakat), soft hyphens and
+# zero-width characters do not end a word: "Misra\u0304ta" is one word.
+_IN_WORD = (
+    "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u00ad\u200b-\u200d\u2060"
+)
+_LETTERS = rf"[^\W_](?:[^\W_]|[{_IN_WORD}])*"
+_WORD = re.compile(rf"{_LETTERS}(?:[{APOSTROPHES}]{_LETTERS})*")
 _POSSESSIVE = re.compile(rf"[{APOSTROPHES}][sS]$")
 # What may stand between two words of one name: spaces with at most one line
 # break (a name wrapped across lines), or a single hyphen (Bani-Walid).

@@ -65,3 +65,12 @@ def test_a_change_points_at_the_gazetteer_line_that_listed_the_spelling(mini):
     change = mini.normalize("Sirt").changes[0]
     lines = Path(change.gazetteer_file).read_text(encoding="utf-8").splitlines()
     assert '"Sirt"' in lines[change.gazetteer_line - 1]
+
+
+def test_a_name_wrapped_across_lines_keeps_its_line_break(mini):
+    assert clean(mini, "in Beni\nWalid and\r\nBeni\r\nWalid") == "in Bani\nWalid and\r\nBani\r\nWalid"
+    assert clean(mini, "in Bani\nWalid") == "in Bani\nWalid"
+
+
+def test_decomposed_accents_and_soft_hyphens_stay_inside_a_word(mini):
+    assert clean(mini, "Misura\u0304ta and Haf\u00adter") == "Misrata and Haftar"
