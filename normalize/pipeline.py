@@ -97,6 +97,9 @@ def run(
     if options.in_place == (options.output is not None) and not options.check:
         raise UsageError("give an output folder (-o) or --in-place")
     exclude = [options.output] if options.output else []
+    for path in paths if options.output else []:
+        if path.exists() and path.resolve().is_relative_to(options.output.resolve()):
+            raise UsageError(f"input {path} lies inside the output folder {options.output}")
     inputs, problems = collect_inputs(paths, options.glob, exclude)
     if options.output and not options.in_place:
         if messages := clashes(inputs):

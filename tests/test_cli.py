@@ -200,3 +200,11 @@ def test_user_gazetteers_add_to_the_shipped_ones(tmp_path):
 def test_text_with_a_missing_file_exits_3(tmp_path):
     proc = run_cli("text", str(tmp_path / "nope.txt"))
     assert proc.returncode == 3 and b"nope.txt" in proc.stderr
+
+
+def test_an_output_folder_that_is_or_holds_the_input_is_refused(tmp_path):
+    src = corpus(tmp_path)
+    for output in (src, tmp_path):
+        proc = run_cli("run", str(src), "-o", str(output), *MINI_ONLY)
+        assert proc.returncode == 2 and b"lies inside the output folder" in proc.stderr
+    assert (src / "a.txt").read_bytes().startswith("Hafter’s".encode())
