@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -212,11 +212,17 @@ def _parse_file(path: Path, problems: list[Problem]) -> tuple[str, list[str], li
     if not isinstance(meta, dict):
         problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}] must be a table"))
     else:
+
+        def report(message: str) -> None:
+            problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}] {message}"))
+
         for key in sorted(set(meta) - _META_KEYS):
-            problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}]: unknown key {key!r}"))
-        region = _string(meta.get("region", region), name, where.header(META_TABLE), "region", problems) or region
-        context = _strings(meta.get("context", []), name, where.header(META_TABLE), "context", problems)
-        for word in _strings(meta.get("keep", []), name, where.header(META_TABLE), "keep", problems):
+            report(f"unknown key {key!r} (expected one of: {', '.join(sorted(_META_KEYS))})")
+        region = meta.get("region", region)
+        if not isinstance(region, str):
+            report("'region' must be a string")
+        context = _strings(meta.get("context", []), "'context'", report)
+        for word in _strings(meta.get("keep", []), "'keep'", report):
             line = where.find_in(where.block(META_TABLE), word)
             if reason := spelling_problem(word):
                 problems.append(Problem(name, line, f"[{META_TABLE}] keep {word!r} {reason}"))
@@ -264,7 +270,7 @@ def _parse_entity(
                 short_at,
             )
         forms.append(_parse_form(short, where, where.block(f"{entity_id}.short", i), problem))
-    arabic = _strings(table.get("arabic", []), file, line, f"{entity_id}: arabic", problems)
+    arabic = _strings(table.get("arabic", []), "'arabic'", problem)
     for text in arabic:
         if not _ARABIC.fullmatch(text):
             problem(
@@ -277,11 +283,8 @@ def _parse_entity(
     geonames = table.get("geonames")
     if geonames is not None and (not isinstance(geonames, int) or isinstance(geonames, bool) or geonames <= 0):
         problem(f"'geonames' must be a positive integer, not {geonames!r}", where.find(entity_id, "geonames"))
-    context = _strings(table.get("context", []), file, line, f"{entity_id}: context", problems)
-    keep = [
-        Spelling(k, where.find(entity_id, k, "keep"))
-        for k in _strings(table.get("keep", []), file, line, f"{entity_id}: keep", problems)
-    ]
+    context = _strings(table.get("context", []), "'context'", problem)
+    keep = [Spelling(k, where.find(entity_id, k, "keep")) for k in _strings(table.get("keep", []), "'keep'", problem)]
     for spelling in keep:
         if reason := spelling_problem(spelling.text):
             problem(f"keep {spelling.text!r} {reason}", spelling.line)
@@ -311,7 +314,7 @@ def _parse_form(table: dict, where: _Locator, block: tuple[int, int], problem) -
         problem("'canonical' is required and must be a string", start)
         return None
     spellings = []
-    for text in [canonical, *_list_of_str(table.get("variants", []), problem, start)]:
+    for text in [canonical, *_strings(table.get("variants", []), "'variants'", lambda m: problem(m, start))]:
         at = where.find_in(block, text)
         if reason := spelling_problem(text):
             problem(f"{text!r} {reason}", at)
@@ -360,24 +363,10 @@ def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None
                         )
 
 
-def _string(value: object, file: str, line: int, what: str, problems: list[Problem]) -> str | None:
-    if isinstance(value, str):
-        return value
-    problems.append(Problem(file, line, f"{what} must be a string"))
-    return None
-
-
-def _strings(value: object, file: str, line: int, what: str, problems: list[Problem]) -> list[str]:
+def _strings(value: object, what: str, report: Callable[[str], None]) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
-    problems.append(Problem(file, line, f"{what} must be a list of strings"))
-    return []
-
-
-def _list_of_str(value: object, problem, line: int) -> list[str]:
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    problem("'variants' must be a list of strings", line)
+    report(f"{what} must be a list of strings")
     return []
 
 

@@ -129,3 +129,11 @@ def test_a_bad_keep_word_is_reported(tmp_path):
     assert problems(path) == [
         f"{path}:2: [gazetteer] keep 'surat' must start with a capital letter (after an optional glued article)"
     ]
+
+
+def test_problems_in_the_file_settings_are_reported(tmp_path):
+    path = write(tmp_path, "a.toml", '[gazetteer]\ncontext = "Libya"\nregon = "LY"\n\n' + GOOD)
+    assert problems(path) == [
+        f"{path}:1: [gazetteer] unknown key 'regon' (expected one of: context, keep, notes, region, source)",
+        f"{path}:1: [gazetteer] 'context' must be a list of strings",
+    ]
