@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -33,6 +33,7 @@ _ENTITY_KEYS = {
     "ambiguous",
     "context",
     "keep",
+    "lookalikes",
     "source",
     "notes",
 }
@@ -79,6 +80,7 @@ class Entity:
     geonames: int | None = None
     context: tuple[str, ...] = ()
     keep: tuple[Spelling, ...] = ()
+    lookalikes: tuple[str, ...] = ()  # ids of distinct entities that look alike, on purpose
     source: str | None = None
 
     @property
@@ -114,9 +116,12 @@ class Gazetteer:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """Something wrong in a gazetteer file; `code` names the check (see lint.py)."""
+
     file: str
     line: int
     message: str
+    code: str = "G000"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -139,18 +144,25 @@ def default_gazetteer_dir() -> Path:
 
 
 def gazetteer_files(paths: Iterable[Path]) -> list[Path]:
-    """Every ``*.toml`` file named or found (recursively) under `paths`."""
-    files: list[Path] = []
+    """Every ``*.toml`` file named or found (recursively) under `paths`, once each."""
+    files: dict[Path, Path] = {}
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(path.rglob("*.toml")))
-        else:
-            files.append(path)
-    return files
+        for file in sorted(path.rglob("*.toml")) if path.is_dir() else [path]:
+            files.setdefault(file.resolve(), file)
+    return list(files.values())
 
 
-def load_gazetteers(paths: Iterable[str | Path] = (), *, include_default: bool = True) -> Gazetteer:
-    """Load and validate gazetteer files and folders; raise `GazetteerError`."""
+def load_gazetteers(
+    paths: Iterable[str | Path] = (),
+    *,
+    include_default: bool = True,
+    texts: Mapping[Path, str] | None = None,
+) -> Gazetteer:
+    """Load and validate gazetteer files and folders; raise `GazetteerError`.
+
+    `texts` gives the content to use for some files instead of what is on
+    disk, so an edit can be checked before it is written.
+    """
     roots = [default_gazetteer_dir()] if include_default else []
     roots.extend(Path(p) for p in paths)
     problems: list[Problem] = []
@@ -163,8 +175,9 @@ def load_gazetteers(paths: Iterable[str | Path] = (), *, include_default: bool =
             [Problem(str(p), 0, "no gazetteer files found") for p in roots]
             or [Problem("-", 0, "no gazetteer files given")]
         )
+    replaced = {Path(p).resolve(): text for p, text in (texts or {}).items()}
     for path in files:
-        parsed = _parse_file(path, problems)
+        parsed = _parse_file(path, problems, replaced.get(path.resolve()))
         if parsed is None:
             continue
         region, context, file_keep, file_entities = parsed
@@ -183,10 +196,12 @@ def load_gazetteers(paths: Iterable[str | Path] = (), *, include_default: bool =
     )
 
 
-def _parse_file(path: Path, problems: list[Problem]) -> tuple[str, list[str], list[Kept], list[Entity]] | None:
+def _parse_file(
+    path: Path, problems: list[Problem], text: str | None = None
+) -> tuple[str, list[str], list[Kept], list[Entity]] | None:
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if text is None else text.encode("utf-8")
     except OSError as exc:
         problems.append(Problem(name, 0, f"cannot read file: {exc.strerror or exc}"))
         return None
@@ -288,6 +303,7 @@ def _parse_entity(
     for spelling in keep:
         if reason := spelling_problem(spelling.text):
             problem(f"keep {spelling.text!r} {reason}", spelling.line)
+    lookalikes = _strings(table.get("lookalikes", []), "'lookalikes'", problem)
     source = table.get("source")
     if len(problems) > before or any(f is None for f in forms):
         return None
@@ -303,6 +319,7 @@ def _parse_entity(
         geonames=geonames,
         context=tuple(context),
         keep=tuple(keep),
+        lookalikes=tuple(lookalikes),
         source=source if isinstance(source, str) else None,
     )
 
@@ -331,36 +348,37 @@ def _parse_form(table: dict, where: _Locator, block: tuple[int, int], problem) -
 
 
 def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None:
-    """Ids are unique and one spelling maps to one canonical, across files."""
+    """Ids are unique and one spelling maps to one canonical, across files.
+
+    Spellings are compared as matched: folded, with and without a leading
+    article, so ``Al-Jafra`` in one entity and ``Jafra`` in another clash.
+    """
     first_by_id: dict[str, Entity] = {}
     owner: dict[tuple[str, ...], tuple[Entity, Form, Spelling]] = {}
     for entity in entities:
         if entity.id in first_by_id:
             other = first_by_id[entity.id]
-            problems.append(
-                Problem(
-                    entity.file,
-                    entity.line,
-                    f"duplicate id {entity.id!r}, first defined at {other.file}:{other.line}",
-                )
-            )
+            message = f"duplicate id {entity.id!r}, first defined at {other.file}:{other.line}"
+            problems.append(Problem(entity.file, entity.line, message, "G001"))
             continue
         first_by_id[entity.id] = entity
-        for form in entity.forms:
-            for spelling in (form.canonical, *form.variants):
-                for key in name_tuples(spelling.text)[:1]:
-                    seen = owner.setdefault(key, (entity, form, spelling))
-                    other_entity, other_form, other_spelling = seen
-                    if other_form.canonical.text != form.canonical.text:
-                        problems.append(
-                            Problem(
-                                entity.file,
-                                spelling.line,
-                                f"{entity.id}: {spelling.text!r} maps to {form.canonical.text!r} but "
-                                f"{other_spelling.text!r} at {other_entity.file}:{other_spelling.line} "
-                                f"maps to {other_form.canonical.text!r} ({other_entity.id})",
-                            )
-                        )
+        for form, spelling in iter_spellings(entity):
+            for key in name_tuples(spelling.text):
+                other_entity, other_form, other_spelling = owner.setdefault(key, (entity, form, spelling))
+                if other_form.canonical.text == form.canonical.text:
+                    continue
+                chain = spelling is form.canonical or other_spelling is other_form.canonical
+                problems.append(
+                    Problem(
+                        entity.file,
+                        spelling.line,
+                        f"{entity.id}: {spelling.text!r} maps to {form.canonical.text!r} but "
+                        f"{other_spelling.text!r} at {other_entity.file}:{other_spelling.line} "
+                        f"maps to {other_form.canonical.text!r} ({other_entity.id})",
+                        "G003" if chain else "G002",
+                    )
+                )
+                break
 
 
 def _strings(value: object, what: str, report: Callable[[str], None]) -> list[str]:
