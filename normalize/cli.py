@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
-from .gazetteer import GazetteerError
-from .normalizer import Normalizer
+from .cli_gazetteer import gazetteer_app
+from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer
 from .pipeline import ExitCode, FileOutcome, RunOptions, RunSummary, UsageError, run
 
 app = typer.Typer(
@@ -27,15 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
-
-GazetteerOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--gazetteer", "-g", help="Extra gazetteer file or folder (repeatable)."),
-]
-NoDefaultOpt = Annotated[
-    bool, typer.Option("--no-default-gazetteers", help="Use only the files given with --gazetteer.")
-]
+app.add_typer(gazetteer_app, name="gazetteer")
 ChangesOpt = Annotated[
     Path | None, typer.Option(help="Write the changes (JSON Lines) here [run: OUTPUT/changes.jsonl].")
 ]
@@ -61,16 +52,6 @@ def main(
     """normalize: canonical spellings for names in machine-translated news."""
 
 
-def _load(gazetteers: list[Path] | None, no_default: bool) -> Normalizer:
-    try:
-        return Normalizer.load(gazetteers or [], include_default=not no_default)
-    except GazetteerError as exc:
-        err.print("[bold red]gazetteer error[/]", markup=True)
-        for problem in exc.problems:
-            err.print(str(problem), markup=False)
-        raise typer.Exit(ExitCode.GAZETTEER) from None
-
-
 @app.command("run")
 def run_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to clean.", show_default=False)],
@@ -93,7 +74,7 @@ def run_command(
         raise typer.BadParameter("use either --output or --in-place, not both")
     if not (check or in_place or output is not None):
         raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
-    normalizer = _load(gazetteer, no_default_gazetteers)
+    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
     options = RunOptions(
         output=output,
         in_place=in_place,
@@ -140,7 +121,7 @@ def text_command(
         reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
         err.print(f"error {name}: {reason}", markup=False)
         raise typer.Exit(ExitCode.BAD_INPUT) from None
-    normalizer = _load(gazetteer, no_default_gazetteers)
+    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
     result = normalizer.normalize(text, name=name)
     for path, records in ((changes, result.changes), (review, result.review)):
         if path is not None:

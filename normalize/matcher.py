@@ -199,7 +199,26 @@ def _fuzzy_candidates(query: str, index: Index, floor: float) -> tuple[Candidate
 
 def _may_be_variant(word: str, index: Index, min_length: int) -> bool:
     """Could this word be an unlisted spelling of a name?"""
+    return guard(word, index, min_length) is None
+
+
+def guard(word: str, index: Index, min_length: int) -> str | None:
+    """Why the key and fuzzy stages must leave `word` alone, or None.
+
+    >>> from normalize import load_gazetteers
+    >>> guard("After", Index.build(load_gazetteers()), 4)
+    "'after' is a common English word"
+    """
     low = fold(word).lower()
-    if len(low) < min_length or low in english_words() or len(translit_key(word)) < 3:
-        return False
-    return not any(low.endswith(suffix) and index.is_known(word[: -len(suffix)]) for suffix in _DERIVED_SUFFIXES)
+    if not is_capitalised(word):
+        return "not capitalised"
+    if len(low) < min_length:
+        return f"shorter than {min_length} letters"
+    if low in english_words():
+        return f"{low!r} is a common English word"
+    if len(translit_key(word)) < 3:
+        return f"its transliteration key {translit_key(word)!r} is too short to tell names apart"
+    for suffix in _DERIVED_SUFFIXES:
+        if low.endswith(suffix) and index.is_known(word[: -len(suffix)]):
+            return f"derived from the known name {word[: -len(suffix)]!r}"
+    return None
