@@ -85,3 +85,9 @@ def test_entities_that_share_a_key_are_not_merged_by_a_listed_spelling():
     assert translit_key("Jufra") == translit_key("Jafara")
     jufra, jafara = GAZ.entity("jufra"), GAZ.entity("jafara")
     assert not {v.text for v in jufra.forms[0].variants} & {v.text for v in jafara.forms[0].variants}
+
+
+def test_the_shipped_gazetteers_pass_their_own_lint():
+    from normalize.lint import lint
+
+    assert [f"{p.file}:{p.line}: {p.code} {p.message}" for p in lint()] == []
