@@ -37,6 +37,7 @@ class Scores:
     negatives: int = 0
     negatives_touched: int = 0
     negative_edits: int = 0
+    entities: int = 0  # distinct canonical names in the positives
 
     @property
     def precision(self) -> float:
@@ -68,7 +69,9 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def evaluate(normalizer: Normalizer, devset: Path = DEVSET, errors: list | None = None) -> Scores:
     scores = Scores()
+    entities: set[str] = set()
     for record in read_jsonl(devset / "positives.jsonl"):
+        entities.update(record.get("entities", []))
         text, gold = record["text"], record["gold"]
         got = normalizer.normalize(text).text
         gold_edits, system_edits = edits(text, gold), edits(text, got)
@@ -86,6 +89,7 @@ def evaluate(normalizer: Normalizer, devset: Path = DEVSET, errors: list | None 
             scores.negative_edits += len(edits(record["text"], got))
             if errors is not None:
                 errors.append({"id": record["id"], "text": record["text"], "gold": record["text"], "got": got})
+    scores.entities = len(entities)
     return scores
 
 
@@ -107,7 +111,7 @@ def main() -> None:
         f"| {s.precision:.3f} | {s.recall:.3f} |"
     )
     print(f"| negatives | {s.negatives} | 0 | {s.negative_edits} | - | - | - |")
-    print(f"\nnegatives touched: {s.negatives_touched} of {s.negatives}")
+    print(f"\nnegatives touched: {s.negatives_touched} of {s.negatives}; entities in the positives: {s.entities}")
     if args.show_errors:
         for e in errors:
             print(f"\n[{e['id']}]\n  text: {e['text']}\n  gold: {e['gold']}\n  got:  {e['got']}")

@@ -1,10 +1,19 @@
-"""Editing gazetteer files in place, keeping their comments and layout.
+r"""Editing gazetteer files in place, keeping their comments and layout.
 
 An edit is checked before it is written: the edited text is loaded and
 linted together with the other gazetteers, and refused if it brings a new
 problem; only then is the file replaced (atomically)::
 
-    >>> add_variant(Path("gazetteers/libya/places.toml"), "sirte", "Syrtis")  # doctest: +SKIP
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "places.toml"
+    >>> _ = path.write_text('[sirte]  # the city\ntype = "place"\ncanonical = "Sirte"\nvariants = ["Sirt"]\n')
+    >>> add_variant(path, "sirte", "Syrte", include_default=False)
+    >>> print(path.read_text())
+    [sirte]  # the city
+    type = "place"
+    canonical = "Sirte"
+    variants = ["Sirt", "Syrte"]
+    <BLANKLINE>
 """
 
 from __future__ import annotations
