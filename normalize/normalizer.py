@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +16,7 @@ from pathlib import Path
 from .gazetteer import Gazetteer, load_gazetteers
 from .index import Index
 from .matcher import Document, MatchSettings, find_mentions
-from .records import Candidate, Result
+from .records import Candidate, Mention, Result, Target
 from .resolve import ResolveSettings, decide
 from .rewrite import review_items, rewrite
 
@@ -50,13 +50,30 @@ class Normalizer:
         """Normaliser over the shipped gazetteers plus `paths` (files or folders)."""
         return cls(load_gazetteers(paths, include_default=include_default), settings)
 
-    def normalize(self, text: str, *, name: str | None = None) -> Result:
-        """Clean `text`; `name` labels its change and review records."""
+    def normalize(
+        self, text: str, *, name: str | None = None, forced: Sequence[tuple[int, int, Target]] = ()
+    ) -> Result:
+        """Clean `text`; `name` labels its change and review records.
+
+        `forced` spans (start, end, target) are names known from elsewhere,
+        such as a translated name's source: they are rewritten to their
+        target's canonical form (method ``source``) and win over any other
+        mention they overlap.
+        """
         doc = Document(text)
         mentions = find_mentions(doc, self.index, self.settings.match, self._fuzzy_cache)
+        if forced:
+            mentions = _with_forced(text, mentions, forced)
         applied, review = decide(mentions, doc.words, self.index, self.settings.resolve)
         clean, changes = rewrite(text, applied, name)
         return Result(clean, tuple(changes), tuple(review_items(text, review, name)))
+
+
+def _with_forced(text: str, mentions: list[Mention], forced: Sequence[tuple[int, int, Target]]) -> list[Mention]:
+    spans = [(s, e) for s, e, _ in forced]
+    kept = [m for m in mentions if not any(m.start < e and s < m.end for s, e in spans)]
+    kept += [Mention(s, e, s, text[s:e], "source", (Candidate(t, 100.0),)) for s, e, t in forced]
+    return sorted(kept, key=lambda m: m.start)
 
 
 @lru_cache(maxsize=1)

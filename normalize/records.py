@@ -38,7 +38,7 @@ class Mention:
     end: int
     core_start: int
     text: str
-    method: str  # "exact" | "key" | "fuzzy"
+    method: str  # "exact" | "key" | "fuzzy" | "source" (a translated name, from the original)
     candidates: tuple[Candidate, ...]
     # Exact mentions this longer key match swallowed; they are decided on
     # their own if the key match is not applied ("Agilah Saleh" over "Saleh").

@@ -41,7 +41,9 @@ def decide(
     """Split mentions into those to apply and those to review."""
     words = frozenset(words)
     regions = {
-        m.candidates[0].target.region for m in mentions if m.method == "exact" and not m.candidates[0].target.ambiguous
+        m.candidates[0].target.region
+        for m in mentions
+        if m.method in ("exact", "source") and not m.candidates[0].target.ambiguous
     }
     regions.update(r for r, context in index.region_context.items() if context & words)
 
@@ -71,6 +73,8 @@ def decide(
 def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSettings) -> str | None:
     """None to apply; "" to drop silently; otherwise the reason for review."""
     target = best.target
+    if mention.method == "source":  # confirmed by the source text: never ambiguous
+        return "" if replacement(mention.text, mention.core, target.canonical) is None else None
     if mention.method == "exact":
         if target.keep or replacement(mention.text, mention.core, target.canonical) is None:
             return ""  # nothing would change: neither a change nor a question
