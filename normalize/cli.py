@@ -18,7 +18,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .cli_gazetteer import gazetteer_app
 from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer
+from .cli_translate import (
+    BatchOpt,
+    BeamOpt,
+    ComputeOpt,
+    DeviceOpt,
+    ModelOpt,
+    ModelsDirOpt,
+    ProtectOpt,
+    SourceLangOpt,
+    ThreadsOpt,
+    models_app,
+    translate_command,
+    translate_options,
+)
 from .pipeline import ExitCode, FileOutcome, RunOptions, RunSummary, UsageError, run
+from .translate.engine import Engine
+from .translate.models import find_model, models_dir
+from .translate.retranslate import RetranslatingCleaner
 
 app = typer.Typer(
     help="Rewrite variant spellings of names in news text to one canonical spelling.",
@@ -27,6 +44,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(gazetteer_app, name="gazetteer")
+app.add_typer(models_app, name="models")
+app.command("translate")(translate_command)
 ChangesOpt = Annotated[
     Path | None, typer.Option(help="Write the changes (JSON Lines) here [run: OUTPUT/changes.jsonl].")
 ]
@@ -68,6 +87,18 @@ def run_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     gazetteer: GazetteerOpt = None,
     no_default_gazetteers: NoDefaultOpt = False,
+    retranslate: Annotated[
+        bool, typer.Option("--retranslate", help="The inputs are originals: translate them first (names protected).")
+    ] = False,
+    model: ModelOpt = None,
+    models_directory: ModelsDirOpt = None,
+    source_lang: SourceLangOpt = None,
+    beam_size: BeamOpt = 4,
+    device: DeviceOpt = "cpu",
+    compute_type: ComputeOpt = "auto",
+    threads: ThreadsOpt = 0,
+    batch_tokens: BatchOpt = 4096,
+    protect: ProtectOpt = True,
 ) -> None:
     """Clean files and folders; mirror them into OUTPUT with a change log."""
     if in_place and output is not None:
@@ -75,6 +106,16 @@ def run_command(
     if not (check or in_place or output is not None):
         raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
+    cleaner = normalizer
+    if retranslate:
+        topts = translate_options(beam_size, device, compute_type, threads, batch_tokens)
+        directory = models_dir(option=models_directory)
+        cleaner = RetranslatingCleaner(
+            normalizer,
+            lambda lang: Engine(find_model(model, lang, directory), topts),
+            source_lang=source_lang,
+            protect_names=protect,
+        )
     options = RunOptions(
         output=output,
         in_place=in_place,
@@ -95,7 +136,7 @@ def run_command(
                 _print_diff(outcome)
 
         try:
-            summary = run(normalizer, paths, options, on_file, show.start)
+            summary = run(cleaner, paths, options, on_file, show.start)
         except UsageError as exc:
             raise typer.BadParameter(str(exc)) from None
     if not quiet:

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
+from typing import Protocol
 
 from .corpus import InputError, InputFile, InputProblem, clashes, collect_inputs, read_text, write_atomic
-from .normalizer import Normalizer
 from .records import Result
 
 
@@ -73,21 +73,27 @@ class RunSummary:
         return ExitCode.OK
 
 
+class Cleaner(Protocol):
+    """What turns one document into a Result: a Normalizer, or a re-translating cleaner."""
+
+    def normalize(self, text: str, *, name: str | None = None) -> Result: ...
+
+
 class UsageError(Exception):
     """Options that cannot work together; nothing was processed."""
 
 
-def process_file(normalizer: Normalizer, item: InputFile) -> FileOutcome:
+def process_file(normalizer: Cleaner, item: InputFile) -> FileOutcome:
     """Read and normalise one file; a bad file becomes an outcome with an error."""
     try:
         text = read_text(item.path)
+        return FileOutcome(item, text, normalizer.normalize(text, name=item.display))
     except InputError as exc:
         return FileOutcome(item, error=str(exc))
-    return FileOutcome(item, text, normalizer.normalize(text, name=item.display))
 
 
 def run(
-    normalizer: Normalizer,
+    normalizer: Cleaner,
     paths: list[Path],
     options: RunOptions,
     on_file: Callable[[FileOutcome], None] | None = None,

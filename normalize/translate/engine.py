@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .models import ModelPackage
+from .models import ModelError, ModelPackage
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,18 @@ class Engine:
         self.package = package
         self.options = options or TranslateOptions()
         o = self.options
-        self.source = sentencepiece.SentencePieceProcessor(model_file=str(package.source_spm))
-        self.target = sentencepiece.SentencePieceProcessor(model_file=str(package.target_spm))
-        self.translator = ctranslate2.Translator(
-            str(package.model_dir),
-            device=o.device,
-            compute_type=o.compute_type,
-            inter_threads=o.inter_threads,
-            intra_threads=o.intra_threads or (os.cpu_count() or 1),
-        )
+        try:
+            self.source = sentencepiece.SentencePieceProcessor(model_file=str(package.source_spm))
+            self.target = sentencepiece.SentencePieceProcessor(model_file=str(package.target_spm))
+            self.translator = ctranslate2.Translator(
+                str(package.model_dir),
+                device=o.device,
+                compute_type=o.compute_type,
+                inter_threads=o.inter_threads,
+                intra_threads=o.intra_threads or (os.cpu_count() or 1),
+            )
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise ModelError(f"{package.path}: the model does not load: {exc}") from None
 
     def encode(self, sentence: str) -> list[str]:
         return self.source.encode(sentence, out_type=str)

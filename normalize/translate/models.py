@@ -196,3 +196,36 @@ def choose_model(models: list[ModelPackage], source_lang: str, target_lang: str 
             return package
     have = ", ".join(p.describe() for p in models) or "none"
     raise ModelError(f"no model for {source_lang}->{target_lang} (installed: {have}); see `normalize models install`")
+
+
+_LANG_SUFFIX = re.compile(r"\.([a-z]{2,3})\.[^.]+$")
+
+
+def source_language(file_name: str, text: str, option: str | None = None) -> str | None:
+    """The language of an original: the option, else the file name
+    (``article.ar.txt``), else the script (Arabic script means ``ar``).
+
+    >>> source_language("article.fr.txt", "Les forces de Haftar"), source_language("x.txt", "قوات حفتر")
+    ('fr', 'ar')
+    """
+    if option:
+        return option
+    if m := _LANG_SUFFIX.search(file_name.lower()):
+        return m.group(1)
+    from .text import script_of
+
+    return "ar" if script_of(text) == "arabic" else None
+
+
+def find_model(spec: str | Path | None, source_lang: str | None, directory: Path) -> ModelPackage:
+    """`spec` is a package path or the name of an installed model; without
+    it, the installed model for `source_lang` is chosen."""
+    if spec is not None:
+        path = Path(spec)
+        if not path.exists() and (directory / str(spec)).exists():
+            path = directory / str(spec)
+        return open_model(path, unpack_dir=directory / ".unpacked")
+    if source_lang is None:
+        raise ModelError("cannot tell the source language: name the file like article.ar.txt or give --source-lang")
+    models, _ = list_models(directory)
+    return choose_model(models, source_lang)

@@ -48,16 +48,20 @@ def segment(document: str) -> list[Sentence]:
     return sentences
 
 
-def join(document: str, sentences: Sequence[Sentence], translations: Sequence[str]) -> str:
-    """`document` with each sentence replaced by its translation.
+def join(document: str, sentences: Sequence[Sentence], translations: Sequence[str]) -> tuple[str, list[int]]:
+    """`document` with each sentence replaced by its translation, and where
+    each translation starts in the result.
 
     What lies between sentences (spaces, line breaks, blank lines) is kept,
     so paragraphs and line endings survive translation.
     """
-    pieces, last = [], 0
+    pieces, starts, last, length = [], [], 0, 0
     for sentence, translation in zip(sentences, translations, strict=True):
-        pieces.append(document[last : sentence.start])
+        gap = document[last : sentence.start]
+        pieces.append(gap)
+        starts.append(length + len(gap))
         pieces.append(translation)
+        length += len(gap) + len(translation)
         last = sentence.end
     pieces.append(document[last:])
-    return "".join(pieces)
+    return "".join(pieces), starts

@@ -1,0 +1,148 @@
+"""``normalize translate`` and ``normalize models ...``: re-translation from the original.
+
+$ normalize models install translate-ar_en-1_0.argosmodel
+$ normalize translate article.ar.txt
+$ normalize run originals/ -o clean/ --retranslate --model opus-mt-ar-en
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out
+from .pipeline import ExitCode
+from .translate.engine import Engine, TranslateOptions
+from .translate.models import (
+    ModelError,
+    find_model,
+    install,
+    list_models,
+    models_dir,
+    open_model,
+    source_language,
+    verify,
+)
+from .translate.retranslate import Retranslator
+
+models_app = typer.Typer(help="List, check and install translation models.", no_args_is_help=True)
+
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model package or folder, or an installed name.")]
+ModelsDirOpt = Annotated[
+    Path | None, typer.Option("--models-dir", help="Installed models (default: $NORMALIZE_MODELS or ~/.local/share).")
+]
+SourceLangOpt = Annotated[str | None, typer.Option(help="Language of the original (default: file name or script).")]
+BeamOpt = Annotated[int, typer.Option(help="Beam size (1 is fastest).")]
+DeviceOpt = Annotated[str, typer.Option(help="cpu or cuda.")]
+ComputeOpt = Annotated[str, typer.Option(help="CTranslate2 compute type: auto, int8, int8_float16, float16...")]
+ThreadsOpt = Annotated[int, typer.Option(help="Threads for one translation (0: one per core).")]
+BatchOpt = Annotated[int, typer.Option(help="Tokens per batch.")]
+ProtectOpt = Annotated[bool, typer.Option(help="Protect gazetteer names through translation.")]
+
+
+def translate_options(
+    beam_size: int, device: str, compute_type: str, threads: int, batch_tokens: int
+) -> TranslateOptions:
+    return TranslateOptions(
+        device=device,
+        compute_type=compute_type,
+        beam_size=beam_size,
+        intra_threads=threads,
+        max_batch_size=batch_tokens,
+    )
+
+
+def open_engine(spec: str | None, lang: str | None, directory: Path | None, options: TranslateOptions) -> Engine:
+    try:
+        return Engine(find_model(spec, lang, models_dir(option=directory)), options)
+    except ModelError as exc:
+        err.print(f"model error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+
+
+def translate_command(
+    file: Annotated[Path | None, typer.Argument(help="The original (default: standard input).")] = None,
+    model: ModelOpt = None,
+    models_directory: ModelsDirOpt = None,
+    source_lang: SourceLangOpt = None,
+    beam_size: BeamOpt = 4,
+    device: DeviceOpt = "cpu",
+    compute_type: ComputeOpt = "auto",
+    threads: ThreadsOpt = 0,
+    batch_tokens: BatchOpt = 4096,
+    protect: ProtectOpt = True,
+    changes: Annotated[Path | None, typer.Option(help="Write the changes (JSON Lines) here.")] = None,
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+) -> None:
+    """Translate one original to English (names protected) and clean it, to standard output."""
+    name = "<stdin>" if file is None or str(file) == "-" else str(file)
+    try:
+        data = sys.stdin.buffer.read() if name == "<stdin>" else file.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+        err.print(f"error {name}: {reason}", markup=False)
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
+    options = translate_options(beam_size, device, compute_type, threads, batch_tokens)
+    engine = open_engine(model, source_language(name, text, source_lang), models_directory, options)
+    done = Retranslator(normalizer, engine, protect_names=protect).retranslate(text, name=name)
+    if changes is not None:
+        lines = [json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in done.result.changes]
+        changes.write_text("".join(lines), encoding="utf-8")
+    for lost in done.lost_names:
+        err.print(f"note: the model left out the name {lost}", markup=False)
+    sys.stdout.buffer.write(done.result.text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+@models_app.command("list")
+def list_command(models_directory: ModelsDirOpt = None) -> None:
+    """The installed models."""
+    directory = models_dir(option=models_directory)
+    models, problems = list_models(directory)
+    for package in models:
+        out.print(package.describe(), markup=False)
+    for problem in problems:
+        err.print(f"not a model: {problem}", markup=False)
+    err.print(f"{len(models)} model(s) in {directory}", markup=False)
+
+
+@models_app.command("verify")
+def verify_command(path: Annotated[Path, typer.Argument(help="A model package or folder.")]) -> None:
+    """Check that a model has its files, loads, and translates."""
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            package = open_model(path, unpack_dir=Path(scratch))
+            verify(package)
+        except ModelError as exc:
+            err.print(f"model error: {exc}", markup=False)
+            raise typer.Exit(ExitCode.BAD_INPUT) from None
+        out.print(f"ok: {package.describe()}", markup=False)
+
+
+@models_app.command("install")
+def install_command(
+    path: Annotated[Path, typer.Argument(help="An .argosmodel file or a model folder you downloaded.")],
+    models_directory: ModelsDirOpt = None,
+) -> None:
+    """Copy or unpack a local model into the models folder."""
+    directory = models_dir(option=models_directory)
+    try:
+        package = install(path, directory)
+        try:
+            verify(package)
+        except ModelError:
+            shutil.rmtree(package.path, ignore_errors=True)
+            raise
+    except ModelError as exc:
+        err.print(f"model error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    out.print(f"installed {package.describe()} in {directory}", markup=False)

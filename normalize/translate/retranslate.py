@@ -1,0 +1,92 @@
+"""An original article in, clean canonical English out.
+
+segment -> clean each sentence -> translate (attention on) -> find the
+gazetteer's Arabic names in each source sentence -> locate the words the
+model wrote for them -> join -> the normaliser, with those words forced to
+the canonical names (method ``source`` in the change log) and everything
+else cleaned as any English text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..corpus import InputError
+from ..normalizer import Normalizer
+from ..records import Result
+from .engine import Engine
+from .models import ModelError, source_language
+from .protect import ArabicNames, render
+from .segment import join, segment
+from .text import clean_source
+
+
+@dataclass(frozen=True)
+class Retranslation:
+    source: str
+    translation: str  # the model's English, before cleaning
+    result: Result  # the clean text and its change and review records
+    lost_names: tuple[str, ...]  # source names the model left out (no target word attended to them)
+
+
+class Retranslator:
+    """A model and a normaliser, loaded once, for many articles."""
+
+    def __init__(self, normalizer: Normalizer, engine: Engine, *, protect_names: bool = True):
+        self.normalizer = normalizer
+        self.engine = engine
+        self.names = ArabicNames.build(normalizer.gazetteer) if protect_names else None
+
+    def retranslate(self, source: str, *, name: str | None = None) -> Retranslation:
+        sentences = segment(source)
+        cleaned = [clean_source(s.text) for s in sentences]
+        translations = self.engine.translate(cleaned, attention=self.names is not None)
+        rendered = [
+            render(t, self.names.find(c) if self.names else [], self.engine.decode)
+            for t, c in zip(translations, cleaned, strict=True)
+        ]
+        text, starts = join(source, sentences, [r.text for r in rendered])
+        forced = [
+            (start + a, start + b, found.target)
+            for start, r in zip(starts, rendered, strict=True)
+            for a, b, found in r.names
+        ]
+        result = self.normalizer.normalize(text, name=name, forced=forced)
+        lost = tuple(n.target.spelling for r in rendered for n in r.lost)
+        return Retranslation(source, text, result, lost)
+
+
+class RetranslatingCleaner:
+    """For ``normalize run --retranslate``: each original is translated with
+    the model for its language (English ones are only cleaned), then cleaned.
+
+    A file whose model cannot be found or loaded is reported as bad input;
+    the other files go on.
+    """
+
+    def __init__(
+        self,
+        normalizer: Normalizer,
+        open_engine: Callable[[str | None], Engine],
+        *,
+        source_lang: str | None = None,
+        protect_names: bool = True,
+    ):
+        self.normalizer = normalizer
+        self.open_engine = open_engine
+        self.source_lang = source_lang
+        self.protect_names = protect_names
+        self._by_lang: dict[str | None, Retranslator] = {}
+
+    def normalize(self, text: str, *, name: str | None = None) -> Result:
+        lang = source_language(name or "", text, self.source_lang)
+        if lang == "en":
+            return self.normalizer.normalize(text, name=name)
+        if lang not in self._by_lang:
+            try:
+                engine = self.open_engine(lang)
+            except ModelError as exc:
+                raise InputError(f"no translation: {exc}") from None
+            self._by_lang[lang] = Retranslator(self.normalizer, engine, protect_names=self.protect_names)
+        return self._by_lang[lang].retranslate(text, name=name).result
