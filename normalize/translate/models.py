@@ -27,7 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-_LANGS_IN_NAME = re.compile(r"(?:^|[-_])([a-z]{2,3})[-_]([a-z]{2,3})(?:[-_]|$)")
+# "opus-mt-ar-en", "ar_en": the last two short segments of a folder name
+_LANGS_IN_NAME = re.compile(r"(?:^|[-_])([a-z]{2,3})[-_]([a-z]{2,3})$")
 ARGOS_LAYOUT = "an Argos package (metadata.json, model/ with model.bin, sentencepiece.model)"
 OPUS_LAYOUT = "an OPUS-MT model converted by CTranslate2 (model.bin, source.spm, target.spm)"
 

@@ -156,8 +156,8 @@ def _word_index(source_pieces: Sequence[str]) -> list[int]:
 
 def _whole_words(pieces: Sequence[str], label: list[int | None]) -> list[int | None]:
     """A target word belongs to a name if any of its letter pieces does;
-    punctuation pieces keep their own label (``Hafter`` + ``.``)."""
-    out = list(label)
+    pieces without letters never do (``Hafter`` + ``.``)."""
+    out = [k if any(c.isalpha() for c in piece) else None for piece, k in zip(pieces, label, strict=True)]
     start = 0
     for end in range(1, len(pieces) + 1):
         if end == len(pieces) or pieces[end].startswith(_WORD_START):
