@@ -35,6 +35,7 @@ from .cli_translate import (
 from .pipeline import ExitCode, FileOutcome, RunOptions, RunSummary, UsageError, run
 from .translate.engine import Engine
 from .translate.models import find_model, models_dir
+from .translate.paired import PairedCleaner, clean_with_original, originals_by_name
 from .translate.retranslate import RetranslatingCleaner
 
 app = typer.Typer(
@@ -99,6 +100,10 @@ def run_command(
     threads: ThreadsOpt = 0,
     batch_tokens: BatchOpt = 4096,
     protect: ProtectOpt = True,
+    originals: Annotated[
+        Path | None,
+        typer.Option(help="Folder of the originals (x.ar.txt for x.txt): their names decide between look-alikes."),
+    ] = None,
 ) -> None:
     """Clean files and folders; mirror them into OUTPUT with a change log."""
     if in_place and output is not None:
@@ -107,6 +112,10 @@ def run_command(
         raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
     cleaner = normalizer
+    if originals is not None:
+        if not originals.is_dir():
+            raise typer.BadParameter(f"{originals} is not a folder")
+        cleaner = PairedCleaner(normalizer, originals_by_name(originals))
     if retranslate:
         topts = translate_options(beam_size, device, compute_type, threads, batch_tokens)
         directory = models_dir(option=models_directory)
@@ -152,6 +161,9 @@ def text_command(
     check: CheckOpt = False,
     gazetteer: GazetteerOpt = None,
     no_default_gazetteers: NoDefaultOpt = False,
+    original: Annotated[
+        Path | None, typer.Option(help="The original the text was translated from: its names decide look-alikes.")
+    ] = None,
 ) -> None:
     """Clean one text from standard input (or a file) to standard output."""
     name = "<stdin>" if file is None or str(file) == "-" else str(file)
@@ -163,7 +175,15 @@ def text_command(
         err.print(f"error {name}: {reason}", markup=False)
         raise typer.Exit(ExitCode.BAD_INPUT) from None
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
-    result = normalizer.normalize(text, name=name)
+    if original is not None:
+        try:
+            source = original.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            err.print(f"error {original}: {getattr(exc, 'strerror', None) or 'not valid UTF-8'}", markup=False)
+            raise typer.Exit(ExitCode.BAD_INPUT) from None
+        result = clean_with_original(normalizer, text, source, name=name)
+    else:
+        result = normalizer.normalize(text, name=name)
     for path, records in ((changes, result.changes), (review, result.review)):
         if path is not None:
             path.write_text(

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -51,20 +51,26 @@ class Normalizer:
         return cls(load_gazetteers(paths, include_default=include_default), settings)
 
     def normalize(
-        self, text: str, *, name: str | None = None, forced: Sequence[tuple[int, int, Target]] = ()
+        self,
+        text: str,
+        *,
+        name: str | None = None,
+        forced: Sequence[tuple[int, int, Target]] = (),
+        confirmed: Collection[str] = (),
     ) -> Result:
         """Clean `text`; `name` labels its change and review records.
 
         `forced` spans (start, end, target) are names known from elsewhere,
         such as a translated name's source: they are rewritten to their
         target's canonical form (method ``source``) and win over any other
-        mention they overlap.
+        mention they overlap.  `confirmed` entity ids (named by the
+        original) decide between look-alikes; see `resolve.decide`.
         """
         doc = Document(text)
         mentions = find_mentions(doc, self.index, self.settings.match, self._fuzzy_cache)
         if forced:
             mentions = _with_forced(text, mentions, forced)
-        applied, review = decide(mentions, doc.words, self.index, self.settings.resolve)
+        applied, review = decide(mentions, doc.words, self.index, self.settings.resolve, confirmed)
         clean, changes = rewrite(text, applied, name)
         return Result(clean, tuple(changes), tuple(review_items(text, review, name)))
 

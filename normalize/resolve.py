@@ -16,12 +16,14 @@ runner-up, and the document is about the entity's region::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 
 from .index import Index
+from .keys import translit_key
 from .records import Candidate, Decision, Mention, Target
 from .rewrite import replacement
+from .tokens import tokenize
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,15 @@ def decide(
     words: Iterable[str],
     index: Index,
     settings: ResolveSettings = ResolveSettings(),
+    confirmed: Collection[str] = (),
 ) -> tuple[list[Decision], list[Decision]]:
-    """Split mentions into those to apply and those to review."""
+    """Split mentions into those to apply and those to review.
+
+    `confirmed` holds ids of entities the original (the Arabic source) is
+    known to name: a mention whose spelling fits exactly one of them is
+    rewritten to it (method ``source``), even where the English alone
+    could not decide (Jufra and Jafara share a key).
+    """
     words = frozenset(words)
     regions = {
         m.candidates[0].target.region
@@ -54,6 +63,10 @@ def decide(
     review: list[Decision] = []
 
     def settle(mention: Mention) -> None:
+        if confirmed and mention.method != "source" and (target := _confirmed(mention, confirmed, index)):
+            if replacement(mention.text, mention.core, target.canonical) is not None:
+                applied.append(Decision(replace(mention, method="source"), Candidate(target, 100.0)))
+            return
         best = mention.candidates[0]
         reason = _why_not(mention, best, supported, settings)
         if reason is None:
@@ -68,6 +81,16 @@ def decide(
         settle(mention)
     applied.sort(key=lambda d: d.mention.start)
     return applied, review
+
+
+def _confirmed(mention: Mention, confirmed: Collection[str], index: Index) -> Target | None:
+    """The one confirmed entity this mention's spelling (or its key) fits."""
+    if mention.candidates[0].target.keep:
+        return None
+    key = tuple(translit_key(t.text) for t in tokenize(mention.core))
+    pool = [c.target for c in mention.candidates] + [t for t, _ in index.keys.get(key, ())]
+    fits = {t.canonical: t for t in pool if t.entity in confirmed}
+    return next(iter(fits.values())) if len(fits) == 1 else None
 
 
 def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSettings) -> str | None:
