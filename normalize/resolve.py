@@ -96,8 +96,12 @@ def _confirmed(mention: Mention, confirmed: Collection[str], index: Index) -> Ta
 def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSettings) -> str | None:
     """None to apply; "" to drop silently; otherwise the reason for review."""
     target = best.target
-    if mention.method == "source":  # confirmed by the source text: never ambiguous
-        return "" if replacement(mention.text, mention.core, target.canonical) is None else None
+    if mention.method == "source":  # the name is in the original
+        if replacement(mention.text, mention.core, target.canonical) is None:
+            return ""
+        if target.ambiguous and not supported(target):
+            return "ambiguous name in the original and no supporting context in the document"
+        return None
     if mention.method == "exact":
         if target.keep or replacement(mention.text, mention.core, target.canonical) is None:
             return ""  # nothing would change: neither a change nor a question

@@ -56,17 +56,21 @@ class ArabicNames:
                 clashes.add(words)
 
         for entity in gazetteer.entities:
-            longest = max((len(f.split()) for f in entity.arabic), default=0)
             short = entity.forms[1].canonical.text if len(entity.forms) > 1 else None
             for form in entity.arabic:
                 words = tuple(normalize_arabic(form).split())
-                # A single word of a longer name is the short name (a surname,
-                # "الوفاق" for the GNA); the whole form is the full name.
-                canonical = short if short and len(words) < longest else entity.canonical
-                target = Target(entity.id, canonical, entity.region, entity.file, entity.line, form)
+                # A one-word form of a name that has a short form is that
+                # short form ("الوفاق" is the GNA); longer forms are the full
+                # name.  Ambiguity carries over: الوفاق is also a party in Bahrain.
+                form_ = entity.forms[1] if short and len(words) == 1 else entity.forms[0]
+                ambiguous = form_.ambiguous or entity.forms[0].ambiguous
+                target = Target(
+                    entity.id, form_.canonical.text, entity.region, entity.file, entity.line, form, ambiguous
+                )
                 add(words, target)
                 if short and entity.type == "person" and len(words) > 1:
-                    add(words[-1:], Target(entity.id, short, entity.region, entity.file, entity.line, form))
+                    ambiguous = entity.forms[1].ambiguous or entity.forms[0].ambiguous
+                    add(words[-1:], Target(entity.id, short, entity.region, entity.file, entity.line, form, ambiguous))
         for words in clashes:  # an Arabic word shared by two names decides nothing
             del forms[words]
         return cls(forms)
