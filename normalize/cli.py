@@ -95,7 +95,7 @@ def run_command(
     models_directory: ModelsDirOpt = None,
     source_lang: SourceLangOpt = None,
     beam_size: BeamOpt = 4,
-    device: DeviceOpt = "cpu",
+    device: DeviceOpt = "auto",
     compute_type: ComputeOpt = "auto",
     threads: ThreadsOpt = 0,
     batch_tokens: BatchOpt = 4096,

@@ -39,7 +39,7 @@ ModelsDirOpt = Annotated[
 ]
 SourceLangOpt = Annotated[str | None, typer.Option(help="Language of the original (default: file name or script).")]
 BeamOpt = Annotated[int, typer.Option(help="Beam size (1 is fastest).")]
-DeviceOpt = Annotated[str, typer.Option(help="cpu or cuda.")]
+DeviceOpt = Annotated[str, typer.Option(help="auto (cuda if a GPU is seen), cpu or cuda.")]
 ComputeOpt = Annotated[str, typer.Option(help="CTranslate2 compute type: auto, int8, int8_float16, float16...")]
 ThreadsOpt = Annotated[int, typer.Option(help="Threads for one translation (0: one per core).")]
 BatchOpt = Annotated[int, typer.Option(help="Tokens per batch.")]
@@ -72,7 +72,7 @@ def translate_command(
     models_directory: ModelsDirOpt = None,
     source_lang: SourceLangOpt = None,
     beam_size: BeamOpt = 4,
-    device: DeviceOpt = "cpu",
+    device: DeviceOpt = "auto",
     compute_type: ComputeOpt = "auto",
     threads: ThreadsOpt = 0,
     batch_tokens: BatchOpt = 4096,

@@ -68,3 +68,12 @@ def test_without_attention_the_text_is_decoded_whole_and_the_normaliser_post_edi
     source = ("▁حفتر", "</s>")
     rendered = render(Translation(source, ("▁Hafter",), None), NAMES.find("حفتر"), decode)
     assert rendered.text == "Hafter" and rendered.names == ()
+
+
+def test_words_that_do_not_look_like_a_name_are_not_trusted_and_post_editing_applies():
+    # attention put the name on "in": a misalignment, so nothing is forced
+    source = ("▁قوات", "▁حفتر", "</s>")
+    target = ("▁forces", "▁in")
+    attention = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0))
+    rendered = render(Translation(source, target, attention), NAMES.find("قوات حفتر"), decode)
+    assert rendered.text == "forces in" and rendered.names == ()

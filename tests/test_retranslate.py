@@ -67,7 +67,7 @@ def test_paragraphs_and_line_endings_are_kept(engine):
     source = "قوات حفتر في سرت. هجوم على طرابلس.\r\n\r\nقال رئيس مجلس النواب؟\r\n"
     done = Retranslator(SHIPPED, engine).retranslate(source)
     assert (
-        done.result.text == "forces Haftar in Sirte. attack on Tripoli.\r\n\r\nsaid head House of Representatives?\r\n"
+        done.result.text == "forces Haftar in Sirte. attack on Tripoli.\r\n\r\nsaid head council representatives?\r\n"
     )
 
 

@@ -17,7 +17,7 @@ from .models import ModelError, ModelPackage
 
 @dataclass(frozen=True)
 class TranslateOptions:
-    device: str = "cpu"  # or "cuda"
+    device: str = "auto"  # "cuda" when CTranslate2 sees a GPU, else "cpu"
     compute_type: str = "auto"  # int8 on most CPUs; "default" keeps a float32 model slow
     beam_size: int = 4
     max_batch_size: int = 4096  # tokens per batch
@@ -46,12 +46,15 @@ class Engine:
         self.package = package
         self.options = options or TranslateOptions()
         o = self.options
+        device = o.device
+        if device == "auto":
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
         try:
             self.source = sentencepiece.SentencePieceProcessor(model_file=str(package.source_spm))
             self.target = sentencepiece.SentencePieceProcessor(model_file=str(package.target_spm))
             self.translator = ctranslate2.Translator(
                 str(package.model_dir),
-                device=o.device,
+                device=device,
                 compute_type=o.compute_type,
                 inter_threads=o.inter_threads,
                 intra_threads=o.intra_threads or (os.cpu_count() or 1),

@@ -3,9 +3,10 @@
 Names are found in the Arabic source through the gazetteer's Arabic forms
 (after Arabic normalisation, with a leading conjunction or preposition
 allowed: و ف ب ل ك).  After translation the model's own attention tells
-which target words it wrote for each name; those words are marked to be
-replaced by the canonical English name, through the same rewrite (and change
-log) as every other change.  Placeholders are not used: models that never
+which target words it wrote for each name; if they look like a name
+(capitalised), they are marked to be replaced by the canonical English name,
+through the same rewrite (and change log) as every other change; otherwise
+the gazetteer's post-editing of the English is all that applies.  Placeholders are not used: models that never
 saw them drop or alter them.
 
     >>> from normalize import load_gazetteers
@@ -141,7 +142,10 @@ def render(translation: Translation, names: Sequence[SourceName], decode) -> Ren
         spacer = " " if text and pieces[position].startswith(_WORD_START) else ""
         start = len(text) + len(spacer)
         text += spacer + chunk
-        if label[position] is not None:
+        # Check what attention chose: an English name is capitalised.  If the
+        # words are not ("in", "accord"), the alignment is not trusted and the
+        # normaliser's post-editing is left to do what it can.
+        if label[position] is not None and any(w[:1].isupper() for w in chunk.split()):
             spans.append((start, len(text), names[label[position]]))
         position = end
     seen = {id(n) for _, _, n in spans}
