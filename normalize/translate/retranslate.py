@@ -28,6 +28,7 @@ class Retranslation:
     translation: str  # the model's English, before cleaning
     result: Result  # the clean text and its change and review records
     lost_names: tuple[str, ...]  # source names the model left out (no target word attended to them)
+    target_tokens: int = 0  # pieces the model produced (repeated sentences counted once)
 
 
 class Retranslator:
@@ -54,7 +55,8 @@ class Retranslator:
         ]
         result = self.normalizer.normalize(text, name=name, forced=forced)
         lost = tuple(n.target.spelling for r in rendered for n in r.lost)
-        return Retranslation(source, text, result, lost)
+        produced = sum(len(t.target_pieces) for t in {id(t): t for t in translations}.values())
+        return Retranslation(source, text, result, lost, produced)
 
 
 class RetranslatingCleaner:
