@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .cli_gazetteer import gazetteer_app
-from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer
+from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, read_input
 from .cli_translate import (
     BatchOpt,
     BeamOpt,
@@ -166,22 +166,10 @@ def text_command(
     ] = None,
 ) -> None:
     """Clean one text from standard input (or a file) to standard output."""
-    name = "<stdin>" if file is None or str(file) == "-" else str(file)
-    try:
-        data = sys.stdin.buffer.read() if name == "<stdin>" else file.read_bytes()
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
-        err.print(f"error {name}: {reason}", markup=False)
-        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    name, text = read_input(file)
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
     if original is not None:
-        try:
-            source = original.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            err.print(f"error {original}: {getattr(exc, 'strerror', None) or 'not valid UTF-8'}", markup=False)
-            raise typer.Exit(ExitCode.BAD_INPUT) from None
-        result = clean_with_original(normalizer, text, source, name=name)
+        result = clean_with_original(normalizer, text, read_input(original)[1], name=name)
     else:
         result = normalizer.normalize(text, name=name)
     for path, records in ((changes, result.changes), (review, result.review)):

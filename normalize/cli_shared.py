@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,18 @@ def report_gazetteer_error(exc: GazetteerError) -> typer.Exit:
     for problem in exc.problems:
         err.print(str(problem), markup=False)
     return typer.Exit(ExitCode.GAZETTEER)
+
+
+def read_input(file: Path | None) -> tuple[str, str]:
+    """(name, text) of a file, or of standard input for None or '-'; exit 3 if unreadable."""
+    name = "<stdin>" if file is None or str(file) == "-" else str(file)
+    try:
+        data = sys.stdin.buffer.read() if name == "<stdin>" else file.read_bytes()
+        return name, data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+        err.print(f"error {name}: {reason}", markup=False)
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
 
 
 def load_normalizer(gazetteers: list[Path] | None, no_default: bool) -> Normalizer:

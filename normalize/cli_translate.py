@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out
+from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out, read_input
 from .pipeline import ExitCode
 from .translate.engine import Engine, TranslateOptions
 from .translate.models import (
@@ -82,14 +82,7 @@ def translate_command(
     no_default_gazetteers: NoDefaultOpt = False,
 ) -> None:
     """Translate one original to English (names protected) and clean it, to standard output."""
-    name = "<stdin>" if file is None or str(file) == "-" else str(file)
-    try:
-        data = sys.stdin.buffer.read() if name == "<stdin>" else file.read_bytes()
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
-        err.print(f"error {name}: {reason}", markup=False)
-        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    name, text = read_input(file)
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
     options = translate_options(beam_size, device, compute_type, threads, batch_tokens)
     engine = open_engine(model, source_language(name, text, source_lang), models_directory, options)

@@ -24,6 +24,17 @@ class Candidate:
     target: Target
     score: float
 
+    def as_record(self) -> dict:
+        """How a candidate appears in ``review.jsonl``."""
+        t = self.target
+        return {
+            "entity": t.entity,
+            "canonical": t.canonical,
+            "score": self.score,
+            "gazetteer_file": t.file,
+            "gazetteer_line": t.line,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:

@@ -108,16 +108,7 @@ def review_items(text: str, review: list[Decision], file: str | None = None) -> 
                 text=mention.text,
                 method=mention.method,
                 reason=decision.reason,
-                candidates=tuple(
-                    {
-                        "entity": c.target.entity,
-                        "canonical": c.target.canonical,
-                        "score": c.score,
-                        "gazetteer_file": c.target.file,
-                        "gazetteer_line": c.target.line,
-                    }
-                    for c in mention.candidates
-                ),
+                candidates=tuple(c.as_record() for c in mention.candidates),
                 context=context,
             )
         )

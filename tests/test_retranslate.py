@@ -187,3 +187,16 @@ def test_run_reports_files_without_a_model_and_goes_on(tmp_path):
     )
     assert proc.returncode == 3 and b"no model for tr->en" in proc.stderr
     assert (tmp_path / "out" / "b.en.txt").read_text() == "Haftar forces\n"
+
+
+def test_a_name_the_model_left_out_goes_to_review(kit, tmp_path):
+    from modelkit import LEXICON, build_word_model, pack_opus_mt
+
+    # a model that renders حفتر as "in": nothing in the output is the name, and it cannot be put back
+    lossy = build_word_model(tmp_path / "ct2", kit.shared_spm, kit.shared_spm, {**LEXICON, "حفتر": "in"})
+    engine = Engine(open_model(pack_opus_mt(lossy, kit.shared_spm, kit.shared_spm, tmp_path / "opus-mt-ar-en")))
+    done = Retranslator(SHIPPED, engine).retranslate("قوات حفتر في سرت.")
+    assert done.lost_names == ("حفتر",)
+    [item] = done.result.review
+    assert "has no word for the name حفتر (Haftar)" in item.reason and item.method == "source"
+    assert done.result.text == "forces in in Sirte."

@@ -71,7 +71,11 @@ class ArabicNames:
                 add(words, target)
                 if short and entity.type == "person" and len(words) > 1:
                     ambiguous = entity.forms[1].ambiguous or entity.forms[0].ambiguous
-                    add(words[-1:], Target(entity.id, short, entity.region, entity.file, entity.line, form, ambiguous))
+                    surname = form.split()[-1]
+                    add(
+                        words[-1:],
+                        Target(entity.id, short, entity.region, entity.file, entity.line, surname, ambiguous),
+                    )
         for words in clashes:  # an Arabic word shared by two names decides nothing
             del forms[words]
         return cls(forms)

@@ -10,14 +10,15 @@ else cleaned as any English text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..corpus import InputError
 from ..normalizer import Normalizer
-from ..records import Result
+from ..positions import Positions
+from ..records import Candidate, Result, ReviewItem
 from .engine import Engine
 from .models import ModelError, source_language
-from .protect import ArabicNames, render
+from .protect import ArabicNames, Rendered, SourceName, render
 from .segment import join, segment
 from .text import clean_source
 
@@ -27,7 +28,7 @@ class Retranslation:
     source: str
     translation: str  # the model's English, before cleaning
     result: Result  # the clean text and its change and review records
-    lost_names: tuple[str, ...]  # source names the model left out (no target word attended to them)
+    lost_names: tuple[str, ...]  # source names with no (name-like) target word attending to them
     target_tokens: int = 0  # pieces the model produced (repeated sentences counted once)
 
 
@@ -54,9 +55,23 @@ class Retranslator:
             for a, b, found in r.names
         ]
         result = self.normalizer.normalize(text, name=name, forced=forced)
-        lost = tuple(n.target.spelling for r in rendered for n in r.lost)
+        lost = [(start, r, found) for start, r in zip(starts, rendered, strict=True) for found in r.lost]
+        if lost:  # a name the model dropped cannot be put back without inserting words: ask
+            result = replace(result, review=result.review + tuple(_lost_item(text, name, *x) for x in lost))
         produced = sum(len(t.target_pieces) for t in {id(t): t for t in translations}.values())
-        return Retranslation(source, text, result, lost, produced)
+        return Retranslation(source, text, result, tuple(f.target.spelling for _, _, f in lost), produced)
+
+
+def _lost_item(text: str, name: str | None, start: int, rendered: Rendered, found: SourceName) -> ReviewItem:
+    target = found.target
+    return ReviewItem(
+        **Positions(text).place(name, start, start + len(rendered.text)),
+        text=rendered.text,
+        method="source",
+        reason=f"the translation has no word for the name {target.spelling} ({target.canonical}) of the original",
+        candidates=(Candidate(target, 100.0).as_record(),),
+        context=rendered.text,
+    )
 
 
 class RetranslatingCleaner:
