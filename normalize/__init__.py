@@ -5,6 +5,8 @@
 'Clashes near Sirte between GNA and Haftar forces.'
 """
 
+__version__ = "0.1.0"  # first: modules below read it
+
 from .gazetteer import Gazetteer, GazetteerError, Problem, default_gazetteer_dir, load_gazetteers
 from .normalizer import Normalizer, Settings, normalize_text
 from .pipeline import ExitCode, RunOptions, RunSummary, UsageError, run
@@ -28,4 +30,3 @@ __all__ = [
     "normalize_text",
     "run",
 ]
-__version__ = "0.1.0"

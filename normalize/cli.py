@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import __version__
+from . import __version__, runners
 from .cli_gazetteer import gazetteer_app
 from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, read_input
 from .cli_translate import (
@@ -32,7 +32,8 @@ from .cli_translate import (
     translate_command,
     translate_options,
 )
-from .pipeline import ExitCode, FileOutcome, RunOptions, RunSummary, UsageError, run
+from .pipeline import ExitCode, FileOutcome, Runner, RunOptions, RunSummary, UsageError, run, serial
+from .progress import Bar, Plain
 from .translate.engine import Engine
 from .translate.models import find_model, models_dir
 from .translate.paired import PairedCleaner, clean_with_original, originals_by_name
@@ -86,6 +87,13 @@ def run_command(
         str, typer.Option(help="With --in-place, keep the original as FILE+SUFFIX ('' for none).")
     ] = ".orig",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")] = 0,
+    engine: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, with --engine dask.")] = None,
+    resume: Annotated[bool, typer.Option(help="Skip files a previous run into OUTPUT finished.")] = True,
+    encoding: Annotated[str, typer.Option(help="Input encoding: auto, or a codec such as cp1256.")] = "auto",
+    output_encoding: Annotated[str, typer.Option(help="utf-8, or original (each file's own).")] = "utf-8",
+    field: Annotated[str, typer.Option(help="JSON Lines inputs (*.jsonl): the field to clean.")] = "text",
     gazetteer: GazetteerOpt = None,
     no_default_gazetteers: NoDefaultOpt = False,
     retranslate: Annotated[
@@ -133,24 +141,44 @@ def run_command(
         glob=glob,
         changes_path=changes,
         review_path=review,
+        field=field,
+        encoding=encoding,
+        output_encoding=output_encoding,
+        keep_texts=diff,
+        resume=resume,
     )
-    show = _Progress(enabled=not quiet and err.is_terminal)
+    runner = _runner(engine, scheduler, 1 if retranslate else (jobs or os.cpu_count() or 1))
+    show = Bar(err) if err.is_terminal and not quiet else Plain(None if quiet else err)
     with show:
 
         def on_file(outcome: FileOutcome) -> None:
             show.advance(outcome)
             if outcome.error:
                 err.print(f"[red]error[/] {outcome.input.display}: {outcome.error}", markup=True)
-            elif diff and outcome.result.changed:
+            elif diff and outcome.changed and outcome.text is not None:
                 _print_diff(outcome)
 
         try:
-            summary = run(cleaner, paths, options, on_file, show.start)
+            summary = run(cleaner, paths, options, on_file, show.start, runner)
         except UsageError as exc:
             raise typer.BadParameter(str(exc)) from None
     if not quiet:
         _print_summary(summary, options)
+    if summary.interrupted:
+        err.print(
+            "interrupted: the finished files and their logs are written; run the same command to resume", markup=False
+        )
     raise typer.Exit(summary.exit_code)
+
+
+def _runner(engine: str, scheduler: str | None, jobs: int) -> Runner:
+    if engine == "dask":
+        if not scheduler:
+            raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
+        return runners.dask(scheduler)
+    if engine != "local":
+        raise typer.BadParameter(f"--engine must be local or dask, not {engine!r}")
+    return serial if jobs == 1 else runners.processes(jobs)
 
 
 @app.command("text")
@@ -187,7 +215,7 @@ def _print_diff(outcome: FileOutcome) -> None:
     name = outcome.input.display
     lines = difflib.unified_diff(
         outcome.original.splitlines(keepends=True),
-        outcome.result.text.splitlines(keepends=True),
+        outcome.text.splitlines(keepends=True),
         fromfile=f"a/{name}",
         tofile=f"b/{name}",
     )
@@ -198,52 +226,17 @@ def _print_diff(outcome: FileOutcome) -> None:
 
 def _print_summary(summary: RunSummary, options: RunOptions) -> None:
     verb = "would change" if options.check else "changed"
+    resumed = f" ({summary.resumed} finished earlier)" if summary.resumed else ""
     err.print(
-        f"{summary.files} files, {summary.changed_files} {verb}, {summary.changes} changes, "
+        f"{summary.files} files{resumed}, {summary.changed_files} {verb}, {summary.changes} changes, "
         f"{summary.review} for review, {len(summary.problems)} with errors",
         markup=False,
     )
+    for name, count in summary.encodings.most_common():
+        err.print(f"  {count} file(s) decoded from {name}", markup=False)
     for entity, count in summary.per_entity.most_common(10):
         err.print(f"  {count:5d}  {entity}", markup=False)
     if not options.check and options.output is not None:
         err.print(f"clean text and logs in {options.output}", markup=False)
     for problem in summary.problems:
         err.print(f"error {problem}", markup=False)
-
-
-class _Progress:
-    """A progress bar on a terminal; nothing otherwise."""
-
-    def __init__(self, enabled: bool):
-        self.bar = (
-            Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[changes]} changes"),
-                TimeRemainingColumn(),
-                console=err,
-                transient=True,
-            )
-            if enabled
-            else None
-        )
-        self.changes = 0
-
-    def __enter__(self) -> _Progress:
-        if self.bar:
-            self.bar.start()
-        return self
-
-    def start(self, total: int) -> None:
-        if self.bar:
-            self.task = self.bar.add_task("normalizing", total=total, changes=0)
-
-    def advance(self, outcome: FileOutcome) -> None:
-        if self.bar:
-            self.changes += len(outcome.result.changes) if outcome.result else 0
-            self.bar.update(self.task, advance=1, changes=self.changes)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar:
-            self.bar.stop()

@@ -7,6 +7,8 @@ PosixPath('000_4796237a99d6d92a.txt')
 
 from __future__ import annotations
 
+import errno
+import fnmatch
 import os
 import tempfile
 from collections.abc import Iterable
@@ -41,22 +43,47 @@ def collect_inputs(
 
     A folder's tree is mirrored below the output folder; a file named
     directly goes to its top.  Folders in `exclude` (the output folder
-    itself, when it lies inside an input folder) are not entered.
+    itself, when it lies inside an input folder) are not entered, and
+    symlinked folders are not followed (no loops); a file that cannot be
+    read is reported when it is read.
     """
     excluded = [p.resolve() for p in exclude]
     inputs: list[InputFile] = []
     problems: list[InputProblem] = []
     for root in paths:
         if root.is_dir():
-            for file in sorted(root.rglob(glob)):
-                resolved = file.resolve()
-                if file.is_file() and not any(resolved.is_relative_to(x) for x in excluded):
-                    inputs.append(InputFile(file, str(file), file.relative_to(root)))
-        elif root.is_file():
-            inputs.append(InputFile(root, str(root), Path(root.name)))
+            for folder, dirs, files in os.walk(root, onerror=lambda e: problems.append(_walk_problem(e))):
+                here = Path(folder)
+                dirs[:] = sorted(d for d in dirs if not any((here / d).resolve() == x for x in excluded))
+                for name in sorted(files):
+                    file = here / name
+                    if fnmatch.fnmatchcase(name, glob) and not any(_inside(file, x) for x in excluded):
+                        inputs.append(InputFile(file, display_name(file), file.relative_to(root)))
+        elif root.is_file() or root.is_symlink():
+            inputs.append(InputFile(root, display_name(root), Path(root.name)))
         else:
-            problems.append(InputProblem(str(root), "no such file or folder"))
+            problems.append(InputProblem(display_name(root), "no such file or folder"))
     return inputs, problems
+
+
+def display_name(path: Path) -> str:
+    """A path as printable text: bytes that are not UTF-8 in a file name show as \\xNN.
+
+    >>> display_name(Path(os.fsdecode(b"caf\\xe9.txt")))
+    'caf\\\\xe9.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _inside(file: Path, folder: Path) -> bool:
+    try:
+        return file.resolve().is_relative_to(folder)
+    except (OSError, RuntimeError):  # a symlink loop resolves to nothing
+        return False
+
+
+def _walk_problem(error: OSError) -> InputProblem:
+    return InputProblem(display_name(Path(error.filename or "?")), f"cannot list folder: {error.strerror or error}")
 
 
 def clashes(inputs: list[InputFile]) -> list[str]:
@@ -70,20 +97,19 @@ def clashes(inputs: list[InputFile]) -> list[str]:
     return out
 
 
-def read_text(path: Path) -> str:
-    """The file's text, decoded from UTF-8 with nothing translated.
-
-    Line endings and a byte-order mark are kept, so encoding the text again
-    gives back the same bytes.  Raises `InputError` for binary or
-    undecodable files.
-    """
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; `InputError` says why they cannot be had."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError("a symbolic link loop") from exc
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(f"looks binary (NUL byte at offset {nul})")
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 file's text with nothing translated (line endings and BOM kept)."""
+    data = read_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -12,6 +12,7 @@ lists them, so a broken file never yields a half-loaded gazetteer::
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -106,6 +107,7 @@ class Gazetteer:
     files: tuple[str, ...]
     region_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
     keep: tuple[Kept, ...] = ()
+    digest: str = ""  # sha256 of the files' names and bytes as loaded
 
     def entity(self, entity_id: str) -> Entity:
         for entity in self.entities:
@@ -176,7 +178,14 @@ def load_gazetteers(
             or [Problem("-", 0, "no gazetteer files given")]
         )
     replaced = {Path(p).resolve(): text for p, text in (texts or {}).items()}
+    digest = hashlib.sha256()
     for path in files:
+        override = replaced.get(path.resolve())
+        try:
+            digest.update(str(path).encode("utf-8", "surrogateescape"))
+            digest.update(path.read_bytes() if override is None else override.encode("utf-8"))
+        except OSError:
+            pass  # reported by the parse below
         parsed = _parse_file(path, problems, replaced.get(path.resolve()))
         if parsed is None:
             continue
@@ -193,6 +202,7 @@ def load_gazetteers(
         files=tuple(str(f) for f in files),
         region_context={r: tuple(ws) for r, ws in region_context.items()},
         keep=tuple(keep),
+        digest=digest.hexdigest(),
     )
 
 

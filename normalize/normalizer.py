@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,6 +50,10 @@ class Normalizer:
     ) -> Normalizer:
         """Normaliser over the shipped gazetteers plus `paths` (files or folders)."""
         return cls(load_gazetteers(paths, include_default=include_default), settings)
+
+    def fingerprint(self) -> str:
+        """A hash of everything that decides the output: gazetteer files and settings."""
+        return hashlib.sha256(f"{self.gazetteer.digest} {self.settings!r}".encode()).hexdigest()
 
     def normalize(
         self,

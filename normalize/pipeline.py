@@ -1,7 +1,10 @@
-"""One document end to end, and a run over many files.
+"""A run over many files: one worker function per file, any runner, one journal.
 
-The per-file step (`process_file`) only reads and returns values, so any
-runner can call it; `run` writes the outputs and the logs::
+`clean_file` reads, decodes, cleans and writes one file and returns a value
+(a `FileOutcome`), so it runs the same in this process, in a process pool or
+on a Dask worker (see runners.py).  `run` hands the files to a runner, skips
+those a previous run already finished (journal.py), and writes the logs in
+input order, so the output does not depend on how the work was spread::
 
     >>> from normalize import Normalizer, RunOptions, run
     >>> summary = run(Normalizer.load(), [Path("seeds")], RunOptions(check=True))
@@ -11,17 +14,21 @@ runner can call it; `run` writes the outputs and the logs::
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from .corpus import InputError, InputFile, InputProblem, clashes, collect_inputs, read_text, write_atomic
+from . import __version__
+from .corpus import InputError, InputFile, InputProblem, clashes, collect_inputs, read_bytes, write_atomic
+from .decoding import DecodingError, decode_bytes, encode_text
+from .journal import STATE_DIR, FileRecord, Journal, sha256
+from .jsonl import clean_records
 from .records import Result
 
 
@@ -33,6 +40,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad command line (also typer's own code)
     BAD_INPUT = 3  # some input file could not be processed; the others were
     GAZETTEER = 4  # a gazetteer file is broken; nothing was processed
+    INTERRUPTED = 130  # Ctrl-C: what was finished is written; run again to resume
 
 
 @dataclass(frozen=True)
@@ -44,14 +52,33 @@ class RunOptions:
     glob: str = "*.txt"
     changes_path: Path | None = None  # default: OUTPUT/changes.jsonl
     review_path: Path | None = None  # default: OUTPUT/review.jsonl
+    field: str = "text"  # JSON Lines files (*.jsonl, *.ndjson): the field to clean
+    encoding: str = "auto"  # input encoding; "auto" detects (UTF-8, UTF-16, Windows-1256, ISO-8859-6, Latin)
+    output_encoding: str = "utf-8"  # or "original": write each file back in its own encoding
+    keep_texts: bool = False  # return the original and clean texts (for --diff)
+    resume: bool = True  # skip inputs a previous run into the same folder already finished
+
+    def output_key(self) -> dict:
+        """The options that change what is written (part of the run key)."""
+        return {"field": self.field, "encoding": self.encoding, "output_encoding": self.output_encoding}
 
 
 @dataclass(frozen=True)
 class FileOutcome:
     input: InputFile
-    original: str = ""
-    result: Result | None = None
-    error: str | None = None
+    record: FileRecord
+    size: int = 0
+    resumed: bool = False  # finished by an earlier run
+    original: str | None = None  # with keep_texts
+    text: str | None = None
+
+    @property
+    def error(self) -> str | None:
+        return self.record.error
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.record.changes)
 
 
 @dataclass
@@ -60,12 +87,18 @@ class RunSummary:
     changed_files: int = 0
     changes: int = 0
     review: int = 0
+    resumed: int = 0
+    bytes: int = 0
     per_entity: Counter = field(default_factory=Counter)
+    encodings: Counter = field(default_factory=Counter)
     problems: list[InputProblem] = field(default_factory=list)
     check: bool = False
+    interrupted: bool = False
 
     @property
     def exit_code(self) -> ExitCode:
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
         if self.problems:
             return ExitCode.BAD_INPUT
         if self.check and self.changed_files:
@@ -83,23 +116,138 @@ class UsageError(Exception):
     """Options that cannot work together; nothing was processed."""
 
 
-def process_file(normalizer: Cleaner, item: InputFile) -> FileOutcome:
-    """Read and normalise one file; a bad file becomes an outcome with an error."""
+Runner = Callable[[Callable[[Cleaner, InputFile], FileOutcome], Cleaner, list[InputFile]], Iterator[FileOutcome]]
+
+
+def serial(work: Callable[[Cleaner, InputFile], FileOutcome], cleaner: Cleaner, items: list[InputFile]):
+    """The plain runner: one file after the other, in this process."""
+    for item in items:
+        yield work(cleaner, item)
+
+
+def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: str = "") -> FileOutcome:
+    """Read, decode, clean and write one file; any problem becomes the outcome's error."""
+    relative = str(item.relative)
+
+    def failed(message: str, data: bytes = b"") -> FileOutcome:
+        record = FileRecord(item.display, relative, sha256(data), run_key, None, None, message)
+        return FileOutcome(item, record, len(data))
+
     try:
-        text = read_text(item.path)
-        return FileOutcome(item, text, normalizer.normalize(text, name=item.display))
+        data = read_bytes(item.path)
     except InputError as exc:
-        return FileOutcome(item, error=str(exc))
+        return failed(str(exc))
+    try:
+        decoded = decode_bytes(data, encodings=None if options.encoding == "auto" else [options.encoding])
+        if not decoded.confident:
+            raise InputError(f"skipped: cannot tell its encoding ({decoded.reason})")
+        clean_text, changes, review = _clean(cleaner, item, decoded.text, decoded.encoding, options)
+        out = encode_text(
+            clean_text, decoded.encoding if options.output_encoding == "original" else options.output_encoding
+        )
+        output_sha = None if options.check else _write_output(item, data, out, bool(changes), options)
+    except (InputError, DecodingError, LookupError, UnicodeError) as exc:  # LookupError: an unknown codec
+        return failed(str(exc), data)
+    text, encoding = decoded.text, decoded.encoding
+    record = FileRecord(item.display, relative, sha256(data), run_key, output_sha, encoding, None, changes, review)
+    kept = (text, clean_text) if options.keep_texts else (None, None)
+    return FileOutcome(item, record, len(data), False, *kept)
+
+
+def _clean(
+    cleaner: Cleaner, item: InputFile, text: str, encoding: str, options: RunOptions
+) -> tuple[str, list[dict], list[dict]]:
+    """The clean text and the log records of one decoded file (plain text or JSON Lines)."""
+    extra = {} if encoding == "utf-8" else {"encoding": encoding}
+    if item.path.suffix.lower() not in (".jsonl", ".ndjson"):
+        result = cleaner.normalize(text, name=item.display)
+        return result.text, [c.to_dict() | extra for c in result.changes], [v.to_dict() for v in result.review]
+    clean_text, results, bad_lines = clean_records(
+        text, options.field, lambda value, _: cleaner.normalize(value, name=item.display)
+    )
+    where = {"field": options.field}
+    changes = [c.to_dict() | {"record": n} | where | extra for n, r in results for c in r.changes]
+    review = [v.to_dict() | {"record": n} | where for n, r in results for v in r.review]
+    review += [{"file": item.display, "reason": f"record not cleaned: {m}"} for m in bad_lines]
+    return clean_text, changes, review
+
+
+def _write_output(item: InputFile, data: bytes, out: bytes, changed: bool, options: RunOptions) -> str | None:
+    if options.in_place:
+        if changed:
+            if options.backup_suffix:
+                write_atomic(item.path.with_name(item.path.name + options.backup_suffix), data)
+            write_atomic(item.path, out)
+        return None
+    target = options.output / item.relative
+    if not target.resolve().is_relative_to(options.output.resolve()):
+        raise InputError(f"refusing to write outside the output folder: {target}")
+    write_atomic(target, out)
+    return sha256(out)
+
+
+def run_key(cleaner: Cleaner, options: RunOptions) -> str:
+    """A hash of what decides the output: the cleaner (gazetteers, settings,
+    model) and the options that change what is written."""
+    fingerprint = getattr(cleaner, "fingerprint", lambda: repr(cleaner))()
+    key = json.dumps({"version": __version__, "cleaner": fingerprint, "options": options.output_key()})
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def run(
-    normalizer: Cleaner,
+    cleaner: Cleaner,
     paths: list[Path],
     options: RunOptions,
     on_file: Callable[[FileOutcome], None] | None = None,
-    on_start: Callable[[int], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+    runner: Runner = serial,
 ) -> RunSummary:
-    """Normalise every input file and write the clean copies and the logs."""
+    """Clean every input file, write the clean copies and the logs; resume if asked.
+
+    `on_start` gets the number of files and their total size; `on_file` each
+    outcome, in input order.  A KeyboardInterrupt stops the run after writing
+    the logs of what was finished; the summary says it was interrupted.
+    """
+    inputs, problems = _inputs(paths, options)
+    key = run_key(cleaner, options)
+    journal = Journal(options.output) if options.output and not (options.check or options.in_place) else None
+    finished: dict[int, FileOutcome] = {}
+    todo: list[InputFile] = []
+    for n, item in enumerate(inputs):
+        record = None
+        if journal is not None and options.resume:
+            try:
+                record = journal.current(str(item.relative), sha256(read_bytes(item.path)), key)
+            except InputError:
+                record = None
+        if record is not None:
+            finished[n] = FileOutcome(item, record, _size(item), resumed=True)
+        else:
+            todo.append(item)
+    summary = RunSummary(problems=list(problems), check=options.check)
+    if on_start:
+        on_start(len(inputs), sum(_size(i) for i in inputs))
+    records: list[FileRecord] = []
+    work = partial(clean_file, options=options, run_key=key)
+    results = runner(work, cleaner, todo)
+    try:
+        for n, _ in enumerate(inputs):
+            outcome = finished.get(n) or next(results)
+            if journal is not None and not outcome.resumed:
+                journal.write(outcome.record)
+            records.append(outcome.record)
+            _account(summary, outcome)
+            if on_file:
+                on_file(outcome)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        getattr(results, "close", lambda: None)()
+        _write_logs(records, options)
+    return summary
+
+
+def _inputs(paths: list[Path], options: RunOptions) -> tuple[list[InputFile], list[InputProblem]]:
     if options.in_place == (options.output is not None) and not options.check:
         raise UsageError("give an output folder (-o) or --in-place")
     exclude = [options.output] if options.output else []
@@ -113,50 +261,47 @@ def run(
         for item in inputs:
             if _same_file(item.path, options.output / item.relative):
                 raise UsageError(f"output would overwrite the input {item.display}; use --in-place")
-    summary = RunSummary(problems=list(problems), check=options.check)
-    if on_start:
-        on_start(len(inputs))
-    writing = not options.check
+    return inputs, problems
+
+
+def _write_logs(records: list[FileRecord], options: RunOptions) -> None:
+    if options.check:
+        return
     changes_path = options.changes_path or (options.output / "changes.jsonl" if options.output else None)
     review_path = options.review_path or (options.output / "review.jsonl" if options.output else None)
-    with (
-        _JsonLines(changes_path if writing else None) as changes_log,
-        _JsonLines(review_path if writing else None) as review_log,
+    for path, rows in (
+        (changes_path, [c for r in records for c in r.changes]),
+        (review_path, [v for r in records for v in r.review]),
+        (
+            options.output / STATE_DIR / "manifest.jsonl" if options.output else None,
+            [r.manifest_line() for r in records],
+        ),
     ):
-        for item in inputs:
-            outcome = process_file(normalizer, item)
-            _account(summary, outcome)
-            if writing and outcome.result is not None:
-                _write_outputs(outcome, options)
-                changes_log.write(c.to_dict() for c in outcome.result.changes)
-                review_log.write(r.to_dict() for r in outcome.result.review)
-            if on_file:
-                on_file(outcome)
-    return summary
+        if path is not None:
+            write_atomic(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8"))
 
 
 def _account(summary: RunSummary, outcome: FileOutcome) -> None:
+    record = outcome.record
     summary.files += 1
-    if outcome.error:
-        summary.problems.append(InputProblem(outcome.input.display, outcome.error))
+    summary.bytes += outcome.size
+    summary.resumed += outcome.resumed
+    if record.error:
+        summary.problems.append(InputProblem(outcome.input.display, record.error))
         return
-    result = outcome.result
-    summary.changed_files += result.changed
-    summary.changes += len(result.changes)
-    summary.review += len(result.review)
-    summary.per_entity.update(c.entity for c in result.changes)
+    summary.changed_files += bool(record.changes)
+    summary.changes += len(record.changes)
+    summary.review += len(record.review)
+    summary.per_entity.update(c["entity"] for c in record.changes)
+    if record.encoding and record.encoding != "utf-8":
+        summary.encodings[record.encoding] += 1
 
 
-def _write_outputs(outcome: FileOutcome, options: RunOptions) -> None:
-    data = outcome.result.text.encode("utf-8")
-    if options.in_place:
-        if outcome.result.changed:
-            if options.backup_suffix:
-                backup = outcome.input.path.with_name(outcome.input.path.name + options.backup_suffix)
-                write_atomic(backup, outcome.input.path.read_bytes())
-            write_atomic(outcome.input.path, data)
-    else:
-        write_atomic(options.output / outcome.input.relative, data)
+def _size(item: InputFile) -> int:
+    try:
+        return item.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -164,33 +309,3 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
     except OSError:
         return False
-
-
-class _JsonLines:
-    """A JSON Lines log streamed to a temporary file and renamed into place.
-
-    The rename happens even when the run stops early, so the log always
-    matches the clean files already written.
-    """
-
-    def __init__(self, path: Path | None):
-        self.path = path
-        self.handle = None
-
-    def __enter__(self) -> _JsonLines:
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.handle = tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=self.path.parent, prefix=f".{self.path.name}.", delete=False
-            )
-        return self
-
-    def write(self, records: Iterable[dict]) -> None:
-        if self.handle is not None:
-            for record in records:
-                self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            os.replace(self.handle.name, self.path)

@@ -1,0 +1,105 @@
+"""Resumable runs: a journal of finished files, and the logs rebuilt from it.
+
+Each finished input gets a small JSON record in ``OUT/.normalize/journal/``,
+written atomically after its clean copy: the input's content hash, the run
+key (a hash of the gazetteers and of every option that changes the output),
+the output's hash, and the file's change and review records.  A run skips
+every input whose record is current, and at its end (or when interrupted)
+writes ``changes.jsonl``, ``review.jsonl`` and ``manifest.jsonl`` from the
+records, in input order.  So a run killed at any moment (even ``kill -9``)
+and started again ends with the same files and logs as an uninterrupted one,
+and no change record is lost or written twice::
+
+    >>> Journal.record_name("sub/a.txt") == Journal.record_name("sub/a.txt")
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .corpus import write_atomic
+
+STATE_DIR = ".normalize"
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What a finished input left behind (one journal entry, one manifest line)."""
+
+    file: str  # display name
+    relative: str  # place under the output folder
+    input_sha256: str
+    run_key: str
+    output_sha256: str | None  # None when nothing was written (an error)
+    encoding: str | None
+    error: str | None
+    changes: list[dict] = field(default_factory=list)
+    review: list[dict] = field(default_factory=list)
+
+    def manifest_line(self) -> dict:
+        line = asdict(self)
+        line["changes"] = len(self.changes)
+        line["review"] = len(self.review)
+        return line
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Journal:
+    """The journal of one output folder."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.folder = output / STATE_DIR / "journal"
+
+    @staticmethod
+    def record_name(relative: str) -> str:
+        return hashlib.sha1(relative.encode("utf-8", "surrogateescape")).hexdigest() + ".json"
+
+    def path(self, relative: str) -> Path:
+        return self.folder / self.record_name(relative)
+
+    def load(self, relative: str) -> FileRecord | None:
+        try:
+            data = json.loads(self.path(relative).read_text(encoding="utf-8"))
+            return FileRecord(**data)
+        except (OSError, ValueError, TypeError):  # absent, or torn by a crash before the rename
+            return None
+
+    def current(self, relative: str, input_sha: str, run_key: str) -> FileRecord | None:
+        """The record of this input if it is done with these gazetteers and options,
+        and its clean copy is still the one written."""
+        record = self.load(relative)
+        if record is None or record.input_sha256 != input_sha or record.run_key != run_key or record.error:
+            return None
+        if record.output_sha256 is not None:
+            try:
+                if sha256((self.output / relative).read_bytes()) != record.output_sha256:
+                    return None
+            except OSError:
+                return None
+        return record
+
+    def write(self, record: FileRecord) -> None:
+        write_atomic(self.path(record.relative), json.dumps(asdict(record), ensure_ascii=False).encode("utf-8"))
+
+    def write_logs(self, relatives: Iterable[str], changes_path: Path, review_path: Path, manifest_path: Path) -> None:
+        """The run's logs, from the records of `relatives` (input order)."""
+        changes, review, manifest = [], [], []
+        for relative in relatives:
+            record = self.load(relative)
+            if record is None:
+                continue
+            changes += [json.dumps(c, ensure_ascii=False) + "\n" for c in record.changes]
+            review += [json.dumps(r, ensure_ascii=False) + "\n" for r in record.review]
+            manifest.append(json.dumps(record.manifest_line(), ensure_ascii=False) + "\n")
+        write_atomic(changes_path, "".join(changes).encode("utf-8"))
+        write_atomic(review_path, "".join(review).encode("utf-8"))
+        write_atomic(manifest_path, "".join(manifest).encode("utf-8"))
