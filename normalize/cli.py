@@ -17,7 +17,7 @@ import typer
 
 from . import __version__, runners
 from .cli_gazetteer import gazetteer_app
-from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, read_input
+from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, read_input, with_config
 from .cli_translate import (
     BatchOpt,
     BeamOpt,
@@ -32,6 +32,7 @@ from .cli_translate import (
     translate_command,
     translate_options,
 )
+from .config import ConfigError, render_config, resolve_config
 from .pipeline import ExitCode, FileOutcome, Runner, RunOptions, RunSummary, UsageError, run, serial
 from .progress import Bar, Plain
 from .translate.engine import Engine
@@ -75,6 +76,7 @@ def main(
 
 @app.command("run")
 def run_command(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to clean.", show_default=False)],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for the clean copies and logs.")] = None,
     glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
@@ -86,7 +88,7 @@ def run_command(
     backup_suffix: Annotated[
         str, typer.Option(help="With --in-place, keep the original as FILE+SUFFIX ('' for none).")
     ] = ".orig",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet/--no-quiet", "-q", help="No progress bar and no summary.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")] = 0,
     engine: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, with --engine dask.")] = None,
@@ -113,7 +115,22 @@ def run_command(
         typer.Option(help="Folder of the originals (x.ar.txt for x.txt): their names decide between look-alikes."),
     ] = None,
 ) -> None:
-    """Clean files and folders; mirror them into OUTPUT with a change log."""
+    """Clean files and folders; mirror them into OUTPUT with a change log.
+
+    Options not given here come from [tool.normalize] in pyproject.toml or
+    from normalize.toml (see `normalize config`).
+    """
+    c = with_config(ctx, locals())
+    gazetteer, no_default_gazetteers, glob, jobs = c["gazetteer"], c["no_default_gazetteers"], c["glob"], c["jobs"]
+    quiet, backup_suffix, encoding, output_encoding = (
+        c["quiet"],
+        c["backup_suffix"],
+        c["encoding"],
+        c["output_encoding"],
+    )
+    field, model, models_directory, source_lang = c["field"], c["model"], c["models_directory"], c["source_lang"]
+    beam_size, compute_type, device, batch_tokens = c["beam_size"], c["compute_type"], c["device"], c["batch_tokens"]
+    threads = c["threads"]
     if in_place and output is not None:
         raise typer.BadParameter("use either --output or --in-place, not both")
     if not (check or in_place or output is not None):
@@ -179,6 +196,18 @@ def _runner(engine: str, scheduler: str | None, jobs: int) -> Runner:
     if engine != "local":
         raise typer.BadParameter(f"--engine must be local or dask, not {engine!r}")
     return serial if jobs == 1 else runners.processes(jobs)
+
+
+@app.command("config")
+def config_command() -> None:
+    """Print the effective configuration: each setting, its value and where it came from."""
+    try:
+        config = resolve_config({})
+    except ConfigError as exc:
+        err.print(f"configuration error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.USAGE) from None
+    err.print(f"# from {config.file}" if config.file else "# no normalize.toml or [tool.normalize] found", markup=False)
+    typer.echo(render_config(config))
 
 
 @app.command("text")

@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from .config import SETTINGS, ConfigError, resolve_config
 from .gazetteer import GazetteerError
 from .normalizer import Normalizer
 from .pipeline import ExitCode
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # never wrap paths in messages
+out = Console(highlight=False, soft_wrap=True)
 
 GazetteerOpt = Annotated[
     list[Path] | None,
@@ -50,3 +51,31 @@ def load_normalizer(gazetteers: list[Path] | None, no_default: bool) -> Normaliz
         return Normalizer.load(gazetteers or [], include_default=not no_default)
     except GazetteerError as exc:
         raise report_gazetteer_error(exc) from None
+
+
+# Command-line parameters whose setting has another name in the configuration.
+_SETTING_OF = {"models_directory": "models_dir"}
+
+
+def with_config(ctx: typer.Context, values: dict[str, object]) -> dict[str, object]:
+    """`values` (a command's parameters) with the configuration file applied:
+    options typed on the command line win, then ``[tool.normalize]`` or
+    ``normalize.toml``, then the defaults."""
+    known = {s.name for s in SETTINGS}
+    given = {}
+    for param, value in values.items():
+        name = _SETTING_OF.get(param, param)
+        source = ctx.get_parameter_source(param)
+        if name in known and source is not None and source.name != "DEFAULT":
+            given[name] = value
+    try:
+        config = resolve_config(given)
+    except ConfigError as exc:
+        err.print(f"configuration error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.USAGE) from None
+    merged = dict(values)
+    for param in values:
+        name = _SETTING_OF.get(param, param)
+        if name in known:
+            merged[param] = config.get(name)
+    return merged

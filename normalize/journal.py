@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,7 +32,7 @@ class FileRecord:
     """What a finished input left behind (one journal entry, one manifest line)."""
 
     file: str  # display name
-    relative: str  # place under the output folder
+    relative: str  # place under the output folder (printable: undecodable name bytes as \xNN)
     input_sha256: str
     run_key: str
     output_sha256: str | None  # None when nothing was written (an error)
@@ -60,20 +60,20 @@ class Journal:
         self.folder = output / STATE_DIR / "journal"
 
     @staticmethod
-    def record_name(relative: str) -> str:
-        return hashlib.sha1(relative.encode("utf-8", "surrogateescape")).hexdigest() + ".json"
+    def record_name(relative: str | Path) -> str:
+        return hashlib.sha1(os.fsencode(relative)).hexdigest() + ".json"
 
-    def path(self, relative: str) -> Path:
+    def path(self, relative: str | Path) -> Path:
         return self.folder / self.record_name(relative)
 
-    def load(self, relative: str) -> FileRecord | None:
+    def load(self, relative: str | Path) -> FileRecord | None:
         try:
             data = json.loads(self.path(relative).read_text(encoding="utf-8"))
             return FileRecord(**data)
         except (OSError, ValueError, TypeError):  # absent, or torn by a crash before the rename
             return None
 
-    def current(self, relative: str, input_sha: str, run_key: str) -> FileRecord | None:
+    def current(self, relative: Path, input_sha: str, run_key: str) -> FileRecord | None:
         """The record of this input if it is done with these gazetteers and options,
         and its clean copy is still the one written."""
         record = self.load(relative)
@@ -87,19 +87,5 @@ class Journal:
                 return None
         return record
 
-    def write(self, record: FileRecord) -> None:
-        write_atomic(self.path(record.relative), json.dumps(asdict(record), ensure_ascii=False).encode("utf-8"))
-
-    def write_logs(self, relatives: Iterable[str], changes_path: Path, review_path: Path, manifest_path: Path) -> None:
-        """The run's logs, from the records of `relatives` (input order)."""
-        changes, review, manifest = [], [], []
-        for relative in relatives:
-            record = self.load(relative)
-            if record is None:
-                continue
-            changes += [json.dumps(c, ensure_ascii=False) + "\n" for c in record.changes]
-            review += [json.dumps(r, ensure_ascii=False) + "\n" for r in record.review]
-            manifest.append(json.dumps(record.manifest_line(), ensure_ascii=False) + "\n")
-        write_atomic(changes_path, "".join(changes).encode("utf-8"))
-        write_atomic(review_path, "".join(review).encode("utf-8"))
-        write_atomic(manifest_path, "".join(manifest).encode("utf-8"))
+    def write(self, relative: Path, record: FileRecord) -> None:
+        write_atomic(self.path(relative), json.dumps(asdict(record), ensure_ascii=False).encode("utf-8"))

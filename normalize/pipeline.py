@@ -25,7 +25,16 @@ from pathlib import Path
 from typing import Protocol
 
 from . import __version__
-from .corpus import InputError, InputFile, InputProblem, clashes, collect_inputs, read_bytes, write_atomic
+from .corpus import (
+    InputError,
+    InputFile,
+    InputProblem,
+    clashes,
+    collect_inputs,
+    display_name,
+    read_bytes,
+    write_atomic,
+)
 from .decoding import DecodingError, decode_bytes, encode_text
 from .journal import STATE_DIR, FileRecord, Journal, sha256
 from .jsonl import clean_records
@@ -127,7 +136,7 @@ def serial(work: Callable[[Cleaner, InputFile], FileOutcome], cleaner: Cleaner, 
 
 def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: str = "") -> FileOutcome:
     """Read, decode, clean and write one file; any problem becomes the outcome's error."""
-    relative = str(item.relative)
+    relative = display_name(item.relative)
 
     def failed(message: str, data: bytes = b"") -> FileOutcome:
         record = FileRecord(item.display, relative, sha256(data), run_key, None, None, message)
@@ -217,7 +226,7 @@ def run(
         record = None
         if journal is not None and options.resume:
             try:
-                record = journal.current(str(item.relative), sha256(read_bytes(item.path)), key)
+                record = journal.current(item.relative, sha256(read_bytes(item.path)), key)
             except InputError:
                 record = None
         if record is not None:
@@ -234,7 +243,7 @@ def run(
         for n, _ in enumerate(inputs):
             outcome = finished.get(n) or next(results)
             if journal is not None and not outcome.resumed:
-                journal.write(outcome.record)
+                journal.write(outcome.input.relative, outcome.record)
             records.append(outcome.record)
             _account(summary, outcome)
             if on_file:
@@ -307,5 +316,5 @@ def _size(item: InputFile) -> int:
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
         return False
