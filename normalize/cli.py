@@ -33,8 +33,10 @@ from .cli_translate import (
     translate_options,
 )
 from .config import ConfigError, render_config, resolve_config
+from .jsonl import clean_jsonl
 from .pipeline import ExitCode, FileOutcome, Runner, RunOptions, RunSummary, UsageError, run, serial
 from .progress import Bar, Plain
+from .records import Result
 from .translate.engine import Engine
 from .translate.models import find_model, models_dir
 from .translate.paired import PairedCleaner, clean_with_original, originals_by_name
@@ -221,22 +223,33 @@ def text_command(
     original: Annotated[
         Path | None, typer.Option(help="The original the text was translated from: its names decide look-alikes.")
     ] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="The input is JSON Lines: clean one field per record.")
+    ] = False,
+    field: Annotated[str, typer.Option(help="With --jsonl: the field to clean.")] = "text",
 ) -> None:
-    """Clean one text from standard input (or a file) to standard output."""
+    """Clean one text (or a JSON Lines stream) from standard input or a file to standard output."""
     name, text = read_input(file)
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
-    if original is not None:
-        result = clean_with_original(normalizer, text, read_input(original)[1], name=name)
+
+    def clean(value: str) -> Result:
+        if original is not None:
+            return clean_with_original(normalizer, value, read_input(original)[1], name=name)
+        return normalizer.normalize(value, name=name)
+
+    if jsonl:
+        clean_text, changes_rows, review_rows = clean_jsonl(text, field, clean, file=name)
     else:
-        result = normalizer.normalize(text, name=name)
-    for path, records in ((changes, result.changes), (review, result.review)):
+        result = clean(text)
+        clean_text = result.text
+        changes_rows = [c.to_dict() for c in result.changes]
+        review_rows = [v.to_dict() for v in result.review]
+    for path, rows in ((changes, changes_rows), (review, review_rows)):
         if path is not None:
-            path.write_text(
-                "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
-            )
+            path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     if check:
-        raise typer.Exit(ExitCode.CHANGES_FOUND if result.changed else ExitCode.OK)
-    sys.stdout.buffer.write(result.text.encode("utf-8"))
+        raise typer.Exit(ExitCode.CHANGES_FOUND if changes_rows else ExitCode.OK)
+    sys.stdout.buffer.write(clean_text.encode("utf-8"))
     sys.stdout.buffer.flush()
 
 

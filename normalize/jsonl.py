@@ -80,3 +80,16 @@ def clean_records(
             line = body[:start] + json.dumps(result.text, ensure_ascii=False) + body[end:] + line[len(body) :]
         out.append(line)
     return "".join(out), results, problems
+
+
+def clean_jsonl(
+    text: str, name: str, clean: Callable[[str], Result], *, file: str | None = None, extra: dict | None = None
+) -> tuple[str, list[dict], list[dict]]:
+    """A JSON Lines text cleaned, with its change and review log rows; each row
+    says which record (line) and field it is about."""
+    clean_text, results, bad_lines = clean_records(text, name, lambda value, _: clean(value))
+    where = {"field": name} | (extra or {})
+    changes = [c.to_dict() | {"record": n} | where for n, r in results for c in r.changes]
+    review = [v.to_dict() | {"record": n, "field": name} for n, r in results for v in r.review]
+    review += [{"file": file, "reason": f"record not cleaned: {m}", "field": name} for m in bad_lines]
+    return clean_text, changes, review

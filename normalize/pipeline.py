@@ -37,7 +37,7 @@ from .corpus import (
 )
 from .decoding import DecodingError, decode_bytes, encode_text
 from .journal import STATE_DIR, FileRecord, Journal, sha256
-from .jsonl import clean_records
+from .jsonl import clean_jsonl
 from .records import Result
 
 
@@ -171,14 +171,9 @@ def _clean(
     if item.path.suffix.lower() not in (".jsonl", ".ndjson"):
         result = cleaner.normalize(text, name=item.display)
         return result.text, [c.to_dict() | extra for c in result.changes], [v.to_dict() for v in result.review]
-    clean_text, results, bad_lines = clean_records(
-        text, options.field, lambda value, _: cleaner.normalize(value, name=item.display)
+    return clean_jsonl(
+        text, options.field, lambda value: cleaner.normalize(value, name=item.display), file=item.display, extra=extra
     )
-    where = {"field": options.field}
-    changes = [c.to_dict() | {"record": n} | where | extra for n, r in results for c in r.changes]
-    review = [v.to_dict() | {"record": n} | where for n, r in results for v in r.review]
-    review += [{"file": item.display, "reason": f"record not cleaned: {m}"} for m in bad_lines]
-    return clean_text, changes, review
 
 
 def _write_output(item: InputFile, data: bytes, out: bytes, changed: bool, options: RunOptions) -> str | None:

@@ -272,3 +272,40 @@ def test_the_dask_engine_gives_the_same_result_as_a_local_run(tmp_path):
         )
     assert proc.returncode == 0, proc.stderr
     assert tree(tmp_path / "dask") == tree(tmp_path / "local")
+
+
+# configuration
+
+
+def test_a_pyproject_table_configures_a_run_and_the_command_line_wins(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.normalize]\nglob = "*.md"\nbackup_suffix = ".bak"\n')
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.md").write_text("Hafter\n")
+    (tmp_path / "in" / "b.txt").write_text("Hafter\n")
+    assert run_cli("run", "in", "-o", "out", *ONLY, cwd=tmp_path).returncode == 0
+    assert (tmp_path / "out" / "a.md").exists() and not (tmp_path / "out" / "b.txt").exists()
+    assert run_cli("run", "in", "-o", "out2", "--glob", "*.txt", *ONLY, cwd=tmp_path).returncode == 0
+    assert (tmp_path / "out2" / "b.txt").exists() and not (tmp_path / "out2" / "a.md").exists()
+    run_cli("run", "in", "--in-place", *ONLY, cwd=tmp_path)
+    assert (tmp_path / "in" / "a.md.bak").read_text() == "Hafter\n"
+
+
+def test_the_config_command_shows_each_value_and_where_it_came_from(tmp_path):
+    (tmp_path / "normalize.toml").write_text('jobs = 2\nfield = "body"\n')
+    proc = run_cli("config", cwd=tmp_path)
+    out = proc.stdout.decode()
+    assert proc.returncode == 0
+    assert "jobs = 2" in out and str(tmp_path / "normalize.toml") in out
+    assert 'glob = "*.txt"' in out and "# default" in out
+
+
+def test_a_bad_config_file_is_a_usage_error_naming_file_and_key(tmp_path):
+    (tmp_path / "normalize.toml").write_text("jobz = 2\n")
+    proc = run_cli("run", ".", "--check", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"{tmp_path / 'normalize.toml'}:1: jobz: unknown key; did you mean 'jobs'?".encode() in proc.stderr
+
+
+def test_text_filters_a_json_lines_stream():
+    proc = run_cli("text", "--jsonl", *ONLY, input=b'{"id": 1, "text": "Hafter"}\n{"id": 2}\n')
+    assert proc.stdout == b'{"id": 1, "text": "Haftar"}\n{"id": 2}\n'
