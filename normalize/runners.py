@@ -28,7 +28,8 @@ def processes(jobs: int) -> Callable:
     """A runner over `jobs` worker processes (one batch of files per task)."""
 
     def runner(work: Callable, cleaner, items: list) -> Iterator:
-        if not items:
+        if len(items) < 2:  # a pool is not worth starting for one file
+            yield from (work(cleaner, item) for item in items)
             return
         chunk = max(1, min(16, len(items) // (jobs * 4)))
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=(cleaner,))
