@@ -9,14 +9,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .gazetteer import Gazetteer, load_gazetteers
 from .index import Index
 from .matcher import Document, MatchSettings, find_mentions
+from .positions import Positions
 from .records import Candidate, Mention, Result, Target
 from .resolve import ResolveSettings, decide
 from .rewrite import review_items, rewrite
@@ -28,6 +29,9 @@ class Settings:
 
     match: MatchSettings = field(default_factory=MatchSettings)
     resolve: ResolveSettings = field(default_factory=ResolveSettings)
+    # A longer text is cleaned in parts cut at line breaks, so memory follows
+    # the part, not the file; context for ambiguous names is then the part's.
+    part_chars: int = 2_000_000
 
 
 class Normalizer:
@@ -71,6 +75,8 @@ class Normalizer:
         mention they overlap.  `confirmed` entity ids (named by the
         original) decide between look-alikes; see `resolve.decide`.
         """
+        if len(text) > self.settings.part_chars and not forced:
+            return self._normalize_parts(text, name, confirmed)
         doc = Document(text)
         mentions = find_mentions(doc, self.index, self.settings.match, self._fuzzy_cache)
         if forced:
@@ -78,6 +84,43 @@ class Normalizer:
         applied, review = decide(mentions, doc.words, self.index, self.settings.resolve, confirmed)
         clean, changes = rewrite(text, applied, name)
         return Result(clean, tuple(changes), tuple(review_items(text, review, name)))
+
+    def _normalize_parts(self, text: str, name: str | None, confirmed: Collection[str]) -> Result:
+        clean, changes, review = [], [], []
+        chars = lines = bytes_ = 0
+        for part in _parts(text, self.settings.part_chars):
+            result = self.normalize(part, name=name, confirmed=confirmed)
+            clean.append(result.text)
+            changes += [_shifted(c, chars, lines, bytes_) for c in result.changes]
+            review += [_shifted(r, chars, lines, bytes_) for r in result.review]
+            chars += len(part)
+            lines += len(Positions(part).line_starts) - 1
+            bytes_ += len(part.encode("utf-8", "surrogatepass"))
+        return Result("".join(clean), tuple(changes), tuple(review))
+
+
+def _parts(text: str, size: int) -> Iterator[str]:
+    """`text` in pieces of about `size` characters, each ending after a line break."""
+    start = 0
+    while start < len(text):
+        end = text.rfind("\n", start, start + size) + 1 if start + size < len(text) else len(text)
+        if end <= start:  # no line break in reach: a very long line is one part
+            end = text.find("\n", start + size) + 1 or len(text)
+        yield text[start:end]
+        start = end
+
+
+def _shifted(record, chars: int, lines: int, bytes_: int):
+    """A change or review record of a part, placed in the whole text (parts
+    start at a line start, so columns stay)."""
+    return replace(
+        record,
+        line=record.line + lines,
+        start=record.start + chars,
+        end=record.end + chars,
+        byte_start=record.byte_start + bytes_,
+        byte_end=record.byte_end + bytes_,
+    )
 
 
 def _with_forced(text: str, mentions: list[Mention], forced: Sequence[tuple[int, int, Target]]) -> list[Mention]:

@@ -309,3 +309,15 @@ def test_a_bad_config_file_is_a_usage_error_naming_file_and_key(tmp_path):
 def test_text_filters_a_json_lines_stream():
     proc = run_cli("text", "--jsonl", *ONLY, input=b'{"id": 1, "text": "Hafter"}\n{"id": 2}\n')
     assert proc.stdout == b'{"id": 1, "text": "Haftar"}\n{"id": 2}\n'
+
+
+def test_a_long_text_cleaned_in_parts_equals_one_cleaned_whole():
+    from normalize import Settings
+
+    text = "".join(f"Line {n}: Hafter’s men near Sirt,\r\nthen Tarhunah.\n" for n in range(200))
+    whole = MINI_NORMALIZER.normalize(text, name="x")
+    in_parts = Normalizer.load([MINI], include_default=False, settings=Settings(part_chars=300)).normalize(
+        text, name="x"
+    )
+    assert in_parts.text == whole.text
+    assert in_parts.changes == whole.changes
