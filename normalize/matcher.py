@@ -16,21 +16,22 @@ from a known name (``Libyan`` from ``Libya``)::
 
 from __future__ import annotations
 
-import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from .index import Index
-from .keys import fold, is_article, translit_key
+from .keys import APOSTROPHES, ARTICLES_HYPHEN, ARTICLES_SPACE, fold, is_article, translit_key
 from .records import Candidate, Mention, Target
-from .tokens import Token, is_all_caps, is_capitalised, name_gap, tokenize
+from .tokens import LETTERS, gap_glue, is_all_caps, is_capitalised
 from .words import english_words
 
 # Endings that turn a name into another word (Libya -> Libyan, Misrata ->
 # Misratans): such words are not misspellings of the name.
 _DERIVED_SUFFIXES = ("ians", "ans", "ian", "an", "ns", "is", "i", "s", "n", "ese")
+_ARTICLES = ARTICLES_HYPHEN | ARTICLES_SPACE
 
 
 @dataclass(frozen=True)
@@ -40,34 +41,68 @@ class MatchSettings:
     fuzzy_floor: float = 80.0
 
 
+_MISSING = object()
+# Tokens as in tokens.tokenize, but the possessive ending is left out by the
+# pattern itself, so the whole text is split in one pass of the regex engine.
+_TOKEN = re.compile(rf"{LETTERS}(?:[{APOSTROPHES}](?![sS](?![^\W_])){LETTERS})*")
+
+
 class Document:
-    """A text split into words, with what the matcher needs about each."""
+    """A text split into words; what the matcher needs about a word is worked
+    out only for the few words that can start a name (capitalised ones and
+    articles), and kept."""
 
     def __init__(self, text: str):
         self.text = text
-        self.tokens: list[Token] = tokenize(text)
-        self.glue = [name_gap(text, a, b) for a, b in itertools.pairwise(self.tokens)] + [None] * bool(self.tokens)
-        self.article = [bool(g) and is_article(t.text, g) for t, g in zip(self.tokens, self.glue, strict=True)]
-        self.folded = ["al" if a else fold(t.text) for t, a in zip(self.tokens, self.article, strict=True)]
-        self.caps = [is_all_caps(t.text) for t in self.tokens]
-        self.words = frozenset(self.folded)
+        spans = [m.span() for m in _TOKEN.finditer(text)]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+        self.texts = [text[a:b] for a, b in spans]
+        self.n = len(spans)
+        self.words = frozenset(self.texts)
+        self._glue: dict[int, str | None] = {}
+        self._folded: dict[int, str] = {}
+
+    def glue(self, i: int) -> str | None:
+        """What joins word i to word i+1 inside a name ("-", " "), or None."""
+        glue = self._glue.get(i, _MISSING)
+        if glue is _MISSING:
+            glue = None
+            if i + 1 < self.n:
+                gap = self.text[self.ends[i] : self.starts[i + 1]]
+                glue = gap_glue(gap)
+            self._glue[i] = glue
+        return glue
+
+    def is_article(self, i: int) -> bool:
+        glue = self.glue(i)
+        return glue is not None and is_article(self.texts[i], glue)
+
+    def folded(self, i: int) -> str:
+        word = self._folded.get(i)
+        if word is None:
+            word = self._folded[i] = "al" if self.is_article(i) else fold(self.texts[i])
+        return word
+
+    def caps(self, i: int) -> bool:
+        return is_all_caps(self.texts[i])
 
     def cores(self, i: int) -> Iterator[int]:
-        """Where a name may begin at token i: i itself, or after an article."""
+        """Where a name may begin at word i: i itself, or after an article."""
         yield i
-        if self.article[i]:
+        if i + 1 < self.n and self.is_article(i):
             yield i + 1
 
     def run_end(self, core: int, limit: int, ok=lambda k: True) -> int:
-        """Index past the last token joinable to `core` (at most `limit` tokens)."""
+        """Index past the last word joinable to `core` (at most `limit` words)."""
         end = core + 1
-        while end - core < limit and end < len(self.tokens) and self.glue[end - 1] and ok(end):
+        while end - core < limit and end < self.n and self.glue(end - 1) and ok(end):
             end += 1
         return end
 
     def mention(self, start: int, core: int, end: int, method: str, candidates, inner=()) -> Mention:
-        a, b = self.tokens[start].start, self.tokens[end - 1].end
-        return Mention(a, b, self.tokens[core].start, self.text[a:b], method, tuple(candidates), tuple(inner))
+        a, b = self.starts[start], self.ends[end - 1]
+        return Mention(a, b, self.starts[core], self.text[a:b], method, tuple(candidates), tuple(inner))
 
 
 def find_mentions(
@@ -77,40 +112,50 @@ def find_mentions(
     fuzzy_cache: dict[str, tuple[Candidate, ...]] | None = None,
 ) -> list[Mention]:
     """All mentions in the document, in order, none overlapping."""
-    exact: dict[int, tuple[int, Mention]] = {}  # first token -> (end token, mention)
-    i = 0
-    while i < len(doc.tokens):
-        found = _exact_at(doc, i, index)
-        if found is None:
-            i += 1
+    texts = doc.texts
+    # Only a capitalised word or an article can start a listed spelling
+    # (the loader makes every spelling start so): the rest is never looked at.
+    starters = [k for k in range(doc.n) if texts[k][:1].isupper() or texts[k].lower() in _ARTICLES]
+    exact: dict[int, tuple[int, Mention]] = {}  # first word -> (end word, mention)
+    cursor = 0
+    for i in starters:
+        if i < cursor:
             continue
-        exact[i] = found
-        i = found[0]
+        found = _exact_at(doc, i, index)
+        if found is not None:
+            exact[i] = found
+            cursor = found[0]
     covered = {k for start, (end, _) in exact.items() for k in range(start, end)}
     mentions = dict(exact)
     cache = {} if fuzzy_cache is None else fuzzy_cache
-    i = 0
-    while i < len(doc.tokens):
-        found = None
-        if i not in covered:
-            found = _key_at(doc, i, index, exact, settings) or _fuzzy_at(doc, i, index, covered, settings, cache)
-        if found is None:
-            i += 1
+    cursor = 0
+    for i in starters:
+        if i < cursor or i in covered:
             continue
-        end, mention = found
-        for k in range(i, end):
-            mentions.pop(k, None)
-        mentions[i] = (end, mention)
-        i = end
+        found = _key_at(doc, i, index, exact, settings) or _fuzzy_at(doc, i, index, covered, settings, cache)
+        if found is not None:
+            end, mention = found
+            for k in range(i, end):
+                mentions.pop(k, None)
+            mentions[i] = (end, mention)
+            cursor = end
     return [mention for _, (_, mention) in sorted(mentions.items())]
 
 
 def _exact_at(doc: Document, i: int, index: Index) -> tuple[int, Mention] | None:
+    text = doc.texts[i]
+    first = fold(text)
+    if (
+        first not in index.starts
+        and text.lower() not in _ARTICLES
+        and not (first.upper() in index.upper_starts and doc.caps(i))
+    ):
+        return None  # most capitalised words start no listed spelling: decided without looking around
     best: tuple[int, Mention] | None = None
     for core in doc.cores(i):
-        first = doc.folded[core]
+        first = doc.folded(core)
         longest = index.starts.get(first, 0)
-        if doc.caps[core]:
+        if doc.caps(core):
             longest = max(longest, index.upper_starts.get(first.upper(), 0))
         if not longest:
             continue
@@ -126,9 +171,9 @@ def _exact_at(doc: Document, i: int, index: Index) -> tuple[int, Mention] | None
 
 
 def _lookup(doc: Document, core: int, end: int, index: Index) -> Target | None:
-    words = tuple(doc.folded[core:end])
+    words = tuple(doc.folded(k) for k in range(core, end))
     target = index.exact.get(words)
-    if target is None and all(doc.caps[core:end]):
+    if target is None and all(doc.caps(k) for k in range(core, end)):
         target = index.upper.get(tuple(w.upper() for w in words))
     return target
 
@@ -140,22 +185,22 @@ def _key_at(
     mentions that lie wholly inside it (``Agilah Saleh`` over ``Saleh``)."""
 
     def name_word(k: int) -> bool:
-        return is_capitalised(doc.tokens[k].text)
+        return is_capitalised(doc.texts[k])
 
     for core in doc.cores(i):
-        if not (core < len(doc.tokens) and name_word(core)) or core in exact:
+        if not (core < doc.n and name_word(core)) or core in exact:
             continue
         for end in range(doc.run_end(core, index.max_words, name_word), core, -1):
             swallowed = [exact[k] for k in range(core, end) if k in exact]
             if any(e > end for e, _ in swallowed):
                 continue
             inner = [m for _, m in swallowed]
-            words = [t.text for t in doc.tokens[core:end]]
+            words = doc.texts[core:end]
             if not any(_may_be_variant(w, index, settings.min_key_word) for w in words):
                 continue
             named = index.keys.get(tuple(translit_key(w) for w in words))
             if named:
-                spoken = " ".join(doc.folded[core:end]).lower()
+                spoken = " ".join(doc.folded(k) for k in range(core, end)).lower()
                 candidates = sorted(
                     (Candidate(t, round(max(fuzz.ratio(spoken, s) for s in spellings), 1)) for t, spellings in named),
                     key=lambda c: -c.score,
@@ -173,9 +218,9 @@ def _fuzzy_at(
     cache: dict[str, tuple[Candidate, ...]],
 ) -> tuple[int, Mention] | None:
     for core in doc.cores(i):
-        if core >= len(doc.tokens) or core in covered:
+        if core >= doc.n or core in covered:
             continue
-        word = doc.tokens[core].text
+        word = doc.texts[core]
         if not (is_capitalised(word) and _may_be_variant(word, index, settings.min_fuzzy_word)):
             continue
         query = fold(word).lower()

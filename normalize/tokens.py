@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .keys import APOSTROPHES, HYPHENS, fold, is_article
 
@@ -21,8 +22,8 @@ from .keys import APOSTROPHES, HYPHENS, fold, is_article
 _IN_WORD = (
     "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u00ad\u200b-\u200d\u2060"
 )
-_LETTERS = rf"[^\W_](?:[^\W_]|[{_IN_WORD}])*"
-_WORD = re.compile(rf"{_LETTERS}(?:[{APOSTROPHES}]{_LETTERS})*")
+LETTERS = rf"[^\W_](?:[^\W_]|[{_IN_WORD}])*"
+_WORD = re.compile(rf"{LETTERS}(?:[{APOSTROPHES}]{LETTERS})*")
 _POSSESSIVE = re.compile(rf"[{APOSTROPHES}][sS]$")
 # What may stand between two words of one name: spaces with at most one line
 # break (a name wrapped across lines), or a single hyphen (Bani-Walid).
@@ -56,7 +57,12 @@ def name_gap(text: str, left: Token, right: Token) -> str | None:
     >>> name_gap("Bani-Walid, Sirte", t[0], t[1]), name_gap("Bani-Walid, Sirte", t[1], t[2])
     ('-', None)
     """
-    gap = text[left.end : right.start]
+    return gap_glue(text[left.end : right.start])
+
+
+@lru_cache(maxsize=4096)
+def gap_glue(gap: str) -> str | None:
+    """``"-"`` or ``" "`` if `gap` may stand between two words of one name, else None."""
     if not gap or not _NAME_GAP.fullmatch(gap):
         return None
     return "-" if gap in HYPHENS else " "
@@ -67,6 +73,7 @@ def is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
+@lru_cache(maxsize=65536)
 def is_all_caps(word: str) -> bool:
     """Two or more letters, all uppercase (``HAFTER``; ``GNA`` too)."""
     letters = [c for c in word if c.isalpha()]
