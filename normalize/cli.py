@@ -173,7 +173,7 @@ def run_command(
         def on_file(outcome: FileOutcome) -> None:
             show.advance(outcome)
             if outcome.error:
-                err.print(f"[red]error[/] {outcome.input.display}: {outcome.error}", markup=True)
+                err.print(f"error {outcome.input.display}: {outcome.error}", markup=False)
             elif diff and outcome.changed and outcome.text is not None:
                 _print_diff(outcome)
 
