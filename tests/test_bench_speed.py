@@ -14,7 +14,17 @@ from conftest import ROOT
 def test_speed_benchmark_smoke(tmp_path):
     out = tmp_path / "results"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "speed.py"), "--size-mb", "0.2", "--skip-slow", "--out", str(out)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "speed.py"),
+            "--size-mb",
+            "0.2",
+            "--skip-slow",
+            "--repeat",
+            "1",
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
