@@ -117,13 +117,17 @@ def read_text(path: Path) -> str:
         raise InputError(f"not valid UTF-8 (line {line}, byte offset {exc.start})") from exc
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, scratch: Path | None = None) -> None:
     """Write `data` to `path` through a temporary file and a rename.
 
-    A reader sees the old file or the new one, never half of one.
+    A reader sees the old file or the new one, never half of one.  The
+    temporary file goes to `scratch` (same file system) when given, so a
+    process killed mid-write leaves nothing beside the outputs.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

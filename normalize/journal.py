@@ -88,4 +88,5 @@ class Journal:
         return record
 
     def write(self, relative: Path, record: FileRecord) -> None:
-        write_atomic(self.path(relative), json.dumps(asdict(record), ensure_ascii=False).encode("utf-8"))
+        data = json.dumps(asdict(record), ensure_ascii=False).encode("utf-8")
+        write_atomic(self.path(relative), data, self.output / STATE_DIR / "tmp")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -186,7 +187,7 @@ def _write_output(item: InputFile, data: bytes, out: bytes, changed: bool, optio
     target = options.output / item.relative
     if not target.resolve().is_relative_to(options.output.resolve()):
         raise InputError(f"refusing to write outside the output folder: {target}")
-    write_atomic(target, out)
+    write_atomic(target, out, options.output / STATE_DIR / "tmp")
     return sha256(out)
 
 
@@ -215,6 +216,8 @@ def run(
     inputs, problems = _inputs(paths, options)
     key = run_key(cleaner, options)
     journal = Journal(options.output) if options.output and not (options.check or options.in_place) else None
+    if journal is not None:  # half-written files of a killed run
+        shutil.rmtree(options.output / STATE_DIR / "tmp", ignore_errors=True)
     finished: dict[int, FileOutcome] = {}
     todo: list[InputFile] = []
     for n, item in enumerate(inputs):
@@ -282,7 +285,16 @@ def _write_logs(records: list[FileRecord], options: RunOptions) -> None:
         ),
     ):
         if path is not None:
-            write_atomic(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8"))
+            rows_text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            write_atomic(path, rows_text.encode("utf-8"), _scratch(path, options))
+
+
+def _scratch(path: Path, options: RunOptions) -> Path | None:
+    """Where temporary files go for `path`: the output folder's state folder
+    when `path` lies in the output folder (same file system), else beside it."""
+    if options.output is not None and path.resolve().is_relative_to(options.output.resolve()):
+        return options.output / STATE_DIR / "tmp"
+    return None
 
 
 def _account(summary: RunSummary, outcome: FileOutcome) -> None:
