@@ -13,18 +13,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out, report_gazetteer_error
 from .corpus import InputError, collect_inputs, read_text, write_atomic
-from .edit import EditError, NewEntity, add_entity, add_variant, find_entity_file
-from .explain import explain
 from .gazetteer import GazetteerError, load_gazetteers
-from .geonames import GeonamesError, import_geonames
-from .lint import lint
 from .pipeline import ExitCode
-from .stats import gazetteer_stats
-from .suggest import read_suggestions, suggest, write_suggestions
 
 gazetteer_app = typer.Typer(
     help="Check, extend and explain the gazetteer files.", no_args_is_help=True, add_completion=False
@@ -37,6 +30,8 @@ def lint_command(
     no_default_gazetteers: NoDefaultOpt = False,
 ) -> None:
     """Check the gazetteers (shipped ones plus PATHS); exit 1 if anything is wrong."""
+    from .lint import lint
+
     problems = lint(paths or [], include_default=not no_default_gazetteers)
     for p in problems:
         out.print(f"{p.file}:{p.line}: {p.code} {p.message}", markup=False, soft_wrap=True)
@@ -54,6 +49,10 @@ def stats_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """What the gazetteers hold: entities by type, region and file; id and Arabic coverage."""
+    from rich.table import Table
+
+    from .stats import gazetteer_stats
+
     try:
         stats = gazetteer_stats(load_gazetteers(gazetteer or [], include_default=not no_default_gazetteers))
     except GazetteerError as exc:
@@ -80,6 +79,8 @@ def explain_command(
     no_default_gazetteers: NoDefaultOpt = False,
 ) -> None:
     """Why WORD is or is not changed: the entry, the rule and the guard."""
+    from .explain import explain
+
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
     try:
         result = explain(normalizer, word, context)
@@ -115,6 +116,9 @@ def add_command(
 
     The edited file is checked with lint before it replaces the old one.
     """
+    from .edit import EditError, NewEntity, add_entity, add_variant, find_entity_file
+    from .suggest import read_suggestions
+
     extra = gazetteer or []
     include_default = not no_default_gazetteers
     try:
@@ -176,6 +180,8 @@ def suggest_command(
     no_default_gazetteers: NoDefaultOpt = False,
 ) -> None:
     """Find spellings in CORPUS that look like known names but are not listed."""
+    from .suggest import suggest, write_suggestions
+
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
     inputs, problems = collect_inputs(corpus, glob)
     bad = [str(p) for p in problems]
@@ -216,6 +222,8 @@ def import_geonames_command(
     ] = None,
 ) -> None:
     """Bootstrap a gazetteer for a new region from a GeoNames dump; review it before use."""
+    from .geonames import GeonamesError, import_geonames
+
     if output is not None and output.exists():
         raise typer.BadParameter(f"{output} exists; choose a new file")
     try:

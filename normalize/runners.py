@@ -10,7 +10,6 @@ not depend on the runner; each worker gets the cleaner once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 
 _cleaner = None  # this worker process's cleaner, set once by the pool initializer
 
@@ -31,6 +30,8 @@ def processes(jobs: int) -> Callable:
         if len(items) < 2:  # a pool is not worth starting for one file
             yield from (work(cleaner, item) for item in items)
             return
+        from concurrent.futures import ProcessPoolExecutor  # only when a pool is used
+
         chunk = max(1, min(16, len(items) // (jobs * 4)))
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=(cleaner,))
         try:
