@@ -108,13 +108,19 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_text(path: Path) -> str:
-    """A UTF-8 file's text with nothing translated (line endings and BOM kept)."""
-    data = read_bytes(path)
+    """A file's text, its encoding detected as for a run (line endings and BOM kept).
+
+    Raises `InputError` for a binary file or one whose encoding cannot be told.
+    """
+    from .decoding import DecodingError, decode_bytes
+
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"not valid UTF-8 (line {line}, byte offset {exc.start})") from exc
+        decoded = decode_bytes(read_bytes(path))
+    except DecodingError as exc:
+        raise InputError(str(exc)) from exc
+    if not decoded.confident:
+        raise InputError(f"cannot tell its encoding ({decoded.reason})")
+    return decoded.text
 
 
 def write_atomic(path: Path, data: bytes, scratch: Path | None = None) -> None:

@@ -147,7 +147,7 @@ def test_suggest_finds_unlisted_spellings_ranked_with_an_example(tmp_path):
 def test_suggest_reports_unreadable_files_and_exits_3(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "bad.txt").write_bytes(b"\xff\xfe")
+    (corpus / "bad.txt").write_bytes(b"\x00\x01binary")
     proc = run_cli("gazetteer", "suggest", str(corpus), "-o", str(tmp_path / "s.tsv"), ONLY, "-g", str(MINI))
     assert proc.returncode == 3 and b"bad.txt" in proc.stderr
 

@@ -44,3 +44,13 @@ def test_run_pairs_each_file_with_its_original_by_name(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "a.txt").read_text() == "Troops reached Jafara.\n"
     assert (tmp_path / "out" / "b.txt").read_text() == "Troops reached Jufara.\n"  # no original: left for review
+
+
+def test_an_original_in_windows_1256_is_read(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "ar").mkdir()
+    (tmp_path / "en" / "a.txt").write_text("Troops reached Jufara.\n")
+    (tmp_path / "ar" / "a.ar.txt").write_bytes("وصلت القوات إلى الجفارة".encode("cp1256"))
+    proc = run_cli("run", str(tmp_path / "en"), "-o", str(tmp_path / "out"), "--originals", str(tmp_path / "ar"), *ONLY)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "a.txt").read_text() == "Troops reached Jafara.\n"
