@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .script import ARABIC_LETTERS
 from .tokens import name_tuples, spelling_problem
 
 ENTITY_TYPES = ("person", "place", "org", "other")
@@ -43,8 +44,7 @@ _META_KEYS = {"region", "context", "keep", "source", "notes"}
 META_TABLE = "gazetteer"
 _ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
-_ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
-_ARABIC = re.compile(f"[{_ARABIC_LETTERS}]+(?: [{_ARABIC_LETTERS}]+)*")
+_ARABIC = re.compile(f"[{ARABIC_LETTERS}]+(?: [{ARABIC_LETTERS}]+)*")
 
 
 @dataclass(frozen=True, slots=True)

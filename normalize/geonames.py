@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .keys import APOSTROPHES, fold
+from .script import ARABIC_LETTERS
 from .tokens import fold_words, name_tuples, spelling_problem, tokenize
 from .words import english_words
 
@@ -58,7 +59,7 @@ MIN_VARIANT_LETTERS = 3
 # Urdu letters (U+0671 onwards: ی ک گ ہ ھ ...) mark a name in another language
 # written in Arabic script, which the alternates column does not label.
 _ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a]+(?: [\u0621-\u063a\u0641-\u064a]+)*")
-_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_ARABIC_SCRIPT = re.compile(f"[{ARABIC_LETTERS}]")
 # Harakat, dagger alef and tatweel change how a name looks, not which name it is.
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 # Direction marks and zero-width joiners that GeoNames leaves in some names.

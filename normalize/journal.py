@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -73,11 +74,12 @@ class Journal:
         except (OSError, ValueError, TypeError):  # absent, or torn by a crash before the rename
             return None
 
-    def current(self, relative: Path, input_sha: str, run_key: str) -> FileRecord | None:
+    def current(self, relative: Path, input_sha: Callable[[], str], run_key: str) -> FileRecord | None:
         """The record of this input if it is done with these gazetteers and options,
-        and its clean copy is still the one written."""
+        and its clean copy is still the one written.  `input_sha` is called only
+        when there is a record to check, so a fresh run reads no file twice."""
         record = self.load(relative)
-        if record is None or record.input_sha256 != input_sha or record.run_key != run_key or record.error:
+        if record is None or record.run_key != run_key or record.error or record.input_sha256 != input_sha():
             return None
         if record.output_sha256 is not None:
             try:

@@ -35,13 +35,14 @@ from rapidfuzz import fuzz
 
 from .gazetteer import Entity, Gazetteer, GazetteerError, Problem, iter_spellings, load_gazetteers
 from .keys import translit_key
+from .script import HARAKAT
 from .tokens import is_all_caps, name_tuples
 from .words import english_words
 
 # Similarity below which a shared key cannot mislead the key stage (it drops
 # matches under resolve's key_review threshold), so no lookalikes entry is needed.
 _CONFUSABLE = 60.0
-_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_ARABIC_MARKS = re.compile(f"[{HARAKAT}]")
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]")
 _PERSIAN = {"\u06a9": "ك", "\u06cc": "ي", "\u06af": "ك or ق", "\u067e": "ب", "\u0686": "ج", "\u0698": "ز"}
 

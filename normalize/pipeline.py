@@ -224,7 +224,7 @@ def run(
         record = None
         if journal is not None and options.resume:
             try:
-                record = journal.current(item.relative, sha256(read_bytes(item.path)), key)
+                record = journal.current(item.relative, lambda path=item.path: sha256(read_bytes(path)), key)
             except InputError:
                 record = None
         if record is not None:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..script import ARABIC_LETTERS, HARAKAT
+
 _SPACES = re.compile(r"[^\S\n]+")
-_HARAKAT = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_HARAKAT = re.compile(f"[{HARAKAT}]")
 _ARABIC_FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -35,7 +37,7 @@ _ARABIC_FOLD = str.maketrans(
         "\u0640": None,  # tatweel
     }
 )
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_ARABIC_LETTER = re.compile(f"[{ARABIC_LETTERS}]")
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 
 
