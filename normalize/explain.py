@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .matcher import Document, find_mentions, guard
+from .matcher import guard
 from .normalizer import Normalizer
 from .records import Mention
-from .resolve import decide
 from .rewrite import replacement
 
 
@@ -30,9 +29,8 @@ def explain(normalizer: Normalizer, word: str, context: str | None = None) -> Ex
     if start < 0:
         raise ValueError(f"{word!r} does not occur in the context text")
     index, settings = normalizer.index, normalizer.settings
-    doc = Document(text)
-    mentions = find_mentions(doc, index, settings.match)
-    applied, review = decide(mentions, doc.words, index, settings.resolve)
+    found = normalizer.decisions(text)
+    mentions, applied, review = found.mentions, found.applied, found.review
     mention = next((m for m in mentions if m.start <= start < m.end), None)
     result = Explanation(word, "left alone")
     if mention is None:

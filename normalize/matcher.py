@@ -16,16 +16,15 @@ from a known name (``Libyan`` from ``Libya``)::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from .index import Index
-from .keys import APOSTROPHES, ARTICLES_HYPHEN, ARTICLES_SPACE, fold, is_article, translit_key
+from .keys import ARTICLES_HYPHEN, ARTICLES_SPACE, fold, is_article, translit_key
 from .records import Candidate, Mention, Target
-from .tokens import LETTERS, gap_glue, is_all_caps, is_capitalised
+from .tokens import WORD, gap_glue, is_all_caps, is_capitalised
 from .words import english_words
 
 # Endings that turn a name into another word (Libya -> Libyan, Misrata ->
@@ -42,9 +41,6 @@ class MatchSettings:
 
 
 _MISSING = object()
-# Tokens as in tokens.tokenize, but the possessive ending is left out by the
-# pattern itself, so the whole text is split in one pass of the regex engine.
-_TOKEN = re.compile(rf"{LETTERS}(?:[{APOSTROPHES}](?![sS](?![^\W_])){LETTERS})*")
 
 
 class Document:
@@ -54,7 +50,7 @@ class Document:
 
     def __init__(self, text: str):
         self.text = text
-        spans = [m.span() for m in _TOKEN.finditer(text)]
+        spans = [m.span() for m in WORD.finditer(text)]
         self.starts = [a for a, _ in spans]
         self.ends = [b for _, b in spans]
         self.texts = [text[a:b] for a, b in spans]

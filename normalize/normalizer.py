@@ -14,13 +14,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from .context import Context
 from .gazetteer import Gazetteer, load_gazetteers
 from .index import Index
 from .matcher import Document, MatchSettings, find_mentions
-from .positions import Positions
-from .records import Candidate, Mention, Result, Target
+from .positions import count_lines
+from .records import Candidate, Decision, Mention, Result, Target
 from .resolve import ResolveSettings, decide
 from .rewrite import review_items, rewrite
+from .scan import Scanner
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,19 @@ class Settings:
     # A longer text is cleaned in parts cut at line breaks, so memory follows
     # the part, not the file; context for ambiguous names is then the part's.
     part_chars: int = 2_000_000
+    # "scan" finds mentions from the capitalised words only, with per-run
+    # caches; "reference" looks at every word.  Both find the same mentions
+    # (tests/test_scan.py); the reference is the specification.
+    engine: str = "scan"
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the matcher found in a text and what was decided about it."""
+
+    mentions: list[Mention]
+    applied: list[Decision]
+    review: list[Decision]
 
 
 class Normalizer:
@@ -41,8 +56,11 @@ class Normalizer:
         self.gazetteer = gazetteer
         self.index = Index.build(gazetteer)
         self.settings = settings or Settings()
+        if self.settings.engine not in ("scan", "reference"):
+            raise ValueError(f"unknown engine {self.settings.engine!r}: use 'scan' or 'reference'")
         # One fuzzy search per distinct word for the life of the normaliser.
         self._fuzzy_cache: dict[str, tuple[Candidate, ...]] = {}
+        self._scanner = Scanner(self.index, self.settings.match, self._fuzzy_cache)
 
     @classmethod
     def load(
@@ -77,13 +95,29 @@ class Normalizer:
         """
         if len(text) > self.settings.part_chars and not forced:
             return self._normalize_parts(text, name, confirmed)
-        doc = Document(text)
-        mentions = find_mentions(doc, self.index, self.settings.match, self._fuzzy_cache)
+        found = self.decisions(text, forced=forced, confirmed=confirmed)
+        clean, changes = rewrite(text, found.applied, name)
+        return Result(clean, tuple(changes), tuple(review_items(text, found.review, name)))
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every span of `text` that may name an entity, before any decision."""
+        if self.settings.engine == "reference":
+            return find_mentions(Document(text), self.index, self.settings.match, self._fuzzy_cache)
+        return self._scanner.find(text)
+
+    def decisions(
+        self,
+        text: str,
+        *,
+        forced: Sequence[tuple[int, int, Target]] = (),
+        confirmed: Collection[str] = (),
+    ) -> Decisions:
+        """The mentions of `text` and which of them to apply or review (see `normalize`)."""
+        mentions = self.mentions(text)
         if forced:
             mentions = _with_forced(text, mentions, forced)
-        applied, review = decide(mentions, doc.words, self.index, self.settings.resolve, confirmed)
-        clean, changes = rewrite(text, applied, name)
-        return Result(clean, tuple(changes), tuple(review_items(text, review, name)))
+        applied, review = decide(mentions, Context(text), self.index, self.settings.resolve, confirmed)
+        return Decisions(mentions, applied, review)
 
     def _normalize_parts(self, text: str, name: str | None, confirmed: Collection[str]) -> Result:
         clean, changes, review = [], [], []
@@ -94,7 +128,7 @@ class Normalizer:
             changes += [_shifted(c, chars, lines, bytes_) for c in result.changes]
             review += [_shifted(r, chars, lines, bytes_) for r in result.review]
             chars += len(part)
-            lines += len(Positions(part).line_starts) - 1
+            lines += count_lines(part)
             bytes_ += len(part.encode("utf-8", "surrogatepass"))
         return Result("".join(clean), tuple(changes), tuple(review))
 

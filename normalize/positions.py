@@ -1,31 +1,68 @@
 """Where an offset is: line, column and UTF-8 byte offset.
 
->>> p = Positions("ab\\r\\ncd")
->>> p.line_column(4), p.byte_offset(4)
-((2, 1), 4)
+Offsets are asked for in rising order (changes come sorted), so each answer
+continues from the last one: the cost follows the text once, whatever the
+number of changes, and a text with no change costs nothing::
+
+    >>> p = Positions("ab\\r\\ncd")
+    >>> p.line_column(4), p.byte_offset(4)
+    ((2, 1), 4)
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def count_lines(text: str) -> int:
+    """Line breaks in `text` (``\\r\\n`` is one).
+
+    >>> count_lines("a\\r\\nb\\rc\\nd")
+    3
+    """
+    breaks = text.count("\n")
+    if "\r" in text:
+        breaks += text.count("\r") - text.count("\r\n")
+    return breaks
 
 
 class Positions:
     def __init__(self, text: str):
         self.text = text
-        self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-        self._byte_at = (0, 0)  # last (char offset, byte offset) computed
+        self._ascii = text.isascii()
+        self._line_at = (0, 1, 0)  # last (char offset, its line, that line's start)
+        self._byte_at = (0, 0)  # last (char offset, byte offset)
 
     def line_column(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a character offset."""
-        line = bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        char, line, line_start = self._line_at
+        if offset < char:
+            char, line, line_start = 0, 1, 0
+        text = self.text
+        if "\r" in text:
+            # a "\r\n" cut by `char` was counted as one break already
+            lo = char - 1 if char and text[char - 1] == "\r" and text[char : char + 1] == "\n" else char
+            breaks = []
+            for m in _LINE_BREAK.finditer(text, lo):
+                if m.end() > offset:
+                    break
+                if m.start() >= char:
+                    breaks.append(m.end())
+            if breaks:
+                line, line_start = line + len(breaks), breaks[-1]
+        else:
+            found = text.count("\n", char, offset)
+            if found:
+                line, line_start = line + found, text.rfind("\n", char, offset) + 1
+        self._line_at = (offset, line, line_start)
+        return line, offset - line_start + 1
 
     def byte_offset(self, offset: int) -> int:
-        """UTF-8 byte offset of a character offset; cheap for rising offsets."""
+        """UTF-8 byte offset of a character offset."""
+        if self._ascii:
+            return offset
         char, byte = self._byte_at
         if offset < char:
             char, byte = 0, 0

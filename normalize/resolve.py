@@ -8,17 +8,18 @@ runner-up, and the document is about the entity's region::
     >>> from normalize import load_gazetteers
     >>> from normalize.matcher import Document, find_mentions
     >>> index = Index.build(load_gazetteers())
-    >>> doc = Document("Heftir spoke in Paris.")
-    >>> applied, review = decide(find_mentions(doc, index), doc.words, index)
+    >>> text = "Heftir spoke in Paris."
+    >>> applied, review = decide(find_mentions(Document(text), index), Context(text), index)
     >>> applied, [(d.mention.text, d.reason) for d in review]
     ([], [('Heftir', 'nothing else in the document is about region LY')])
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
+from .context import Context
 from .index import Index
 from .keys import translit_key
 from .records import Candidate, Decision, Mention, Target
@@ -36,7 +37,7 @@ class ResolveSettings:
 
 def decide(
     mentions: list[Mention],
-    words: Iterable[str],
+    context: Context,
     index: Index,
     settings: ResolveSettings = ResolveSettings(),
     confirmed: Collection[str] = (),
@@ -48,16 +49,18 @@ def decide(
     rewritten to it (method ``source``), even where the English alone
     could not decide (Jufra and Jafara share a key).
     """
-    words = frozenset(words)
     regions = {
         m.candidates[0].target.region
         for m in mentions
         if m.method in ("exact", "source") and not m.candidates[0].target.ambiguous
     }
-    regions.update(r for r, context in index.region_context.items() if context & words)
 
     def supported(target: Target) -> bool:
-        return target.region in regions or bool(index.entity_context.get(target.entity, frozenset()) & words)
+        return (
+            target.region in regions
+            or context.mentions(index.entity_context.get(target.entity, frozenset()))
+            or context.mentions(index.region_context.get(target.region, frozenset()))
+        )
 
     applied: list[Decision] = []
     review: list[Decision] = []

@@ -21,9 +21,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from .keys import translit_key
-from .matcher import Document, find_mentions
 from .normalizer import Normalizer
-from .resolve import decide
 
 HEADER = (
     "# Spellings that look like known names but are not listed.\n"
@@ -52,12 +50,9 @@ class Suggestion:
 def suggest(normalizer: Normalizer, documents: Iterable[tuple[str, str]]) -> list[Suggestion]:
     """Suggestions from (name, text) documents, best first."""
     found: dict[tuple[str, str], Suggestion] = {}
-    index, settings = normalizer.index, normalizer.settings
     for name, text in documents:
-        doc = Document(text)
-        mentions = find_mentions(doc, index, settings.match)
-        applied, review = decide(mentions, doc.words, index, settings.resolve)
-        for decision in [*applied, *review]:
+        decided = normalizer.decisions(text)
+        for decision in [*decided.applied, *decided.review]:
             mention = decision.mention
             if mention.method == "exact":
                 continue

@@ -23,6 +23,44 @@ _IN_WORD = (
     "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670\u00ad\u200b-\u200d\u2060"
 )
 LETTERS = rf"[^\W_](?:[^\W_]|[{_IN_WORD}])*"
+# A word as the matcher sees it: letters joined by apostrophes, a possessive
+# ending left out by the pattern itself, so a text is split in one pass.
+_JOINED = rf"(?:[{APOSTROPHES}](?![sS](?![^\W_])){LETTERS})*"
+WORD = re.compile(LETTERS + _JOINED)
+# The same words, found only where they start with a character that may be
+# uppercase: ASCII capitals and every block with cased letters.  Kept to a
+# few ranges on purpose, so that the regex engine skips ahead fast; callers
+# check ``isupper`` and that no word runs on from the left.
+CAPITALISED_WORD = re.compile(
+    "[A-Z\u00c0-\u05ff\u0900-\u1fff\u2070-\u2fff\ua000-\uffff\U00010000-\U0010ffff]"
+    rf"(?<=[^\W\d_])(?:[^\W_]|[{_IN_WORD}])*" + _JOINED
+)
+
+
+def starts_word(text: str, start: int) -> bool:
+    """Whether the tokenizer starts a word at `start` (not inside a longer word).
+
+    >>> starts_word("McDonald", 2), starts_word("d'Hafter", 2), starts_word("al-Hafter", 3)
+    (False, False, True)
+    """
+    if start == 0 or not is_word_char(text[start - 1]):
+        return True
+    # Rare: split the run of word characters around `start` as the tokenizer would.
+    lo = start - 1
+    while lo > 0 and is_word_char(text[lo - 1]):
+        lo -= 1
+    for m in WORD.finditer(text, lo):
+        if m.start() >= start:
+            return m.start() == start
+    return False
+
+
+def is_word_char(c: str) -> bool:
+    """A letter, digit, apostrophe or in-word mark: something a word may hold."""
+    return c.isalnum() or c in APOSTROPHES or bool(_IN_WORD_CHARS.match(c))
+
+
+_IN_WORD_CHARS = re.compile(f"[{_IN_WORD}]")
 _WORD = re.compile(rf"{LETTERS}(?:[{APOSTROPHES}]{LETTERS})*")
 _POSSESSIVE = re.compile(rf"[{APOSTROPHES}][sS]$")
 # What may stand between two words of one name: spaces with at most one line

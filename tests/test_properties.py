@@ -62,3 +62,17 @@ def test_normalising_twice_changes_nothing(text, which):
 def test_any_text_is_handled(text):
     result = NORMALIZER.normalize(text)
     assert isinstance(result.text, str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\r\n é", max_size=40), st.lists(st.integers(0, 40), max_size=6))
+def test_positions_agree_with_counting_from_the_start(text, offsets):
+    import re
+
+    from normalize.positions import Positions
+
+    positions = Positions(text)
+    for offset in [min(o, len(text)) for o in offsets]:  # rising or not
+        starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text) if m.end() <= offset]
+        assert positions.line_column(offset) == (len(starts), offset - starts[-1] + 1)
+        assert positions.byte_offset(offset) == len(text[:offset].encode())

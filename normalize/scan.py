@@ -1,0 +1,178 @@
+"""Find mentions without splitting the whole text into words.
+
+The reference matcher (`matcher.find_mentions`) looks at every word of a
+document.  The scanner finds the same mentions faster: one regex pass lists
+the words that start with a capital (a name can start nowhere else); each
+distinct word is asked once per run whether a name could start there and how
+many words it could span; only those places, widened to a glued article
+before and to that many words after, go to the reference matcher, as small
+windows whose mentions are cached by their text.  ``Haftar`` is looked at
+once per run, however often it occurs::
+
+    >>> from normalize import load_gazetteers
+    >>> scanner = Scanner(Index.build(load_gazetteers()))
+    >>> [m.text for m in scanner.find("Forces loyal to Hafter took al-Sirt.")]
+    ['Hafter', 'al-Sirt']
+
+A window never cuts a mention: it reaches as far as the longest listed
+spelling or key that starts with its first word, and overlapping windows
+are merged.  tests/test_scan.py checks that both matchers agree.
+"""
+
+from __future__ import annotations
+
+from .index import Index
+from .keys import ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
+from .matcher import Document, MatchSettings, _may_be_variant, find_mentions
+from .records import Candidate, Mention
+from .tokens import CAPITALISED_WORD, WORD, gap_glue, is_all_caps, is_word_char, starts_word
+
+_SPACES = " \t\u00a0"
+# Last letters of the articles, to pass over most words before a name at once.
+_ENDS_BEFORE_HYPHEN = "".join(sorted({a[-1] for a in ARTICLES_HYPHEN} | {a[-1].upper() for a in ARTICLES_HYPHEN}))
+_ENDS_BEFORE_SPACE = "".join(sorted({a[-1] for a in ARTICLES_SPACE} | {a[-1].upper() for a in ARTICLES_SPACE}))
+
+
+class Scanner:
+    """Mentions of one index, with caches that live as long as the scanner."""
+
+    def __init__(
+        self,
+        index: Index,
+        settings: MatchSettings = MatchSettings(),
+        fuzzy_cache: dict[str, tuple[Candidate, ...]] | None = None,
+        max_windows: int = 200_000,
+    ):
+        self.index = index
+        self.settings = settings
+        self._fuzzy_cache = {} if fuzzy_cache is None else fuzzy_cache
+        self._max_windows = max_windows
+        self._reach: dict[str, int] = {}
+        self._windows: dict[str, tuple[Mention, ...]] = {}
+        self._key_reach: dict[str, int] = {}
+        for key in index.keys:
+            self._key_reach[key[0]] = max(self._key_reach.get(key[0], 0), len(key))
+
+    def find(self, text: str) -> list[Mention]:
+        """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
+        reach = self._reach
+        places = []
+        for match in CAPITALISED_WORD.finditer(text):
+            word = match.group()
+            n = reach.get(word)
+            if n is None:
+                n = reach[word] = self.word_reach(word)
+            if n:
+                places.append((match.start(), word, n))
+        if not places:
+            return []
+        mentions: list[Mention] = []
+        start = end = -1
+        for at, word, n in places:
+            if not starts_word(text, at):
+                continue
+            lo, hi = _article_start(text, at), _reach_end(text, at, word, n)
+            if lo < end:  # overlaps the open window: one window
+                end = max(end, hi)
+                continue
+            if end > 0:
+                mentions += self._window(text, start, end)
+            start, end = lo, hi
+        if end > 0:
+            mentions += self._window(text, start, end)
+        return mentions
+
+    def word_reach(self, word: str) -> int:
+        """How many words a name that starts at `word` can span; 0 if none can.
+
+        >>> from normalize import load_gazetteers
+        >>> scanner = Scanner(Index.build(load_gazetteers()))
+        >>> scanner.word_reach("Hafter"), scanner.word_reach("Government"), scanner.word_reach("The")
+        (1, 5, 0)
+        """
+        if not word[:1].isupper():
+            return 0
+        index, folded = self.index, fold(word)
+        reach = max(index.starts.get(folded, 0), self._key_reach.get(translit_key(word), 0))
+        if is_all_caps(word):
+            reach = max(reach, index.upper_starts.get(folded.upper(), 0))
+        if not reach and _may_be_variant(word, index, self.settings.min_fuzzy_word):
+            reach = 1
+        return reach
+
+    def _window(self, text: str, start: int, end: int) -> list[Mention]:
+        window = text[start:end]
+        found = self._windows.get(window)
+        if found is None:
+            if len(self._windows) >= self._max_windows:
+                self._windows.clear()
+            doc = Document(window)
+            found = self._windows[window] = tuple(find_mentions(doc, self.index, self.settings, self._fuzzy_cache))
+        return [_shifted(m, start) for m in found] if start else list(found)
+
+
+def _article_start(text: str, at: int) -> int:
+    """Where a name at `at` may begin: before any glued articles (``al-``, ``El ``)."""
+    start = at
+    while True:
+        gap_start = start
+        if gap_start and text[gap_start - 1] in HYPHENS:
+            gap_start -= 1
+        else:
+            while gap_start and text[gap_start - 1] in _SPACES:
+                gap_start -= 1
+            if gap_start and text[gap_start - 1] == "\n":
+                gap_start -= 1
+            if gap_start and text[gap_start - 1] == "\r":
+                gap_start -= 1
+            while gap_start and text[gap_start - 1] in _SPACES:
+                gap_start -= 1
+        if gap_start == start or not gap_start:
+            return start
+        last = text[gap_start - 1]
+        if last.isascii() and last not in (_ENDS_BEFORE_HYPHEN if text[gap_start] in HYPHENS else _ENDS_BEFORE_SPACE):
+            return start  # no article ends so (most words before a name)
+        if not is_word_char(last):
+            return start
+        glue = gap_glue(text[gap_start:start])
+        word = _word_ending_at(text, gap_start)
+        if glue is None or word is None or not is_article(word[1], glue):
+            return start
+        start = word[0]
+
+
+def _word_ending_at(text: str, end: int) -> tuple[int, str] | None:
+    """The word the tokenizer finds ending at `end`, with its start, if any."""
+    lo = end
+    while lo and is_word_char(text[lo - 1]):
+        lo -= 1
+    for match in WORD.finditer(text, lo):
+        if match.end() >= end:
+            return (match.start(), match.group()) if match.end() == end else None
+    return None
+
+
+def _reach_end(text: str, at: int, word: str, n: int) -> int:
+    """End of the last of `n` glued words from `at` (fewer if the run stops)."""
+    end = at + len(word)
+    if n == 1:
+        return end
+    count = 1
+    for match in WORD.finditer(text, end):
+        if count == n or gap_glue(text[end : match.start()]) is None:
+            break
+        end = match.end()
+        count += 1
+    return end
+
+
+def _shifted(m: Mention, by: int) -> Mention:
+    return Mention(
+        m.start + by,
+        m.end + by,
+        m.core_start + by,
+        m.text,
+        m.method,
+        m.candidates,
+        tuple(_shifted(i, by) for i in m.inner) if m.inner else (),
+    )

@@ -1,0 +1,107 @@
+"""The scanner finds exactly the mentions the reference matcher finds.
+
+The reference (`matcher.find_mentions` over every word) is the
+specification; the scanner looks only at capitalised words and small
+windows around them, with caches that live for a run.  These tests feed both
+the same texts: generated ones full of the awkward cases (glued articles,
+possessives, names wrapped across lines, ALL-CAPS, words glued to other
+words, accents and invisible marks), the seed article and the quality set.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import MINI, ROOT, SEED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from normalize import Normalizer
+from normalize.normalizer import Settings
+
+NAMES = [
+    "Haftar", "Hafter", "Heftar", "HAFTER", "Khalifa", "Khalifa Haftar", "Sirte", "Sirt", "Misrata",
+    "Misrata Brigades", "Misurata", "Tarhuna", "Tarhunah", "Tharouna", "Jufra", "Jafra", "Jafara",
+    "Government of National Accord", "GNA", "Al-Wefaq", "Wefaq", "Agilah Saleh", "Aguila Saleh", "Saleh",
+    "Tripoli", "Tripoly", "Benghazi", "Bengazi", "Ajdabiya", "Ejdabia", "Sarraj", "Serraj", "Fayez",
+    "Bani Walid", "Beni", "Walid", "Libya", "Libyan", "Misratans", "Surat", "Tirana", "Gharyan",
+    "Gheryan", "Zawiya", "Zawia", "Sabha", "Sebha", "Kufra", "Derna", "Darnah", "Tobruk", "Tubruq",
+]  # fmt: skip
+ARTICLES = ["al", "Al", "el", "El", "AL", "ash", "as", "an", "ad"]
+WORDS = ["the", "The", "forces", "After", "said", "McDonald", "iPhone", "of", "and", "in", "Brigades", "Accord"]
+GAPS = [" ", " ", " ", "-", "\n", " \n ", "\r\n", "  ", ", ", ". ", "’s ", "'s ", "’", "'", "\u00ad", "\u0301", ""]
+
+
+def _piece():
+    name = st.sampled_from(NAMES)
+    article = st.tuples(st.sampled_from(ARTICLES), st.sampled_from(["-", " ", "‐"]), name).map("".join)
+    return st.one_of(name, name, article, st.sampled_from(WORDS), st.text(alphabet="aZé\u0301’'-", max_size=3))
+
+
+texts = st.lists(st.tuples(_piece(), st.sampled_from(GAPS)), max_size=14).map(
+    lambda parts: "".join(p + g for p, g in parts)
+)
+
+
+def _engines(paths, include_default):
+    return (
+        Normalizer.load(paths, include_default=include_default, settings=Settings(engine="scan")),
+        Normalizer.load(paths, include_default=include_default, settings=Settings(engine="reference")),
+    )
+
+
+SHIPPED = _engines([], True)
+MINI_ENGINES = _engines([MINI], False)
+
+
+def _same(engines, text):
+    fast, reference = engines
+    assert fast.mentions(text) == reference.mentions(text)
+    assert fast.normalize(text) == reference.normalize(text)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_scanner_and_reference_find_the_same_mentions(text):
+    _same(SHIPPED, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_scanner_and_reference_agree_on_the_mini_gazetteer(text):
+    _same(MINI_ENGINES, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Forces of Misrata Brigades and Misrata Brigade met in Misrata.",
+        "Khalifa\nHafter and al-\u00adSirt",
+        "\ufeffHafter",
+        "xHafter d’Hafter O'Hafter Hafter’s Hafter'sx HAFTER’S",
+        "al-al-Jufra and El Jufrah, AL-JUFRA",
+        "Agilah Saleh and Saleh",
+        "The Government of National Accord (GNA) and the Government of National",
+    ],
+)
+def test_scanner_and_reference_agree_on_known_traps(text):
+    _same(SHIPPED, text)
+    _same(MINI_ENGINES, text)
+
+
+def test_scanner_and_reference_agree_on_the_seed_and_the_quality_set():
+    texts = [SEED.read_text(encoding="utf-8")]
+    for path in sorted((ROOT / "bench" / "devset").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) > 100
+    for text in texts:
+        _same(SHIPPED, text)
+
+
+def test_a_scanner_reuses_what_it_learned_about_a_window():
+    fast, _ = SHIPPED
+    first = fast.mentions("Hafter spoke.")
+    again = fast.mentions("Later, Hafter left.")
+    assert first[0].candidates == again[0].candidates
+    assert (again[0].start, again[0].text) == (7, "Hafter")
