@@ -216,15 +216,26 @@ def _fuzzy_at(
     for core in doc.cores(i):
         if core >= doc.n or core in covered:
             continue
-        word = doc.texts[core]
-        if not (is_capitalised(word) and _may_be_variant(word, index, settings.min_fuzzy_word)):
-            continue
-        query = fold(word).lower()
-        if query not in cache:
-            cache[query] = _fuzzy_candidates(query, index, settings.fuzzy_floor)
-        if cache[query]:
-            return core + 1, doc.mention(i, core, core + 1, "fuzzy", cache[query])
+        found = fuzzy_candidates(doc.texts[core], index, settings, cache)
+        if found:
+            return core + 1, doc.mention(i, core, core + 1, "fuzzy", found)
     return None
+
+
+def fuzzy_candidates(
+    word: str, index: Index, settings: MatchSettings, cache: dict[str, tuple[Candidate, ...]]
+) -> tuple[Candidate, ...]:
+    """Listed names close to `word`, best first; none for a word that may not vary.
+
+    Each distinct word is scored once for the life of `cache`.
+    """
+    if not (is_capitalised(word) and _may_be_variant(word, index, settings.min_fuzzy_word)):
+        return ()
+    query = fold(word).lower()
+    found = cache.get(query)
+    if found is None:
+        found = cache[query] = _fuzzy_candidates(query, index, settings.fuzzy_floor)
+    return found
 
 
 def _fuzzy_candidates(query: str, index: Index, floor: float) -> tuple[Candidate, ...]:

@@ -11,10 +11,6 @@ number of changes, and a text with no change costs nothing::
 
 from __future__ import annotations
 
-import re
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
 
 def count_lines(text: str) -> int:
     """Line breaks in `text` (``\\r\\n`` is one).
@@ -32,6 +28,7 @@ class Positions:
     def __init__(self, text: str):
         self.text = text
         self._ascii = text.isascii()
+        self._cr = "\r" in text
         self._line_at = (0, 1, 0)  # last (char offset, its line, that line's start)
         self._byte_at = (0, 0)  # last (char offset, byte offset)
 
@@ -41,21 +38,18 @@ class Positions:
         if offset < char:
             char, line, line_start = 0, 1, 0
         text = self.text
-        if "\r" in text:
-            # a "\r\n" cut by `char` was counted as one break already
-            lo = char - 1 if char and text[char - 1] == "\r" and text[char : char + 1] == "\n" else char
-            breaks = []
-            for m in _LINE_BREAK.finditer(text, lo):
-                if m.end() > offset:
-                    break
-                if m.start() >= char:
-                    breaks.append(m.end())
-            if breaks:
-                line, line_start = line + len(breaks), breaks[-1]
-        else:
-            found = text.count("\n", char, offset)
-            if found:
-                line, line_start = line + found, text.rfind("\n", char, offset) + 1
+        # Line breaks ending in (char, offset]: every "\n", and every "\r" not followed by "\n".
+        breaks = text.count("\n", char, offset)
+        if self._cr:
+            breaks += text.count("\r", char, offset) - text.count("\r\n", char, offset + 1)
+        if breaks:
+            line += breaks
+            line_start = text.rfind("\n", char, offset) + 1
+            if self._cr:
+                r = text.rfind("\r", char, offset)
+                if r + 1 == offset and text[offset : offset + 1] == "\n":  # a "\r\n" not over yet
+                    r = text.rfind("\r", char, r)
+                line_start = max(line_start, r + 1)
         self._line_at = (offset, line, line_start)
         return line, offset - line_start + 1
 

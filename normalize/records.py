@@ -1,4 +1,10 @@
-"""Values that cross stages: what a spelling means, what was found, what changed."""
+"""Values that cross stages: what a spelling means, what was found, what changed.
+
+Targets and candidates are frozen.  Mentions, decisions and records are
+made by the million over a corpus, so they are plain slotted dataclasses
+(six times cheaper to build than frozen ones); no stage changes them after
+it made them.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +42,7 @@ class Candidate:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mention:
     """A span of text that may name an entity.
 
@@ -61,7 +67,7 @@ class Mention:
         return self.text[self.core_start - self.start :]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
     """A mention with the candidate chosen for it; `reason` says why it was
     not applied (empty when it was)."""
@@ -71,7 +77,7 @@ class Decision:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Located:
     """Where in a document: file label, 1-based line and column (characters),
     character offsets and UTF-8 byte offsets of the span."""
@@ -88,7 +94,7 @@ class Located:
         return asdict(self)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Change(Located):
     """One rewrite applied to a document (a line of ``changes.jsonl``)."""
 
@@ -101,7 +107,7 @@ class Change(Located):
     score: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReviewItem(Located):
     """A candidate that was not applied (a line of ``review.jsonl``)."""
 

@@ -21,6 +21,7 @@ from .tokens import is_all_caps, is_article, name_gap, tokenize
 _CONTEXT_CHARS = 60
 
 
+@lru_cache(maxsize=65536)
 def replacement(span: str, core: str, canonical: str) -> str | None:
     """Text to put in place of `span` (whose name proper is `core`), or None.
 
@@ -75,16 +76,24 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
         new = replacement(mention.text, mention.core, candidate.target.canonical)
         if new is None:
             continue
+        target = candidate.target
+        line, column = positions.line_column(mention.start)
         changes.append(
             Change(
-                **positions.place(file, mention.start, mention.end),
-                before=mention.text,
-                after=new,
-                entity=candidate.target.entity,
-                gazetteer_file=candidate.target.file,
-                gazetteer_line=candidate.target.line,
-                method=mention.method,
-                score=candidate.score,
+                file,
+                line,
+                column,
+                mention.start,
+                mention.end,
+                positions.byte_offset(mention.start),
+                positions.byte_offset(mention.end),
+                mention.text,
+                new,
+                target.entity,
+                target.file,
+                target.line,
+                mention.method,
+                candidate.score,
             )
         )
         pieces.append(text[last : mention.start])

@@ -21,16 +21,25 @@ are merged.  tests/test_scan.py checks that both matchers agree.
 
 from __future__ import annotations
 
+import re
+
 from .index import Index
 from .keys import ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
-from .matcher import Document, MatchSettings, _may_be_variant, find_mentions
+from .matcher import Document, MatchSettings, _may_be_variant, find_mentions, fuzzy_candidates
 from .records import Candidate, Mention
 from .tokens import CAPITALISED_WORD, WORD, gap_glue, is_all_caps, is_word_char, starts_word
 
 _SPACES = " \t\u00a0"
+_ARTICLES = ARTICLES_HYPHEN | ARTICLES_SPACE
+# A word glued to what precedes it as inside a name (tokens.gap_glue).
+_GLUED_WORD = re.compile(rf"(?:[{_SPACES}]*(?:\r\n|\n|\r)?[{_SPACES}]*|[{HYPHENS}])({WORD.pattern})")
+_GAP_ENDS = _SPACES + "\n\r" + HYPHENS  # what a glued article is followed by
+_GAP_STARTS = frozenset(_GAP_ENDS)  # what may follow a word inside a name
 # Last letters of the articles, to pass over most words before a name at once.
 _ENDS_BEFORE_HYPHEN = "".join(sorted({a[-1] for a in ARTICLES_HYPHEN} | {a[-1].upper() for a in ARTICLES_HYPHEN}))
 _ENDS_BEFORE_SPACE = "".join(sorted({a[-1] for a in ARTICLES_SPACE} | {a[-1].upper() for a in ARTICLES_SPACE}))
+# Before "X Name": an article's last letter, more white space or anything not ASCII.
+_AFTER_SPACE = frozenset(_ENDS_BEFORE_SPACE + _SPACES + "\n\r")
 
 
 class Scanner:
@@ -52,34 +61,41 @@ class Scanner:
         self._key_reach: dict[str, int] = {}
         for key in index.keys:
             self._key_reach[key[0]] = max(self._key_reach.get(key[0], 0), len(key))
+        self._seconds: tuple[dict[str, set[str]], ...] | None = None
+        self._follow: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
 
     def find(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
         reach = self._reach
-        places = []
+        mentions: list[Mention] = []
+        start = end = -1
         for match in CAPITALISED_WORD.finditer(text):
             word = match.group()
             n = reach.get(word)
             if n is None:
                 n = reach[word] = self.word_reach(word)
-            if n:
-                places.append((match.start(), word, n))
-        if not places:
-            return []
-        mentions: list[Mention] = []
-        start = end = -1
-        for at, word, n in places:
-            if not starts_word(text, at):
-                continue
-            lo, hi = _article_start(text, at), _reach_end(text, at, word, n)
+            if not n:
+                continue  # most capitalised words: nothing can start here
+            at = lo = match.start()
+            if at:
+                before = text[at - 1]
+                if before in _GAP_ENDS:
+                    if at > 2 and (before != " " or (c := text[at - 2]) in _AFTER_SPACE or not c.isascii()):
+                        lo = _article_start(text, at)
+                elif is_word_char(before) and not starts_word(text, at):
+                    continue
+            hi = at + len(word)
+            if n > 1 and text[hi : hi + 1] in _GAP_STARTS and self._continues(word, text, hi):
+                hi = _reach_end(text, at, word, n)
             if lo < end:  # overlaps the open window: one window
-                end = max(end, hi)
+                if hi > end:
+                    end = hi
                 continue
             if end > 0:
-                mentions += self._window(text, start, end)
+                self._window(text, start, end, mentions)
             start, end = lo, hi
         if end > 0:
-            mentions += self._window(text, start, end)
+            self._window(text, start, end, mentions)
         return mentions
 
     def word_reach(self, word: str) -> int:
@@ -92,15 +108,55 @@ class Scanner:
         """
         if not word[:1].isupper():
             return 0
-        index, folded = self.index, fold(word)
-        reach = max(index.starts.get(folded, 0), self._key_reach.get(translit_key(word), 0))
+        index, settings, folded = self.index, self.settings, fold(word)
+        reach = index.starts.get(folded, 0)
         if is_all_caps(word):
             reach = max(reach, index.upper_starts.get(folded.upper(), 0))
-        if not reach and _may_be_variant(word, index, self.settings.min_fuzzy_word):
+        keyed = self._key_reach.get(translit_key(word), 0)
+        if keyed > 1 or (keyed == 1 and _may_be_variant(word, index, settings.min_key_word)):
+            reach = max(reach, keyed)
+        if not reach and fuzzy_candidates(word, index, settings, self._fuzzy_cache):
             reach = 1
         return reach
 
-    def _window(self, text: str, start: int, end: int) -> list[Mention]:
+    def _continues(self, word: str, text: str, end: int) -> bool:
+        """Whether the word glued after `word` (which ends at `end`) may be the
+        second word of a listed spelling or key that starts with `word`.
+
+        Most names are followed by an ordinary word; their window is then the
+        name alone, and one cached answer serves every occurrence.
+        """
+        match = _GLUED_WORD.match(text, end)
+        if match is None:
+            return False
+        follow = self._follow.get(word)
+        if follow is None:
+            follow = self._follow[word] = self._followers(word)
+        after = match.group(1)
+        folded = fold(after)
+        exact, upper, keys = follow
+        return (
+            folded in exact
+            or folded.upper() in upper
+            or ("al" in exact and folded.lower() in _ARTICLES)
+            or translit_key(after) in keys
+        )
+
+    def _followers(self, word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The second words of spellings (folded, ALL-CAPS) and keys that start with `word`."""
+        if self._seconds is None:
+            self._seconds = _second_words(self.index)
+        exact, upper, keys = self._seconds
+        first = fold(word)
+        firsts = [first, "al"] if first.lower() in _ARTICLES else [first]
+        return (
+            frozenset().union(*(exact.get(f, ()) for f in firsts)),
+            frozenset().union(*(upper.get(f.upper(), ()) for f in firsts)) | ({"AL"} & upper.get(first.upper(), set())),
+            frozenset(keys.get(translit_key(word), ())),
+        )
+
+    def _window(self, text: str, start: int, end: int, into: list[Mention]) -> None:
+        """Add the mentions of text[start:end], worked out once per distinct window."""
         window = text[start:end]
         found = self._windows.get(window)
         if found is None:
@@ -108,7 +164,8 @@ class Scanner:
                 self._windows.clear()
             doc = Document(window)
             found = self._windows[window] = tuple(find_mentions(doc, self.index, self.settings, self._fuzzy_cache))
-        return [_shifted(m, start) for m in found] if start else list(found)
+        if found:
+            into += [_shifted(m, start) for m in found] if start else found
 
 
 def _article_start(text: str, at: int) -> int:
@@ -164,6 +221,17 @@ def _reach_end(text: str, at: int, word: str, n: int) -> int:
         end = match.end()
         count += 1
     return end
+
+
+def _second_words(index: Index) -> tuple[dict[str, set[str]], ...]:
+    """First word -> the second words that follow it in listed spellings
+    (folded), in their ALL-CAPS forms, and in keys."""
+    tables: tuple[dict[str, set[str]], ...] = ({}, {}, {})
+    for table, keys in zip(tables, (index.exact, index.upper, index.keys), strict=True):
+        for key in keys:
+            if len(key) > 1:
+                table.setdefault(key[0], set()).add(key[1])
+    return tables
 
 
 def _shifted(m: Mention, by: int) -> Mention:

@@ -57,6 +57,8 @@ def starts_word(text: str, start: int) -> bool:
 
 def is_word_char(c: str) -> bool:
     """A letter, digit, apostrophe or in-word mark: something a word may hold."""
+    if c.isascii():
+        return c.isalnum() or c in "'`"
     return c.isalnum() or c in APOSTROPHES or bool(_IN_WORD_CHARS.match(c))
 
 
