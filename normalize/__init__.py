@@ -7,10 +7,22 @@
 
 __version__ = "0.1.0"  # first: modules below read it
 
+from .exitcodes import ExitCode
 from .gazetteer import Gazetteer, GazetteerError, Problem, default_gazetteer_dir, load_gazetteers
 from .normalizer import Normalizer, Settings, normalize_text
-from .pipeline import ExitCode, RunOptions, RunSummary, UsageError, run
 from .records import Change, Result, ReviewItem
+
+_BATCH = ("RunOptions", "RunSummary", "UsageError", "run")
+
+
+def __getattr__(name: str):
+    # Batch runs pull in file handling a one-line `normalize text` never needs.
+    if name in _BATCH:
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'normalize' has no attribute {name!r}")
+
 
 __all__ = [
     "Change",

@@ -11,13 +11,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__, runners
 from .cli_gazetteer import gazetteer_app
-from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, read_input, with_config
+from .cli_shared import GazetteerOpt, NoDefaultOpt, compiled_cache, err, load_normalizer, read_input, with_config
 from .cli_translate import (
     BatchOpt,
     BeamOpt,
@@ -33,14 +33,14 @@ from .cli_translate import (
     translate_options,
 )
 from .config import ConfigError, render_config, resolve_config
-from .jsonl import clean_jsonl
-from .pipeline import ExitCode, FileOutcome, Runner, RunOptions, RunSummary, UsageError, run, serial
-from .progress import Bar, Plain
-from .records import Result
-from .translate.engine import Engine
-from .translate.models import find_model, models_dir
-from .translate.paired import PairedCleaner, clean_with_original, originals_by_name
-from .translate.retranslate import RetranslatingCleaner
+from .exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from .pipeline import FileOutcome, Runner, RunOptions, RunSummary
+    from .records import Result
+
+# Batch runs and translation are imported by the commands that need them,
+# so that `normalize text` in a pipeline starts quickly.
 
 app = typer.Typer(
     help="Rewrite variant spellings of names in news text to one canonical spelling.",
@@ -72,8 +72,19 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            help="Where compiled gazetteers are kept between runs "
+            "[default: $NORMALIZE_CACHE_DIR, else ~/.cache/normalize].",
+            show_default=False,
+        ),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compile the gazetteers afresh; keep nothing.")] = False,
 ) -> None:
     """normalize: canonical spellings for names in machine-translated news."""
+    compiled_cache["use"] = False if no_cache else (cache_dir or True)
 
 
 @app.command("run")
@@ -137,13 +148,22 @@ def run_command(
         raise typer.BadParameter("use either --output or --in-place, not both")
     if not (check or in_place or output is not None):
         raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
+    from .pipeline import RunOptions, UsageError, run
+    from .progress import Bar, Plain
+
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
     cleaner = normalizer
     if originals is not None:
+        from .translate.paired import PairedCleaner, originals_by_name
+
         if not originals.is_dir():
             raise typer.BadParameter(f"{originals} is not a folder")
         cleaner = PairedCleaner(normalizer, originals_by_name(originals))
     if retranslate:
+        from .translate.engine import Engine
+        from .translate.models import find_model, models_dir
+        from .translate.retranslate import RetranslatingCleaner
+
         topts = translate_options(beam_size, device, compute_type, threads, batch_tokens)
         directory = models_dir(option=models_directory)
         cleaner = RetranslatingCleaner(
@@ -191,6 +211,8 @@ def run_command(
 
 
 def _runner(engine: str, scheduler: str | None, jobs: int) -> Runner:
+    from .pipeline import serial
+
     if engine == "dask":
         if not scheduler:
             raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
@@ -234,10 +256,14 @@ def text_command(
 
     def clean(value: str) -> Result:
         if original is not None:
+            from .translate.paired import clean_with_original
+
             return clean_with_original(normalizer, value, read_input(original)[1], name=name)
         return normalizer.normalize(value, name=name)
 
     if jsonl:
+        from .jsonl import clean_jsonl
+
         clean_text, changes_rows, review_rows = clean_jsonl(text, field, clean, file=name)
     else:
         result = clean(text)

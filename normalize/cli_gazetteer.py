@@ -16,8 +16,8 @@ import typer
 
 from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out, report_gazetteer_error
 from .corpus import InputError, collect_inputs, read_text, write_atomic
+from .exitcodes import ExitCode
 from .gazetteer import GazetteerError, load_gazetteers
-from .pipeline import ExitCode
 
 gazetteer_app = typer.Typer(
     help="Check, extend and explain the gazetteer files.", no_args_is_help=True, add_completion=False

@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 
 from .config import SETTINGS, ConfigError, resolve_config
+from .exitcodes import ExitCode
 from .gazetteer import GazetteerError
 from .normalizer import Normalizer
-from .pipeline import ExitCode
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # never wrap paths in messages
 out = Console(highlight=False, soft_wrap=True)
@@ -46,9 +46,13 @@ def read_input(file: Path | None) -> tuple[str, str]:
         raise typer.Exit(ExitCode.BAD_INPUT) from None
 
 
+# Set by the global --cache-dir / --no-cache options (cli.main).
+compiled_cache: dict[str, bool | Path] = {"use": True}
+
+
 def load_normalizer(gazetteers: list[Path] | None, no_default: bool) -> Normalizer:
     try:
-        return Normalizer.load(gazetteers or [], include_default=not no_default)
+        return Normalizer.load(gazetteers or [], include_default=not no_default, cache=compiled_cache["use"])
     except GazetteerError as exc:
         raise report_gazetteer_error(exc) from None
 

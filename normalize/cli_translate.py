@@ -12,24 +12,18 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out, read_input
-from .pipeline import ExitCode
-from .translate.engine import Engine, TranslateOptions
-from .translate.models import (
-    ModelError,
-    find_model,
-    install,
-    list_models,
-    models_dir,
-    open_model,
-    source_language,
-    verify,
-)
-from .translate.retranslate import Retranslator
+from .exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from .translate.engine import Engine, TranslateOptions
+
+# The translation stack is imported by the commands that use it: a plain
+# `normalize text` should not pay for it at start-up.
 
 models_app = typer.Typer(help="List, check and install translation models.", no_args_is_help=True)
 
@@ -49,6 +43,8 @@ ProtectOpt = Annotated[bool, typer.Option(help="Protect gazetteer names through 
 def translate_options(
     beam_size: int, device: str, compute_type: str, threads: int, batch_tokens: int
 ) -> TranslateOptions:
+    from .translate.engine import TranslateOptions
+
     return TranslateOptions(
         device=device,
         compute_type=compute_type,
@@ -59,6 +55,9 @@ def translate_options(
 
 
 def open_engine(spec: str | None, lang: str | None, directory: Path | None, options: TranslateOptions) -> Engine:
+    from .translate.engine import Engine
+    from .translate.models import ModelError, find_model, models_dir
+
     try:
         return Engine(find_model(spec, lang, models_dir(option=directory)), options)
     except ModelError as exc:
@@ -82,6 +81,9 @@ def translate_command(
     no_default_gazetteers: NoDefaultOpt = False,
 ) -> None:
     """Translate one original to English (names protected) and clean it, to standard output."""
+    from .translate.models import source_language
+    from .translate.retranslate import Retranslator
+
     name, text = read_input(file)
     normalizer = load_normalizer(gazetteer, no_default_gazetteers)
     options = translate_options(beam_size, device, compute_type, threads, batch_tokens)
@@ -99,6 +101,8 @@ def translate_command(
 @models_app.command("list")
 def list_command(models_directory: ModelsDirOpt = None) -> None:
     """The installed models."""
+    from .translate.models import list_models, models_dir
+
     directory = models_dir(option=models_directory)
     models, problems = list_models(directory)
     for package in models:
@@ -111,6 +115,8 @@ def list_command(models_directory: ModelsDirOpt = None) -> None:
 @models_app.command("verify")
 def verify_command(path: Annotated[Path, typer.Argument(help="A model package or folder.")]) -> None:
     """Check that a model has its files, loads, and translates."""
+    from .translate.models import ModelError, open_model, verify
+
     with tempfile.TemporaryDirectory() as scratch:
         try:
             package = open_model(path, unpack_dir=Path(scratch))
@@ -127,6 +133,8 @@ def install_command(
     models_directory: ModelsDirOpt = None,
 ) -> None:
     """Copy or unpack a local model into the models folder."""
+    from .translate.models import ModelError, install, models_dir, verify
+
     directory = models_dir(option=models_directory)
     try:
         package = install(path, directory)

@@ -17,7 +17,6 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from .script import ARABIC_LETTERS
@@ -139,7 +138,7 @@ class GazetteerError(Exception):
 
 def default_gazetteer_dir() -> Path:
     """The shipped gazetteers: inside the installed package, else the checkout."""
-    installed = Path(str(resources.files("normalize"))) / "gazetteers"
+    installed = Path(__file__).resolve().parent / "gazetteers"  # the wheel puts them here
     if installed.is_dir():
         return installed
     return Path(__file__).resolve().parent.parent / "gazetteers"
@@ -165,8 +164,7 @@ def load_gazetteers(
     `texts` gives the content to use for some files instead of what is on
     disk, so an edit can be checked before it is written.
     """
-    roots = [default_gazetteer_dir()] if include_default else []
-    roots.extend(Path(p) for p in paths)
+    roots = gazetteer_roots(paths, include_default)
     problems: list[Problem] = []
     entities: list[Entity] = []
     region_context: dict[str, list[str]] = {}
@@ -178,14 +176,7 @@ def load_gazetteers(
             or [Problem("-", 0, "no gazetteer files given")]
         )
     replaced = {Path(p).resolve(): text for p, text in (texts or {}).items()}
-    digest = hashlib.sha256()
     for path in files:
-        override = replaced.get(path.resolve())
-        try:
-            digest.update(str(path).encode("utf-8", "surrogateescape"))
-            digest.update(path.read_bytes() if override is None else override.encode("utf-8"))
-        except OSError:
-            pass  # reported by the parse below
         parsed = _parse_file(path, problems, replaced.get(path.resolve()))
         if parsed is None:
             continue
@@ -202,8 +193,29 @@ def load_gazetteers(
         files=tuple(str(f) for f in files),
         region_context={r: tuple(ws) for r, ws in region_context.items()},
         keep=tuple(keep),
-        digest=digest.hexdigest(),
+        digest=gazetteer_digest(files, replaced),
     )
+
+
+def gazetteer_roots(paths: Iterable[str | Path] = (), include_default: bool = True) -> list[Path]:
+    """The files and folders a gazetteer is loaded from, the shipped one first."""
+    return ([default_gazetteer_dir()] if include_default else []) + [Path(p) for p in paths]
+
+
+def gazetteer_digest(files: Iterable[Path], replaced: Mapping[Path, str] | None = None) -> str:
+    """A hash of the files' names and bytes: what decides a compiled gazetteer.
+
+    Cheap next to parsing, so a cache can be checked before anything is loaded.
+    """
+    digest = hashlib.sha256()
+    for path in files:
+        override = (replaced or {}).get(path.resolve())
+        try:
+            digest.update(str(path).encode("utf-8", "surrogateescape"))
+            digest.update(path.read_bytes() if override is None else override.encode("utf-8"))
+        except OSError:
+            digest.update(b"\0unreadable")  # the loader reports it
+    return digest.hexdigest()
 
 
 def _parse_file(

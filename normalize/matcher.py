@@ -240,8 +240,10 @@ def fuzzy_candidates(
 
 def _fuzzy_candidates(query: str, index: Index, floor: float) -> tuple[Candidate, ...]:
     best: dict[str, Candidate] = {}
-    for _, score, at in process.extract(query, index.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=floor, limit=20):
-        for target in index.fuzzy_targets[at]:
+    lo, hi = index.fuzzy_window(len(query), floor)
+    choices = index.fuzzy_choices[lo:hi]
+    for _, score, at in process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=floor, limit=20):
+        for target in index.fuzzy_targets[lo + at]:
             if target.keep:
                 continue
             if target.canonical not in best or score > best[target.canonical].score:

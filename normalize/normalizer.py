@@ -52,9 +52,9 @@ class Decisions:
 class Normalizer:
     """A compiled gazetteer, ready to normalise any number of texts."""
 
-    def __init__(self, gazetteer: Gazetteer, settings: Settings | None = None):
+    def __init__(self, gazetteer: Gazetteer, settings: Settings | None = None, index: Index | None = None):
         self.gazetteer = gazetteer
-        self.index = Index.build(gazetteer)
+        self.index = Index.build(gazetteer) if index is None else index
         self.settings = settings or Settings()
         if self.settings.engine not in ("scan", "reference"):
             raise ValueError(f"unknown engine {self.settings.engine!r}: use 'scan' or 'reference'")
@@ -69,9 +69,20 @@ class Normalizer:
         *,
         include_default: bool = True,
         settings: Settings | None = None,
+        cache: bool | str | Path = False,
     ) -> Normalizer:
-        """Normaliser over the shipped gazetteers plus `paths` (files or folders)."""
-        return cls(load_gazetteers(paths, include_default=include_default), settings)
+        """Normaliser over the shipped gazetteers plus `paths` (files or folders).
+
+        With `cache` (True for the default folder, see `cache.default_cache_dir`,
+        or a folder) the compiled gazetteer is kept between runs.
+        """
+        if cache is False:
+            return cls(load_gazetteers(paths, include_default=include_default), settings)
+        from .cache import load_compiled
+
+        folder = None if cache is True else Path(cache)
+        gazetteer, index = load_compiled(paths, include_default=include_default, cache_dir=folder)
+        return cls(gazetteer, settings, index)
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the output: gazetteer files and settings."""

@@ -20,7 +20,6 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from enum import IntEnum
 from functools import partial
 from pathlib import Path
 from typing import Protocol
@@ -37,20 +36,10 @@ from .corpus import (
     write_atomic,
 )
 from .decoding import DecodingError, decode_bytes, encode_text
+from .exitcodes import ExitCode
 from .journal import STATE_DIR, FileRecord, Journal, sha256
 from .jsonl import clean_jsonl
 from .records import Result
-
-
-class ExitCode(IntEnum):
-    """Process exit codes; the README documents them."""
-
-    OK = 0  # done; in --check mode: nothing would change
-    CHANGES_FOUND = 1  # --check: some file would change
-    USAGE = 2  # bad command line (also typer's own code)
-    BAD_INPUT = 3  # some input file could not be processed; the others were
-    GAZETTEER = 4  # a gazetteer file is broken; nothing was processed
-    INTERRUPTED = 130  # Ctrl-C: what was finished is written; run again to resume
 
 
 @dataclass(frozen=True)

@@ -113,8 +113,9 @@ class Scanner:
         if is_all_caps(word):
             reach = max(reach, index.upper_starts.get(folded.upper(), 0))
         keyed = self._key_reach.get(translit_key(word), 0)
-        if keyed > 1 or (keyed == 1 and _may_be_variant(word, index, settings.min_key_word)):
-            reach = max(reach, keyed)
+        # (a listed name needs no guard: its window is looked at anyway)
+        if keyed > reach and (keyed > 1 or _may_be_variant(word, index, settings.min_key_word)):
+            reach = keyed
         if not reach and fuzzy_candidates(word, index, settings, self._fuzzy_cache):
             reach = 1
         return reach

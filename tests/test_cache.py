@@ -1,0 +1,79 @@
+"""Compiled gazetteers are kept between runs, and never give a stale answer."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import MINI, run_cli
+
+import normalize.cache
+from normalize import Normalizer
+
+
+@pytest.fixture
+def gazetteer(tmp_path):
+    folder = tmp_path / "gaz"
+    shutil.copytree(MINI, folder)
+    return folder
+
+
+def _no_parsing(*args, **kwargs):
+    raise AssertionError("the gazetteer was parsed again")
+
+
+def test_a_second_load_comes_from_the_cache(tmp_path, gazetteer, monkeypatch):
+    cache = tmp_path / "cache"
+    first = Normalizer.load([gazetteer], include_default=False, cache=cache)
+    monkeypatch.setattr(normalize.cache, "load_gazetteers", _no_parsing)
+    second = Normalizer.load([gazetteer], include_default=False, cache=cache)
+    assert second.gazetteer == first.gazetteer
+    assert second.normalize("Hafter took Sirt.").text == first.normalize("Hafter took Sirt.").text
+
+
+def test_an_edited_gazetteer_file_is_compiled_again(tmp_path, gazetteer):
+    cache = tmp_path / "cache"
+    before = Normalizer.load([gazetteer], include_default=False, cache=cache)
+    assert before.normalize("Hoftorr").text == "Hoftorr"
+    file = next(gazetteer.glob("*.toml"))
+    file.write_text(
+        file.read_text(encoding="utf-8").replace('"Hafter", "Heftar"', '"Hafter", "Heftar", "Hoftorr"', 1),
+        encoding="utf-8",
+    )
+    after = Normalizer.load([gazetteer], include_default=False, cache=cache)
+    assert after.normalize("Hoftorr").text == "Haftar"
+    assert len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_a_damaged_cache_entry_is_rebuilt(tmp_path, gazetteer):
+    cache = tmp_path / "cache"
+    Normalizer.load([gazetteer], include_default=False, cache=cache)
+    (entry,) = cache.glob("*.pickle")
+    entry.write_bytes(b"not a pickle")
+    again = Normalizer.load([gazetteer], include_default=False, cache=cache)
+    assert again.normalize("Hafter").text == "Haftar"
+    assert entry.read_bytes() != b"not a pickle"
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, gazetteer):
+    blocked = tmp_path / "file-in-the-way"
+    blocked.write_text("x")
+    normalizer = Normalizer.load([gazetteer], include_default=False, cache=blocked / "cache")
+    assert normalizer.normalize("Hafter").text == "Haftar"
+
+
+def test_the_cli_keeps_compiled_gazetteers_in_the_cache_folder(tmp_path):
+    cache = tmp_path / "cache"
+    proc = run_cli("--cache-dir", str(cache), "text", input=b"Hafter in Sirt\n")
+    assert proc.returncode == 0 and proc.stdout == b"Haftar in Sirte\n"
+    assert len(list(cache.glob("*.pickle"))) == 1
+    again = run_cli("--cache-dir", str(cache), "text", input=b"Hafter\n")
+    assert again.stdout == b"Haftar\n"
+
+
+def test_no_cache_keeps_nothing(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NORMALIZE_CACHE_DIR", str(cache))
+    proc = run_cli("--no-cache", "text", input=b"Hafter\n")
+    assert proc.returncode == 0 and proc.stdout == b"Haftar\n"
+    assert not cache.exists()
