@@ -36,10 +36,8 @@ def test_an_edited_gazetteer_file_is_compiled_again(tmp_path, gazetteer):
     before = Normalizer.load([gazetteer], include_default=False, cache=cache)
     assert before.normalize("Hoftorr").text == "Hoftorr"
     file = next(gazetteer.glob("*.toml"))
-    file.write_text(
-        file.read_text(encoding="utf-8").replace('"Hafter", "Heftar"', '"Hafter", "Heftar", "Hoftorr"', 1),
-        encoding="utf-8",
-    )
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace('"Hafter", "Heftar"', '"Hafter", "Heftar", "Hoftorr"', 1), encoding="utf-8")
     after = Normalizer.load([gazetteer], include_default=False, cache=cache)
     assert after.normalize("Hoftorr").text == "Haftar"
     assert len(list(cache.glob("*.pickle"))) == 2
