@@ -123,12 +123,15 @@ def read_text(path: Path) -> str:
     return decoded.text
 
 
-def write_atomic(path: Path, data: bytes, scratch: Path | None = None) -> None:
+def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file and a rename.
 
     A reader sees the old file or the new one, never half of one.  The
     temporary file goes to `scratch` (same file system) when given, so a
-    process killed mid-write leaves nothing beside the outputs.
+    process killed mid-write leaves nothing beside the outputs.  `durable`
+    waits for the disk before the rename (a power cut then cannot leave an
+    empty file in place of a user's original); files that a resumed run
+    checks by hash can skip the wait.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if scratch is not None:
@@ -137,8 +140,9 @@ def write_atomic(path: Path, data: bytes, scratch: Path | None = None) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)

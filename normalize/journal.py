@@ -20,10 +20,11 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import write_atomic
+from .records import fields_dict
 
 STATE_DIR = ".normalize"
 
@@ -43,7 +44,7 @@ class FileRecord:
     review: list[dict] = field(default_factory=list)
 
     def manifest_line(self) -> dict:
-        line = asdict(self)
+        line = fields_dict(self)
         line["changes"] = len(self.changes)
         line["review"] = len(self.review)
         return line
@@ -90,5 +91,7 @@ class Journal:
         return record
 
     def write(self, relative: Path, record: FileRecord) -> None:
-        data = json.dumps(asdict(record), ensure_ascii=False).encode("utf-8")
-        write_atomic(self.path(relative), data, self.output / STATE_DIR / "tmp")
+        data = json.dumps(fields_dict(record), ensure_ascii=False).encode("utf-8")
+        # Not synced to disk: after a power cut a torn record or output fails
+        # its checks on resume and the file is simply cleaned again.
+        write_atomic(self.path(relative), data, self.output / STATE_DIR / "tmp", durable=False)

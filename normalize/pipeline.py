@@ -130,6 +130,8 @@ def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: 
 
     def failed(message: str, data: bytes = b"") -> FileOutcome:
         record = FileRecord(item.display, relative, sha256(data), run_key, None, None, message)
+        if (journal := journal_of(options)) is not None:
+            journal.write(item.relative, record)
         return FileOutcome(item, record, len(data))
 
     try:
@@ -149,8 +151,19 @@ def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: 
         return failed(str(exc), data)
     text, encoding = decoded.text, decoded.encoding
     record = FileRecord(item.display, relative, sha256(data), run_key, output_sha, encoding, None, changes, review)
+    if (journal := journal_of(options)) is not None:
+        # written here, by the worker, right after the output: the parent
+        # only counts, so more workers give more speed
+        journal.write(item.relative, record)
     kept = (text, clean_text) if options.keep_texts else (None, None)
     return FileOutcome(item, record, len(data), False, *kept)
+
+
+def journal_of(options: RunOptions) -> Journal | None:
+    """The journal of a run that writes an output folder (none for --check or --in-place)."""
+    if options.output is None or options.check or options.in_place:
+        return None
+    return Journal(options.output)
 
 
 def _clean(
@@ -176,7 +189,8 @@ def _write_output(item: InputFile, data: bytes, out: bytes, changed: bool, optio
     target = options.output / item.relative
     if not target.resolve().is_relative_to(options.output.resolve()):
         raise InputError(f"refusing to write outside the output folder: {target}")
-    write_atomic(target, out, options.output / STATE_DIR / "tmp")
+    # (a resumed run checks this copy by its hash, so it need not wait for the disk)
+    write_atomic(target, out, options.output / STATE_DIR / "tmp", durable=False)
     return sha256(out)
 
 
@@ -204,7 +218,7 @@ def run(
     """
     inputs, problems = _inputs(paths, options)
     key = run_key(cleaner, options)
-    journal = Journal(options.output) if options.output and not (options.check or options.in_place) else None
+    journal = journal_of(options)
     if journal is not None:  # half-written files of a killed run
         shutil.rmtree(options.output / STATE_DIR / "tmp", ignore_errors=True)
     finished: dict[int, FileOutcome] = {}
@@ -221,16 +235,20 @@ def run(
         else:
             todo.append(item)
     summary = RunSummary(problems=list(problems), check=options.check)
+    sizes = [_size(i) for i in inputs]
     if on_start:
-        on_start(len(inputs), sum(_size(i) for i in inputs))
+        on_start(len(inputs), sum(sizes))
     records: list[FileRecord] = []
     work = partial(clean_file, options=options, run_key=key)
-    results = runner(work, cleaner, todo)
+    order = schedule([n for n in range(len(inputs)) if n not in finished], sizes)
+    outcomes = runner(work, cleaner, [inputs[n] for n in order])
+    results = zip(order, outcomes, strict=True)
     try:
         for n, _ in enumerate(inputs):
-            outcome = finished.get(n) or next(results)
-            if journal is not None and not outcome.resumed:
-                journal.write(outcome.input.relative, outcome.record)
+            while n not in finished:  # outcomes arrive in the schedule's order
+                done, outcome = next(results)
+                finished[done] = outcome
+            outcome = finished.pop(n)
             records.append(outcome.record)
             _account(summary, outcome)
             if on_file:
@@ -238,9 +256,25 @@ def run(
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        getattr(results, "close", lambda: None)()
+        getattr(outcomes, "close", lambda: None)()
         _write_logs(records, options)
     return summary
+
+
+def schedule(positions: list[int], sizes: list[int]) -> list[int]:
+    """The order to hand files to the workers: very large files first, the
+    rest as given.  A large file started last would keep one worker busy
+    while the others wait; started first, the small ones fill in around it.
+
+    >>> schedule([0, 1, 2, 3], [900, 800, 50_000, 700])
+    [2, 0, 1, 3]
+    """
+    if not positions:
+        return []
+    typical = sorted(sizes[n] for n in positions)[len(positions) // 2]
+    large = sorted((n for n in positions if sizes[n] >= 16 * max(typical, 1024)), key=lambda n: -sizes[n])
+    chosen = set(large)
+    return large + [n for n in positions if n not in chosen]
 
 
 def _inputs(paths: list[Path], options: RunOptions) -> tuple[list[InputFile], list[InputProblem]]:

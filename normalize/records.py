@@ -8,7 +8,8 @@ it made them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ class Located:
     byte_end: int
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return fields_dict(self)
 
 
 @dataclass(slots=True)
@@ -129,3 +130,20 @@ class Result:
     @property
     def changed(self) -> bool:
         return bool(self.changes)
+
+
+def fields_dict(value) -> dict:
+    """A dataclass's fields as a dict, values shared, not copied.
+
+    ``dataclasses.asdict`` deep-copies every value; for records written to a
+    log once, that copy was most of the cost of a batch run.
+
+    >>> fields_dict(Candidate(Target("e", "E", "LY", "f.toml", 1, "E"), 90.0))["score"]
+    90.0
+    """
+    return {name: getattr(value, name) for name in _field_names(type(value))}
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))

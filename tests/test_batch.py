@@ -54,6 +54,19 @@ def test_parallel_output_is_identical_to_a_serial_run(tmp_path):
     assert len((tmp_path / "serial" / "changes.jsonl").read_text().splitlines()) > 40
 
 
+def test_a_very_large_file_among_small_ones_is_started_first_and_logged_in_place(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 30)
+    big = corpus / "d1" / "0013.txt"  # in the middle of the input order
+    big.write_text(big.read_text(encoding="utf-8") * 2000, encoding="utf-8")
+    assert run_cli("run", str(corpus), "-o", str(tmp_path / "serial"), "-j", "1", *ONLY).returncode == 0
+    assert run_cli("run", str(corpus), "-o", str(tmp_path / "parallel"), "-j", "2", *ONLY).returncode == 0
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    manifest = (tmp_path / "parallel" / ".normalize" / "manifest.jsonl").read_text().splitlines()
+    assert [json.loads(line)["relative"] for line in manifest] == sorted(
+        str(p.relative_to(corpus)) for p in corpus.rglob("*.txt")
+    )
+
+
 def test_a_second_run_skips_what_is_done_and_redoes_what_changed(tmp_path):
     corpus = make_corpus(tmp_path / "in", 6)
     out = tmp_path / "out"
