@@ -24,6 +24,7 @@ class Context:
     def __init__(self, text: str):
         self.text = text
         self._words: frozenset[str] | None = None
+        self._phrases: dict[str, bool] = {}  # each phrase is searched for once
 
     @property
     def words(self) -> frozenset[str]:
@@ -39,7 +40,14 @@ class Context:
             return False
         if not entries.isdisjoint(self.words):
             return True
-        return any(pattern.search(self.text) for e in entries if (pattern := _phrase(e)) is not None)
+        return any(self._has_phrase(e) for e in entries)
+
+    def _has_phrase(self, entry: str) -> bool:
+        found = self._phrases.get(entry)
+        if found is None:
+            pattern = _phrase(entry)
+            found = self._phrases[entry] = pattern is not None and pattern.search(self.text) is not None
+        return found
 
 
 @lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -157,15 +157,14 @@ def _parts(text: str, size: int) -> Iterator[str]:
 
 def _shifted(record, chars: int, lines: int, bytes_: int):
     """A change or review record of a part, placed in the whole text (parts
-    start at a line start, so columns stay)."""
-    return replace(
-        record,
-        line=record.line + lines,
-        start=record.start + chars,
-        end=record.end + chars,
-        byte_start=record.byte_start + bytes_,
-        byte_end=record.byte_end + bytes_,
-    )
+    start at a line start, so columns stay).  The record is the part's own,
+    just made, so it is moved in place."""
+    record.line += lines
+    record.start += chars
+    record.end += chars
+    record.byte_start += bytes_
+    record.byte_end += bytes_
+    return record
 
 
 def _with_forced(text: str, mentions: list[Mention], forced: Sequence[tuple[int, int, Target]]) -> list[Mention]:
