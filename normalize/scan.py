@@ -61,7 +61,7 @@ class Scanner:
         self._key_reach: dict[str, int] = {}
         for key in index.keys:
             self._key_reach[key[0]] = max(self._key_reach.get(key[0], 0), len(key))
-        self._seconds: tuple[dict[str, set[str]], ...] | None = None
+        self._next: tuple[dict[tuple[str, ...], set[str]], ...] | None = None
         self._follow: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
 
     def find(self, text: str) -> list[Mention]:
@@ -85,8 +85,8 @@ class Scanner:
                 elif is_word_char(before) and not starts_word(text, at):
                     continue
             hi = at + len(word)
-            if n > 1 and text[hi : hi + 1] in _GAP_STARTS and self._continues(word, text, hi):
-                hi = _reach_end(text, at, word, n)
+            if n > 1 and text[hi : hi + 1] in _GAP_STARTS:
+                hi = self._extent(text, hi, word, n)
             if lo < end:  # overlaps the open window: one window
                 if hi > end:
                     end = hi
@@ -120,40 +120,65 @@ class Scanner:
             reach = 1
         return reach
 
-    def _continues(self, word: str, text: str, end: int) -> bool:
-        """Whether the word glued after `word` (which ends at `end`) may be the
-        second word of a listed spelling or key that starts with `word`.
+    def _extent(self, text: str, end: int, word: str, n: int) -> int:
+        """Where a name that starts with `word` (ending at `end`) can end: words
+        glued after it are taken while they continue a listed spelling or key,
+        at most `n` words in all.
 
         Most names are followed by an ordinary word; their window is then the
         name alone, and one cached answer serves every occurrence.
         """
         match = _GLUED_WORD.match(text, end)
         if match is None:
-            return False
+            return end
         follow = self._follow.get(word)
         if follow is None:
             follow = self._follow[word] = self._followers(word)
         after = match.group(1)
         folded = fold(after)
-        exact, upper, keys = follow
-        return (
-            folded in exact
-            or folded.upper() in upper
-            or ("al" in exact and folded.lower() in _ARTICLES)
-            or translit_key(after) in keys
-        )
+        if not (
+            folded in follow[0]
+            or folded.upper() in follow[1]
+            or ("al" in follow[0] and folded.lower() in _ARTICLES)
+            or (follow[2] and translit_key(after) in follow[2])
+        ):
+            return end  # the common case, decided from one cached set per word
+        exact_next, upper_next, key_next = self._next_words()
+        first = fold(word)
+        exact = [(first,), ("al",)] if first.lower() in _ARTICLES else [(first,)]
+        upper = [tuple(w.upper() for w in p) for p in exact]
+        keys = [(translit_key(word),)]
+        for _ in range(n - 1):
+            match = _GLUED_WORD.match(text, end)
+            if match is None:
+                break
+            after = match.group(1)
+            folded = fold(after)
+            forms = (folded, "al") if folded.lower() in _ARTICLES else (folded,)
+            exact = [(*p, f) for p in exact for f in forms if f in exact_next.get(p, ())]
+            upper = [(*p, f.upper()) for p in upper for f in forms if f.upper() in upper_next.get(p, ())]
+            if keys:
+                key = translit_key(after)
+                keys = [(*p, key) for p in keys if key in key_next.get(p, ())]
+            if not (exact or upper or keys):
+                break
+            end = match.end()
+        return end
+
+    def _next_words(self) -> tuple[dict[tuple[str, ...], set[str]], ...]:
+        if self._next is None:
+            self._next = _next_words(self.index)
+        return self._next
 
     def _followers(self, word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        """The second words of spellings (folded, ALL-CAPS) and keys that start with `word`."""
-        if self._seconds is None:
-            self._seconds = _second_words(self.index)
-        exact, upper, keys = self._seconds
+        """What may come second after `word`: folded words, ALL-CAPS words, keys."""
+        exact_next, upper_next, key_next = self._next_words()
         first = fold(word)
         firsts = [first, "al"] if first.lower() in _ARTICLES else [first]
         return (
-            frozenset().union(*(exact.get(f, ()) for f in firsts)),
-            frozenset().union(*(upper.get(f.upper(), ()) for f in firsts)) | ({"AL"} & upper.get(first.upper(), set())),
-            frozenset(keys.get(translit_key(word), ())),
+            frozenset().union(*(exact_next.get((f,), ()) for f in firsts)),
+            frozenset().union(*(upper_next.get((f.upper(),), ()) for f in firsts)),
+            frozenset(key_next.get((translit_key(word),), ())),
         )
 
     def _window(self, text: str, start: int, end: int, into: list[Mention]) -> None:
@@ -210,28 +235,14 @@ def _word_ending_at(text: str, end: int) -> tuple[int, str] | None:
     return None
 
 
-def _reach_end(text: str, at: int, word: str, n: int) -> int:
-    """End of the last of `n` glued words from `at` (fewer if the run stops)."""
-    end = at + len(word)
-    if n == 1:
-        return end
-    count = 1
-    for match in WORD.finditer(text, end):
-        if count == n or gap_glue(text[end : match.start()]) is None:
-            break
-        end = match.end()
-        count += 1
-    return end
-
-
-def _second_words(index: Index) -> tuple[dict[str, set[str]], ...]:
-    """First word -> the second words that follow it in listed spellings
-    (folded), in their ALL-CAPS forms, and in keys."""
-    tables: tuple[dict[str, set[str]], ...] = ({}, {}, {})
-    for table, keys in zip(tables, (index.exact, index.upper, index.keys), strict=True):
-        for key in keys:
-            if len(key) > 1:
-                table.setdefault(key[0], set()).add(key[1])
+def _next_words(index: Index) -> tuple[dict[tuple[str, ...], set[str]], ...]:
+    """Each beginning of a listed spelling (folded; ALL-CAPS) and of a key ->
+    the words that may come next."""
+    tables: tuple[dict[tuple[str, ...], set[str]], ...] = ({}, {}, {})
+    for table, names in zip(tables, (index.exact, index.upper, index.keys), strict=True):
+        for name in names:
+            for k in range(1, len(name)):
+                table.setdefault(name[:k], set()).add(name[k])
     return tables
 
 
