@@ -7,7 +7,6 @@ $ echo "Hafter took Sirt" | normalize text
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import sys
 from pathlib import Path
@@ -34,6 +33,7 @@ from .cli_translate import (
 )
 from .config import ConfigError, render_config, resolve_config
 from .exitcodes import ExitCode
+from .records import json_lines
 
 if TYPE_CHECKING:
     from .pipeline import FileOutcome, Runner, RunOptions, RunSummary
@@ -272,7 +272,7 @@ def text_command(
         review_rows = [v.to_dict() for v in result.review]
     for path, rows in ((changes, changes_rows), (review, review_rows)):
         if path is not None:
-            path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+            path.write_text(json_lines(rows), encoding="utf-8")
     if check:
         raise typer.Exit(ExitCode.CHANGES_FOUND if changes_rows else ExitCode.OK)
     sys.stdout.buffer.write(clean_text.encode("utf-8"))

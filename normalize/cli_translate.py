@@ -7,7 +7,6 @@ $ normalize run originals/ -o clean/ --retranslate --model opus-mt-ar-en
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -18,6 +17,7 @@ import typer
 
 from .cli_shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out, read_input
 from .exitcodes import ExitCode
+from .records import json_lines
 
 if TYPE_CHECKING:
     from .translate.engine import Engine, TranslateOptions
@@ -90,7 +90,7 @@ def translate_command(
     engine = open_engine(model, source_language(name, text, source_lang), models_directory, options)
     done = Retranslator(normalizer, engine, protect_names=protect).retranslate(text, name=name)
     if changes is not None:
-        lines = [json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in done.result.changes]
+        lines = [json_lines(c.to_dict() for c in done.result.changes)]
         changes.write_text("".join(lines), encoding="utf-8")
     for lost in done.lost_names:
         err.print(f"note: the model left out the name {lost}", markup=False)

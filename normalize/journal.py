@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .corpus import write_atomic
-from .records import fields_dict
+from .records import fields_dict, json_lines
 
 STATE_DIR = ".normalize"
 
@@ -91,7 +91,7 @@ class Journal:
         return record
 
     def write(self, relative: Path, record: FileRecord) -> None:
-        data = json.dumps(fields_dict(record), ensure_ascii=False).encode("utf-8")
+        data = json_lines([fields_dict(record)]).encode("utf-8")
         # Not synced to disk: after a power cut a torn record or output fails
         # its checks on resume and the file is simply cleaned again.
         write_atomic(self.path(relative), data, self.output / STATE_DIR / "tmp", durable=False)

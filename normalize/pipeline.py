@@ -20,7 +20,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Protocol
 
@@ -39,7 +39,7 @@ from .decoding import DecodingError, decode_bytes, encode_text
 from .exitcodes import ExitCode
 from .journal import STATE_DIR, FileRecord, Journal, sha256
 from .jsonl import clean_jsonl
-from .records import Result
+from .records import Result, json_lines
 
 
 @dataclass(frozen=True)
@@ -187,11 +187,28 @@ def _write_output(item: InputFile, data: bytes, out: bytes, changed: bool, optio
             write_atomic(item.path, out)
         return None
     target = options.output / item.relative
-    if not target.resolve().is_relative_to(options.output.resolve()):
+    if not _inside(target, options.output):
         raise InputError(f"refusing to write outside the output folder: {target}")
     # (a resumed run checks this copy by its hash, so it need not wait for the disk)
     write_atomic(target, out, options.output / STATE_DIR / "tmp", durable=False)
     return sha256(out)
+
+
+def _inside(target: Path, folder: Path) -> bool:
+    """Whether `target` stays inside `folder` once links are followed.
+
+    Folders are resolved once each (thousands of files share a few), the
+    file itself only when it is a link.
+    """
+    parent = _resolved(target.parent)
+    if target.is_symlink():
+        return target.resolve().is_relative_to(_resolved(folder))
+    return parent.is_relative_to(_resolved(folder))
+
+
+@lru_cache(maxsize=4096)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
 
 
 def run_key(cleaner: Cleaner, options: RunOptions) -> str:
@@ -216,6 +233,7 @@ def run(
     outcome, in input order.  A KeyboardInterrupt stops the run after writing
     the logs of what was finished; the summary says it was interrupted.
     """
+    _resolved.cache_clear()  # links may have changed since an earlier run in this process
     inputs, problems = _inputs(paths, options)
     key = run_key(cleaner, options)
     journal = journal_of(options)
@@ -308,7 +326,7 @@ def _write_logs(records: list[FileRecord], options: RunOptions) -> None:
         ),
     ):
         if path is not None:
-            rows_text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            rows_text = json_lines(rows)
             write_atomic(path, rows_text.encode("utf-8"), _scratch(path, options))
 
 

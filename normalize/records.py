@@ -8,6 +8,8 @@ it made them.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from functools import cache
 
@@ -147,3 +149,16 @@ def fields_dict(value) -> dict:
 @cache
 def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind))
+
+
+# One encoder for every log line: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def json_lines(rows: Iterable[dict]) -> str:
+    """Rows as JSON Lines text (UTF-8 characters kept as they are).
+
+    >>> json_lines([{"before": "Hafter"}, {"after": "Ḥaftar"}])
+    '{"before": "Hafter"}\\n{"after": "Ḥaftar"}\\n'
+    """
+    return "".join(_ENCODE(row) + "\n" for row in rows)
