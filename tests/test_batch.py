@@ -336,3 +336,16 @@ def test_a_long_text_cleaned_in_parts_equals_one_cleaned_whole():
     )
     assert in_parts.text == whole.text
     assert in_parts.changes == whole.changes
+
+
+def test_a_link_in_the_output_folder_cannot_send_a_clean_copy_elsewhere(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 8)
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "d1").symlink_to(elsewhere, target_is_directory=True)
+    proc = run_cli("run", str(corpus), "-o", str(out), "-j", "1", *ONLY)
+    assert proc.returncode == 3
+    assert b"refusing to write outside the output folder" in proc.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert (out / "d0" / "0000.txt").exists()  # the other files are still cleaned
