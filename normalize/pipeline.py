@@ -276,6 +276,8 @@ def run(
     finally:
         getattr(outcomes, "close", lambda: None)()
         _write_logs(records, options)
+        if journal is not None:
+            journal.compact()
     return summary
 
 
