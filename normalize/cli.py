@@ -16,7 +16,17 @@ import typer
 
 from . import __version__, runners
 from .cli_gazetteer import gazetteer_app
-from .cli_shared import GazetteerOpt, NoDefaultOpt, compiled_cache, err, load_normalizer, read_input, with_config
+from .cli_shared import (
+    GazetteerOpt,
+    IgnoreFileOpt,
+    IgnoreOpt,
+    NoDefaultOpt,
+    compiled_cache,
+    err,
+    load_normalizer,
+    read_input,
+    with_config,
+)
 from .cli_translate import (
     BatchOpt,
     BeamOpt,
@@ -111,6 +121,8 @@ def run_command(
     field: Annotated[str, typer.Option(help="JSON Lines inputs (*.jsonl): the field to clean.")] = "text",
     gazetteer: GazetteerOpt = None,
     no_default_gazetteers: NoDefaultOpt = False,
+    ignore: IgnoreOpt = None,
+    ignore_file: IgnoreFileOpt = None,
     retranslate: Annotated[
         bool, typer.Option("--retranslate", help="The inputs are originals: translate them first (names protected).")
     ] = False,
@@ -143,7 +155,7 @@ def run_command(
     )
     field, model, models_directory, source_lang = c["field"], c["model"], c["models_directory"], c["source_lang"]
     beam_size, compute_type, device, batch_tokens = c["beam_size"], c["compute_type"], c["device"], c["batch_tokens"]
-    threads = c["threads"]
+    threads, ignore, ignore_file = c["threads"], c["ignore"], c["ignore_file"]
     if in_place and output is not None:
         raise typer.BadParameter("use either --output or --in-place, not both")
     if not (check or in_place or output is not None):
@@ -151,7 +163,7 @@ def run_command(
     from .pipeline import RunOptions, UsageError, run
     from .progress import Bar, Plain
 
-    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
+    normalizer = load_normalizer(gazetteer, no_default_gazetteers, ignore, ignore_file)
     cleaner = normalizer
     if originals is not None:
         from .translate.paired import PairedCleaner, originals_by_name
@@ -236,6 +248,7 @@ def config_command() -> None:
 
 @app.command("text")
 def text_command(
+    ctx: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="File to read; standard input if omitted or '-'.")] = None,
     changes: ChangesOpt = None,
     review: ReviewOpt = None,
@@ -249,10 +262,14 @@ def text_command(
         bool, typer.Option("--jsonl", help="The input is JSON Lines: clean one field per record.")
     ] = False,
     field: Annotated[str, typer.Option(help="With --jsonl: the field to clean.")] = "text",
+    ignore: IgnoreOpt = None,
+    ignore_file: IgnoreFileOpt = None,
 ) -> None:
     """Clean one text (or a JSON Lines stream) from standard input or a file to standard output."""
+    c = with_config(ctx, locals())
     name, text = read_input(file)
-    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
+    normalizer = load_normalizer(c["gazetteer"], c["no_default_gazetteers"], c["ignore"], c["ignore_file"])
+    field = c["field"]
 
     def clean(value: str) -> Result:
         if original is not None:

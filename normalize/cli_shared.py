@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .config import SETTINGS, ConfigError, resolve_config
+from .config import SETTINGS, ConfigError, ignore_file_of, resolve_config
 from .exitcodes import ExitCode
 from .gazetteer import GazetteerError
 from .normalizer import Normalizer
@@ -50,9 +50,37 @@ def read_input(file: Path | None) -> tuple[str, str]:
 compiled_cache: dict[str, bool | Path] = {"use": True}
 
 
-def load_normalizer(gazetteers: list[Path] | None, no_default: bool) -> Normalizer:
+IgnoreOpt = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="A spelling never to change, or re:PATTERN (repeatable)."),
+]
+IgnoreFileOpt = Annotated[
+    Path | None,
+    typer.Option(help="Ignore rules (default: normalize-ignore.toml beside the config file, if there is one)."),
+]
+
+
+def load_normalizer(
+    gazetteers: list[Path] | None,
+    no_default: bool,
+    ignore: list[str] | None = None,
+    ignore_file: Path | None = None,
+) -> Normalizer:
+    """The normaliser the options describe; exit 4 for a broken gazetteer,
+    2 for a broken ignore file."""
+    from .ignore import IgnoreError, IgnoreList, load_ignore_file
+
     try:
-        return Normalizer.load(gazetteers or [], include_default=not no_default, cache=compiled_cache["use"])
+        rules = IgnoreList.from_entries(list(ignore or []))
+        if ignore_file is not None:
+            rules = rules + load_ignore_file(ignore_file)
+    except IgnoreError as exc:
+        err.print(f"ignore list error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.USAGE) from None
+    try:
+        return Normalizer.load(
+            gazetteers or [], include_default=not no_default, cache=compiled_cache["use"], ignore=rules
+        )
     except GazetteerError as exc:
         raise report_gazetteer_error(exc) from None
 
@@ -82,4 +110,6 @@ def with_config(ctx: typer.Context, values: dict[str, object]) -> dict[str, obje
         name = _SETTING_OF.get(param, param)
         if name in known:
             merged[param] = config.get(name)
+    if "ignore_file" in merged:
+        merged["ignore_file"] = ignore_file_of(config)
     return merged

@@ -69,7 +69,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("encoding", "str", "auto", "Encoding of the input files."),
     Setting("output_encoding", "str", "utf-8", "Encoding of the files written."),
     Setting("field", "str", "text", "The field holding the text in JSON Lines input."),
-    Setting("ignore", "str-list", [], "Words or patterns that are never changed."),
+    Setting("ignore", "str-list", [], "Spellings never changed: exact, or re:PATTERN for the whole spelling."),
+    Setting(
+        "ignore_file",
+        "path",
+        None,
+        "Ignore rules written by `normalize review` (default: normalize-ignore.toml beside the config file).",
+    ),
     Setting("model", "str", None, "Translation model: a package, a folder or an installed name."),
     Setting("models_dir", "path", None, "Folder of installed models (relative to the config file's folder)."),
     Setting("source_lang", "str", None, "Language of the originals (default: from the file name or script)."),
@@ -240,6 +246,17 @@ def resolve_config(cli: Mapping[str, object], *, start: Path | None = None, file
             values[setting.name] = list(default) if isinstance(default, list) else default
             sources[setting.name] = DEFAULT
     return Config(values=values, sources=sources, file=path)
+
+
+def ignore_file_of(config: Config) -> Path:
+    """The ignore file in use: as set, else ``normalize-ignore.toml`` in the
+    configuration file's folder, else in the working folder."""
+    from .ignore import DEFAULT_IGNORE_FILE
+
+    given = config.get("ignore_file")
+    if given is not None:
+        return Path(str(given))
+    return (config.file.parent if config.file is not None else Path.cwd()) / DEFAULT_IGNORE_FILE
 
 
 def render_config(config: Config) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .context import Context
 from .gazetteer import Gazetteer, load_gazetteers
+from .ignore import IgnoreList
 from .index import Index
 from .matcher import Document, MatchSettings, find_mentions
 from .positions import count_lines
@@ -52,8 +53,16 @@ class Decisions:
 class Normalizer:
     """A compiled gazetteer, ready to normalise any number of texts."""
 
-    def __init__(self, gazetteer: Gazetteer, settings: Settings | None = None, index: Index | None = None):
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        settings: Settings | None = None,
+        index: Index | None = None,
+        ignore: IgnoreList | None = None,
+    ):
         self.gazetteer = gazetteer
+        # spellings to leave alone (configuration and ignore file; see ignore.py)
+        self.ignore = ignore or IgnoreList()
         self.index = Index.build(gazetteer) if index is None else index
         self.settings = settings or Settings()
         if self.settings.engine not in ("scan", "reference"):
@@ -70,23 +79,26 @@ class Normalizer:
         include_default: bool = True,
         settings: Settings | None = None,
         cache: bool | str | Path = False,
+        ignore: IgnoreList | None = None,
     ) -> Normalizer:
         """Normaliser over the shipped gazetteers plus `paths` (files or folders).
 
         With `cache` (True for the default folder, see `cache.default_cache_dir`,
-        or a folder) the compiled gazetteer is kept between runs.
+        or a folder) the compiled gazetteer is kept between runs.  `ignore`
+        lists spellings to leave alone.
         """
         if cache is False:
-            return cls(load_gazetteers(paths, include_default=include_default), settings)
+            return cls(load_gazetteers(paths, include_default=include_default), settings, ignore=ignore)
         from .cache import load_compiled
 
         folder = None if cache is True else Path(cache)
         gazetteer, index = load_compiled(paths, include_default=include_default, cache_dir=folder)
-        return cls(gazetteer, settings, index)
+        return cls(gazetteer, settings, index, ignore)
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the output: gazetteer files and settings."""
-        return hashlib.sha256(f"{self.gazetteer.digest} {self.settings!r}".encode()).hexdigest()
+        key = f"{self.gazetteer.digest} {self.settings!r} {self.ignore.fingerprint()}"
+        return hashlib.sha256(key.encode()).hexdigest()
 
     def normalize(
         self,
@@ -106,7 +118,7 @@ class Normalizer:
         """
         if len(text) > self.settings.part_chars and not forced:
             return self._normalize_parts(text, name, confirmed)
-        found = self.decisions(text, forced=forced, confirmed=confirmed)
+        found = self.decisions(text, name=name, forced=forced, confirmed=confirmed)
         clean, changes = rewrite(text, found.applied, name)
         return Result(clean, tuple(changes), tuple(review_items(text, found.review, name)))
 
@@ -120,11 +132,15 @@ class Normalizer:
         self,
         text: str,
         *,
+        name: str | None = None,
         forced: Sequence[tuple[int, int, Target]] = (),
         confirmed: Collection[str] = (),
     ) -> Decisions:
-        """The mentions of `text` and which of them to apply or review (see `normalize`)."""
+        """The mentions of `text` and which of them to apply or review (see
+        `normalize`); mentions the ignore list matches are left out."""
         mentions = self.mentions(text)
+        if self.ignore:
+            mentions = [m for m in mentions if not self.ignore.matches(m.text, m.core, text, m.start, m.end, name)]
         if forced:
             mentions = _with_forced(text, mentions, forced)
         applied, review = decide(mentions, Context(text), self.index, self.settings.resolve, confirmed)
