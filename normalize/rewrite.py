@@ -29,7 +29,7 @@ def replacement(span: str, core: str, canonical: str) -> str | None:
     (``al-Sarraj`` stays as written).
     """
     if core == span:  # no article written, so none is inserted
-        canonical = _without_article(canonical)
+        canonical = without_article(canonical)
     if is_all_caps(core) and not is_all_caps(canonical):
         canonical = canonical.upper()
     canonical = _keep_line_breaks(core, canonical)
@@ -56,7 +56,8 @@ def _keep_line_breaks(written: str, canonical: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _without_article(name: str) -> str:
+def without_article(name: str) -> str:
+    """`name` without a leading glued article (``Al-Jafra`` -> ``Jafra``)."""
     tokens = tokenize(name)
     if len(tokens) > 1:
         glue = name_gap(name, tokens[0], tokens[1])

@@ -1,0 +1,58 @@
+"""``normalize review``: decide the uncertain cases of a run, in the terminal.
+
+$ normalize review OUT            # accept, reject (to the ignore file), skip, quit
+$ normalize review OUT --again    # also what was decided in earlier sessions
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .cli_shared import GazetteerOpt, IgnoreFileOpt, NoDefaultOpt, err, out, with_config
+from .exitcodes import ExitCode
+
+
+def review_command(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Argument(help="The output folder of a run (holding review.jsonl).")],
+    again: Annotated[bool, typer.Option("--again", help="Ask again about what earlier sessions decided.")] = False,
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+    ignore_file: IgnoreFileOpt = None,
+) -> None:
+    """Walk the review candidates of a run: accept adds the spelling to the
+    gazetteer, reject adds it to the ignore file; rerun the run to apply."""
+    from .review import DecisionLog, Reviewer, group_review, read_review, review_session
+
+    c = with_config(ctx, locals())
+    try:
+        rows = read_review(output)
+    except (FileNotFoundError, ValueError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.USAGE) from None
+    groups = group_review(rows)
+    log = DecisionLog(output)
+    reviewer = Reviewer(c["ignore_file"], list(c["gazetteer"] or []), not c["no_default_gazetteers"])
+    if not groups:
+        out.print("nothing to review", markup=False)
+        return
+    counts = review_session(groups, log, reviewer, _ask, lambda text: out.print(text, markup=False), again)
+    done = ", ".join(f"{n} {what}" for what, n in counts.items())
+    out.print(f"\n{done}.", markup=False)
+    if counts["accepted"] or counts["rejected"]:
+        out.print("Run the same `normalize run` again to apply the decisions.", markup=False)
+
+
+def _ask(prompt: str) -> str | None:
+    """One line from standard input (a terminal or a pipe); None at its end."""
+    out.print(prompt, end="", markup=False)
+    out.file.flush()
+    line = sys.stdin.readline()
+    if not line:
+        out.print("", markup=False)
+        return None
+    return line.rstrip("\n")
