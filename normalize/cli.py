@@ -16,7 +16,7 @@ import typer
 
 from . import __version__, runners
 from .cli_gazetteer import gazetteer_app
-from .cli_review import review_command
+from .cli_review import report_command, review_command
 from .cli_shared import (
     GazetteerOpt,
     IgnoreFileOpt,
@@ -63,6 +63,7 @@ app.add_typer(gazetteer_app, name="gazetteer")
 app.add_typer(models_app, name="models")
 app.command("translate")(translate_command)
 app.command("review")(review_command)
+app.command("report")(report_command)
 ChangesOpt = Annotated[
     Path | None, typer.Option(help="Write the changes (JSON Lines) here [run: OUTPUT/changes.jsonl].")
 ]

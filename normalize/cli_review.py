@@ -1,5 +1,6 @@
-"""``normalize review``: decide the uncertain cases of a run, in the terminal.
+"""``normalize report`` and ``normalize review``: see what a run did, decide what it left.
 
+$ normalize report OUT            # OUT/report.html, one offline page
 $ normalize review OUT            # accept, reject (to the ignore file), skip, quit
 $ normalize review OUT --again    # also what was decided in earlier sessions
 """
@@ -56,3 +57,19 @@ def _ask(prompt: str) -> str | None:
         out.print("", markup=False)
         return None
     return line.rstrip("\n")
+
+
+def report_command(
+    output: Annotated[Path, typer.Argument(help="The output folder of a run.")],
+    to: Annotated[Path | None, typer.Option("--output", "-o", help="The page to write [OUTPUT/report.html].")] = None,
+) -> None:
+    """Write one offline HTML page of what a run changed: an overview, and
+    every file with its changes and review candidates marked in the text."""
+    from .report import write_report
+
+    try:
+        target = write_report(output, to)
+    except (FileNotFoundError, ValueError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.USAGE) from None
+    out.print(f"wrote {target}", markup=False)

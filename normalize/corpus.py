@@ -123,6 +123,15 @@ def read_text(path: Path) -> str:
     return decoded.text
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file and a rename.
 
@@ -143,8 +152,9 @@ def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: 
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        # mkstemp makes the file private; a replaced file keeps its mode, a new
+        # one gets what the user's umask gives any new file
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
