@@ -142,6 +142,12 @@ def run_command(
         Path | None,
         typer.Option(help="Folder of the originals (x.ar.txt for x.txt): their names decide between look-alikes."),
     ] = None,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive", "-i", help="Ask about each uncertain change as in `normalize review` (one process)."
+        ),
+    ] = False,
 ) -> None:
     """Clean files and folders; mirror them into OUTPUT with a change log.
 
@@ -187,6 +193,11 @@ def run_command(
             source_lang=source_lang,
             protect_names=protect,
         )
+    if interactive:
+        if retranslate or originals is not None:
+            raise typer.BadParameter("--interactive works on plain runs, not with --retranslate or --originals")
+        cleaner = _interactive_cleaner(gazetteer, no_default_gazetteers, ignore, ignore_file, output)
+        jobs = 1
     options = RunOptions(
         output=output,
         in_place=in_place,
@@ -202,7 +213,8 @@ def run_command(
         resume=resume,
     )
     runner = _runner(engine, scheduler, 1 if retranslate else (jobs or os.cpu_count() or 1))
-    show = Bar(err) if err.is_terminal and not quiet else Plain(None if quiet else err)
+    # (questions and a progress bar would share the terminal)
+    show = Bar(err) if err.is_terminal and not (quiet or interactive) else Plain(None if quiet else err)
     with show:
 
         def on_file(outcome: FileOutcome) -> None:
@@ -223,6 +235,21 @@ def run_command(
             "interrupted: the finished files and their logs are written; run the same command to resume", markup=False
         )
     raise typer.Exit(summary.exit_code)
+
+
+def _interactive_cleaner(gazetteer, no_default_gazetteers, ignore, ignore_file, output):
+    from .cli_review import ask_line, say_line
+    from .review import DecisionLog, InteractiveCleaner, Reviewer
+
+    reviewer = Reviewer(ignore_file, list(gazetteer or []), not no_default_gazetteers)
+    log = DecisionLog(output) if output is not None else DecisionLog(Path(os.devnull))
+    return InteractiveCleaner(
+        lambda: load_normalizer(gazetteer, no_default_gazetteers, ignore, ignore_file),
+        reviewer,
+        log,
+        ask_line,
+        say_line,
+    )
 
 
 def _runner(engine: str, scheduler: str | None, jobs: int) -> Runner:

@@ -41,14 +41,18 @@ def review_command(
     if not groups:
         out.print("nothing to review", markup=False)
         return
-    counts = review_session(groups, log, reviewer, _ask, lambda text: out.print(text, markup=False), again)
+    counts = review_session(groups, log, reviewer, ask_line, say_line, again)
     done = ", ".join(f"{n} {what}" for what, n in counts.items())
     out.print(f"\n{done}.", markup=False)
     if counts["accepted"] or counts["rejected"]:
         out.print("Run the same `normalize run` again to apply the decisions.", markup=False)
 
 
-def _ask(prompt: str) -> str | None:
+def say_line(text: str) -> None:
+    out.print(text, markup=False)
+
+
+def ask_line(prompt: str) -> str | None:
     """One line from standard input (a terminal or a pipe); None at its end."""
     out.print(prompt, end="", markup=False)
     out.file.flush()

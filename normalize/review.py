@@ -75,9 +75,12 @@ def read_review(output: Path) -> list[dict]:
 class DecisionLog:
     """What was decided in earlier review sessions of one output folder."""
 
-    def __init__(self, output: Path):
-        self.path = output / STATE_DIR / DECISIONS_FILE
+    def __init__(self, output: Path | None):
+        """Kept in `output`'s state folder; in memory only for None (a --check run)."""
+        self.path = output / STATE_DIR / DECISIONS_FILE if output is not None else None
         self.decided: dict[str, dict] = {}
+        if self.path is None:
+            return
         try:
             for line in self.path.read_text(encoding="utf-8").splitlines():
                 try:
@@ -89,10 +92,12 @@ class DecisionLog:
             pass
 
     def record(self, entry: dict) -> None:
+        self.decided[entry["spelling"]] = entry
+        if self.path is None:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as stream:
             stream.write(json_lines([entry]))
-        self.decided[entry["spelling"]] = entry
 
 
 @dataclass
@@ -198,3 +203,42 @@ def _context_words(group: ReviewGroup) -> str:
     place = group.places[0]
     before = place["context"].split(place["text"])[0].split()
     return " ".join([*before[-2:], place["text"]]) if before else place["text"]
+
+
+class InteractiveCleaner:
+    """A cleaner for ``normalize run --interactive``: before a file's uncertain
+    changes are left for review, it asks about each, in the same way as
+    ``normalize review``; after an accept or a reject the gazetteers and the
+    ignore list are loaded again and the file is cleaned with them."""
+
+    def __init__(self, load: Callable[[], object], reviewer: Reviewer, log: DecisionLog, ask: Ask, say: Say):
+        self._load = load
+        self.normalizer = load()
+        self.reviewer = reviewer
+        self.log = log
+        self.ask = ask
+        self.say = say
+        self.stopped = False  # the user quit: the rest of the run asks nothing
+
+    def fingerprint(self) -> str:
+        return self.normalizer.fingerprint()
+
+    def normalize(self, text: str, *, name: str | None = None):
+        result = self.normalizer.normalize(text, name=name)
+        if self.stopped or not result.review:
+            return result
+        groups = [g for g in group_review(r.to_dict() for r in result.review) if g.key not in self.log.decided]
+        decided = False
+        for n, group in enumerate(groups, 1):
+            self.say(describe(group, n, len(groups)))
+            outcome = ask_one(group, self.reviewer, self.ask, self.say)
+            if outcome is None:
+                self.stopped = True
+                break
+            if outcome["decision"] != "skipped":
+                self.log.record(outcome)
+                decided = True
+        if decided:
+            self.normalizer = self._load()
+            result = self.normalizer.normalize(text, name=name)
+        return result

@@ -82,3 +82,63 @@ def test_an_edit_that_would_break_the_gazetteer_is_refused_and_nothing_is_writte
 def test_review_of_a_folder_that_is_not_a_run_output_is_a_usage_error(tmp_path):
     proc = run_cli("review", str(tmp_path))
     assert proc.returncode == 2 and b"review.jsonl: not found" in proc.stderr
+
+
+def test_an_interactive_run_asks_and_cleans_the_file_with_what_was_accepted(project):
+    proc = run_cli("run", "in", "-o", "fresh", "-i", input=b"a\nr\na hotel\nn\ns\n", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert "[1/3] 'Hoftoor'" in proc.stdout.decode()
+    assert (project / "fresh" / "a.txt").read_text() == ARTICLE.replace("Hoftoor", "Haftar")
+    assert [json.loads(line)["text"] for line in (project / "fresh" / "review.jsonl").read_text().splitlines()] == [
+        "Turhoonah"
+    ]
+
+
+def test_quitting_an_interactive_run_finishes_it_without_more_questions(project):
+    (project / "in" / "b.txt").write_text("In Libya, Seerta and Surta.\n")
+    proc = run_cli("run", "in", "-o", "fresh", "-i", input=b"q\n", cwd=project)
+    assert proc.returncode == 0
+    assert proc.stdout.decode().count("accept, [r]eject") == 1
+    assert (project / "fresh" / "b.txt").exists()
+
+
+# The whole loop, as a new user meets it (the "done when").
+
+CORPUS = {
+    "one.txt": "In Libya, Hoftoor met Houftaar near Sirt.\n",
+    "two.txt": "Turhoonah was quiet; Seerta was not. Hoftoor left Libya.\n",
+    "three.txt": "Nothing about Libya here but Saarte.\n",
+}
+
+
+def test_run_report_accept_three_reject_one_rerun(tmp_path):
+    from browser import open_page
+
+    shutil.copytree(MINI, tmp_path / "gaz")
+    (tmp_path / "normalize.toml").write_text('gazetteer = ["gaz"]\nno_default_gazetteers = true\n')
+    (tmp_path / "in").mkdir()
+    for name, text in CORPUS.items():
+        (tmp_path / "in" / name).write_text(text)
+    assert run_cli("run", "in", "-o", "out", "-q", cwd=tmp_path).returncode == 0
+    assert run_cli("report", "out", cwd=tmp_path).returncode == 0
+    page = open_page(tmp_path / "out" / "report.html", "show=review")
+    assert page.find("span", id="page-info").text == "page 1 of 1 · 3 files"
+
+    questions = [g.spelling for g in _groups(tmp_path / "out")]
+    assert sorted(questions) == ["Hoftoor", "Houftaar", "Saarte", "Seerta", "Turhoonah"]
+    answers = {"Hoftoor": "a", "Turhoonah": "a", "Seerta": "a", "Houftaar": "r\nthe name of a horse\nn", "Saarte": "s"}
+    proc = _review(tmp_path, "".join(answers[q] + "\n" for q in questions))
+    assert "3 accepted, 1 rejected, 1 skipped, 0 left." in proc.stdout.decode()
+
+    assert run_cli("run", "in", "-o", "out", "-q", cwd=tmp_path).returncode == 0
+    out = tmp_path / "out"
+    assert (out / "one.txt").read_text() == "In Libya, Haftar met Houftaar near Sirte.\n"
+    assert (out / "two.txt").read_text() == "Tarhuna was quiet; Sirte was not. Haftar left Libya.\n"
+    assert (out / "three.txt").read_text() == CORPUS["three.txt"]  # skipped: still for review
+    assert [g.spelling for g in _groups(out)] == ["Saarte"]
+
+
+def _groups(output: Path):
+    from normalize.review import group_review, read_review
+
+    return group_review(read_review(output))
