@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .corpus import write_atomic
-from .records import fields_dict, json_lines
+from .records import fields_dict, json_line
 
 STATE_DIR = ".normalize"
 
@@ -109,10 +109,16 @@ class Journal:
                 return None
         return record
 
-    def write(self, relative: Path, record: FileRecord) -> None:
+    def write(self, relative: Path, record: FileRecord, encoded: tuple[list[str], list[str]] | None = None) -> None:
         """Append the record (flushed, not synced: a torn or lost line only
-        means the file is cleaned again)."""
-        line = json_lines([{"key": self.record_name(relative), **fields_dict(record)}])
+        means the file is cleaned again).  `encoded` gives its change and
+        review rows already as JSON, as the logs have them."""
+        if encoded is None:
+            encoded = ([json_line(c) for c in record.changes], [json_line(r) for r in record.review])
+        head = {"key": self.record_name(relative), **fields_dict(record)}
+        del head["changes"], head["review"]
+        changes, review = (", ".join(rows) for rows in encoded)
+        line = f'{json_line(head)[:-1]}, "changes": [{changes}], "review": [{review}]}}\n'
         handle = _stream(self.folder)
         handle.write(line.encode("utf-8"))
         handle.flush()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -39,7 +40,7 @@ from .decoding import DecodingError, decode_bytes, encode_text
 from .exitcodes import ExitCode
 from .journal import STATE_DIR, FileRecord, Journal, sha256
 from .jsonl import clean_jsonl
-from .records import Result, json_lines
+from .records import Result, json_line, json_lines
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class FileOutcome:
     resumed: bool = False  # finished by an earlier run
     original: str | None = None  # with keep_texts
     text: str | None = None
+    # the change and review rows as JSON Lines text, made by the worker so
+    # that the parent only joins them into the logs
+    logs: tuple[str, str] | None = None
 
     @property
     def error(self) -> str | None:
@@ -151,12 +155,14 @@ def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: 
         return failed(str(exc), data)
     text, encoding = decoded.text, decoded.encoding
     record = FileRecord(item.display, relative, sha256(data), run_key, output_sha, encoding, None, changes, review)
+    encoded = ([json_line(c) for c in changes], [json_line(r) for r in review])
     if (journal := journal_of(options)) is not None:
         # written here, by the worker, right after the output: the parent
         # only counts, so more workers give more speed
-        journal.write(item.relative, record)
+        journal.write(item.relative, record, encoded)
     kept = (text, clean_text) if options.keep_texts else (None, None)
-    return FileOutcome(item, record, len(data), False, *kept)
+    logs = tuple("".join(row + "\n" for row in rows) for rows in encoded)
+    return FileOutcome(item, record, len(data), False, *kept, logs)
 
 
 def journal_of(options: RunOptions) -> Journal | None:
@@ -256,7 +262,7 @@ def run(
     sizes = [_size(i) for i in inputs]
     if on_start:
         on_start(len(inputs), sum(sizes))
-    records: list[FileRecord] = []
+    logs: list[tuple[dict, str, str]] = []  # manifest line, change rows, review rows
     work = partial(clean_file, options=options, run_key=key)
     order = schedule([n for n in range(len(inputs)) if n not in finished], sizes)
     outcomes = runner(work, cleaner, [inputs[n] for n in order])
@@ -267,7 +273,9 @@ def run(
                 done, outcome = next(results)
                 finished[done] = outcome
             outcome = finished.pop(n)
-            records.append(outcome.record)
+            record = outcome.record
+            texts = outcome.logs or (json_lines(record.changes), json_lines(record.review))
+            logs.append((record.manifest_line(), *texts))
             _account(summary, outcome)
             if on_file:
                 on_file(outcome)
@@ -275,7 +283,7 @@ def run(
         summary.interrupted = True
     finally:
         getattr(outcomes, "close", lambda: None)()
-        _write_logs(records, options)
+        _write_logs(logs, options)
         if journal is not None:
             journal.compact()
     return summary
@@ -314,22 +322,21 @@ def _inputs(paths: list[Path], options: RunOptions) -> tuple[list[InputFile], li
     return inputs, problems
 
 
-def _write_logs(records: list[FileRecord], options: RunOptions) -> None:
+def _write_logs(logs: list[tuple[dict, str, str]], options: RunOptions) -> None:
     if options.check:
         return
     changes_path = options.changes_path or (options.output / "changes.jsonl" if options.output else None)
     review_path = options.review_path or (options.output / "review.jsonl" if options.output else None)
-    for path, rows in (
-        (changes_path, [c for r in records for c in r.changes]),
-        (review_path, [v for r in records for v in r.review]),
+    for path, text in (
+        (changes_path, "".join(changes for _, changes, _ in logs)),
+        (review_path, "".join(review for _, _, review in logs)),
         (
             options.output / STATE_DIR / "manifest.jsonl" if options.output else None,
-            [r.manifest_line() for r in records],
+            json_lines(manifest for manifest, _, _ in logs),
         ),
     ):
         if path is not None:
-            rows_text = json_lines(rows)
-            write_atomic(path, rows_text.encode("utf-8"), _scratch(path, options))
+            write_atomic(path, text.encode("utf-8"), _scratch(path, options))
 
 
 def _scratch(path: Path, options: RunOptions) -> Path | None:
@@ -364,7 +371,12 @@ def _size(item: InputFile) -> int:
 
 
 def _same_file(a: Path, b: Path) -> bool:
+    """Whether writing `b` would overwrite `a` (links followed; a hard link counts)."""
     try:
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+        existing = os.stat(b)  # most outputs do not exist yet: one failed stat
+    except OSError:
+        return False
+    try:
+        return os.path.samestat(os.stat(a), existing)
+    except OSError:
         return False

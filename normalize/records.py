@@ -155,6 +155,11 @@ def _field_names(kind: type) -> tuple[str, ...]:
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def json_line(row: dict) -> str:
+    """One row as JSON (no newline), as in every log."""
+    return _ENCODE(row)
+
+
 def json_lines(rows: Iterable[dict]) -> str:
     """Rows as JSON Lines text (UTF-8 characters kept as they are).
 
