@@ -132,6 +132,15 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
+_MADE: set[Path] = set()  # folders this process made or found, so each is made once
+
+
+def _make_folder(folder: Path, again: bool = False) -> None:
+    if again or folder not in _MADE:
+        folder.mkdir(parents=True, exist_ok=True)
+        _MADE.add(folder)
+
+
 def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file and a rename.
 
@@ -142,10 +151,14 @@ def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: 
     empty file in place of a user's original); files that a resumed run
     checks by hash can skip the wait.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path.parent)
     if scratch is not None:
-        scratch.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
+        _make_folder(scratch)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
+    except FileNotFoundError:  # a folder removed since this process made it
+        _make_folder(scratch or path.parent, again=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -154,8 +167,16 @@ def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: 
                 os.fsync(handle.fileno())
         # mkstemp makes the file private; a replaced file keeps its mode, a new
         # one gets what the user's umask gives any new file
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_UMASK)
-        os.replace(tmp, path)
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
+        try:
+            os.replace(tmp, path)
+        except FileNotFoundError:  # the folder was removed since this process made it
+            _make_folder(path.parent, again=True)
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

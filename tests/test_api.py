@@ -59,3 +59,19 @@ def test_check_mode_through_the_api_reports_without_writing(tmp_path, mini):
     summary = run(mini, [tmp_path / "a.txt"], RunOptions(check=True))
     assert summary.exit_code == ExitCode.CHANGES_FOUND
     assert (tmp_path / "a.txt").read_text() == "Sirt\n"
+
+
+def test_a_process_can_run_again_after_the_output_folder_was_deleted(tmp_path):
+    import shutil
+
+    from normalize import RunOptions, run
+
+    corpus = tmp_path / "in" / "sub"
+    corpus.mkdir(parents=True)
+    (corpus / "a.txt").write_text("Hafter took Sirt.\n")
+    normalizer = Normalizer.load()
+    for _ in range(2):
+        shutil.rmtree(tmp_path / "out", ignore_errors=True)
+        summary = run(normalizer, [tmp_path / "in"], RunOptions(output=tmp_path / "out"))
+        assert summary.exit_code == 0
+        assert (tmp_path / "out" / "sub" / "a.txt").read_text() == "Haftar took Sirte.\n"
