@@ -74,7 +74,7 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions()) ->
     carried = sum(_size(output / files[n]["name"]) for n in marks if "record" not in marks[n][0])
     whole = carried <= options.text_budget
     for n, file_marks in marks.items():
-        file_marks.sort(key=lambda m: (m["start"], m["kind"] != "change"))
+        file_marks.sort(key=lambda m: (m.get("record", 0), m["start"], m["kind"] != "change"))
         files[n]["marks"] = file_marks
         files[n]["view"] = _view(output / files[n]["name"], file_marks, whole)
     return {

@@ -125,3 +125,17 @@ def test_a_run_of_ten_thousand_files_opens_on_a_page_of_its_list(tmp_path):
     assert len(page.find("ul", id="file-list").find_all("li")) == 100
     page = open_page(out / "report.html", "open=9999")
     assert [m.text for m in page.find("pre", id="text").find_all("mark")] == ["Haftar", "Sirte"]
+
+
+def test_json_lines_changes_are_listed_by_record_and_a_bad_file_is_named(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text('{"id": 1, "text": "Hafter took Sirt."}\n{"id": 2, "text": "Sirt"}\n')
+    (tmp_path / "in" / "b.jsonl").write_bytes(b"\x00binary")
+    proc = run_cli("run", "in", "-o", "out", "-q", "--glob", "*.jsonl", cwd=tmp_path)
+    assert proc.returncode == 3
+    assert run_cli("report", "out", cwd=tmp_path).returncode == 0
+    page = open_page(tmp_path / "out" / "report.html", "open=0")
+    rows = [[td.text for td in tr.find_all("td")][:2] for tr in page.find("table", id="marks").find_all("tr")]
+    assert rows == [["record 1", "Hafter → Haftar"], ["record 1", "Sirt → Sirte"], ["record 2", "Sirt → Sirte"]]
+    bad = [li for li in page.find("ul", id="file-list").find_all("li") if li.has_class("error")]
+    assert [li.text for li in bad] == ["b.jsonl: looks binary: NUL byte at offset 0"]
