@@ -31,6 +31,7 @@ from .words import english_words
 # Misratans): such words are not misspellings of the name.
 _DERIVED_SUFFIXES = ("ians", "ans", "ian", "an", "ns", "is", "i", "s", "n", "ese")
 _ARTICLES = ARTICLES_HYPHEN | ARTICLES_SPACE
+_MAX_FUZZY_CACHE = 500_000
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def _key_at(
                 continue
             inner = [m for _, m in swallowed]
             words = doc.texts[core:end]
-            if not any(_may_be_variant(w, index, settings.min_key_word) for w in words):
+            if not any(may_be_variant(w, index, settings.min_key_word) for w in words):
                 continue
             named = index.keys.get(tuple(translit_key(w) for w in words))
             if named:
@@ -229,11 +230,13 @@ def fuzzy_candidates(
 
     Each distinct word is scored once for the life of `cache`.
     """
-    if not (is_capitalised(word) and _may_be_variant(word, index, settings.min_fuzzy_word)):
+    if not (is_capitalised(word) and may_be_variant(word, index, settings.min_fuzzy_word)):
         return ()
     query = fold(word).lower()
     found = cache.get(query)
     if found is None:
+        if len(cache) >= _MAX_FUZZY_CACHE:  # bounded, whatever the corpus
+            cache.clear()
         found = cache[query] = _fuzzy_candidates(query, index, settings.fuzzy_floor)
     return found
 
@@ -251,7 +254,7 @@ def _fuzzy_candidates(query: str, index: Index, floor: float) -> tuple[Candidate
     return tuple(sorted(best.values(), key=lambda c: -c.score))
 
 
-def _may_be_variant(word: str, index: Index, min_length: int) -> bool:
+def may_be_variant(word: str, index: Index, min_length: int) -> bool:
     """Could this word be an unlisted spelling of a name?"""
     return guard(word, index, min_length) is None
 

@@ -25,7 +25,7 @@ import re
 
 from .index import Index
 from .keys import ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
-from .matcher import Document, MatchSettings, _may_be_variant, find_mentions, fuzzy_candidates
+from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
 from .records import Candidate, Mention
 from .tokens import CAPITALISED_WORD, WORD, gap_glue, is_all_caps, is_word_char, starts_word
 
@@ -51,11 +51,13 @@ class Scanner:
         settings: MatchSettings = MatchSettings(),
         fuzzy_cache: dict[str, tuple[Candidate, ...]] | None = None,
         max_windows: int = 200_000,
+        max_words: int = 1_000_000,
     ):
         self.index = index
         self.settings = settings
         self._fuzzy_cache = {} if fuzzy_cache is None else fuzzy_cache
         self._max_windows = max_windows
+        self._max_words = max_words
         self._reach: dict[str, int] = {}
         self._windows: dict[str, tuple[Mention, ...]] = {}
         self._key_reach: dict[str, int] = {}
@@ -73,6 +75,9 @@ class Scanner:
             word = match.group()
             n = reach.get(word)
             if n is None:
+                if len(reach) >= self._max_words:  # a corpus of endless new words: start over
+                    reach.clear()
+                    self._follow.clear()
                 n = reach[word] = self.word_reach(word)
             if not n:
                 continue  # most capitalised words: nothing can start here
@@ -114,7 +119,7 @@ class Scanner:
             reach = max(reach, index.upper_starts.get(folded.upper(), 0))
         keyed = self._key_reach.get(translit_key(word), 0)
         # (a listed name needs no guard: its window is looked at anyway)
-        if keyed > reach and (keyed > 1 or _may_be_variant(word, index, settings.min_key_word)):
+        if keyed > reach and (keyed > 1 or may_be_variant(word, index, settings.min_key_word)):
             reach = keyed
         if not reach and fuzzy_candidates(word, index, settings, self._fuzzy_cache):
             reach = 1

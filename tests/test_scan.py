@@ -105,3 +105,14 @@ def test_a_scanner_reuses_what_it_learned_about_a_window():
     again = fast.mentions("Later, Hafter left.")
     assert first[0].candidates == again[0].candidates
     assert (again[0].start, again[0].text) == (7, "Hafter")
+
+
+def test_the_scanners_caches_are_bounded_and_starting_over_changes_nothing():
+    from normalize.scan import Scanner
+
+    fast, reference = SHIPPED
+    small = Scanner(fast.index, fast.settings.match, max_windows=3, max_words=5)
+    text = "Hafter, Sirt, Tarhunah, Misurata, Ajdabiya, Benghazi and Zawia; Hafter again in Sirt."
+    for _ in range(3):
+        assert small.find(text) == reference.mentions(text)
+        assert len(small._windows) <= 3 and len(small._reach) <= 5
