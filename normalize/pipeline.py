@@ -98,6 +98,23 @@ class RunSummary:
     check: bool = False
     interrupted: bool = False
 
+    def to_dict(self) -> dict:
+        """What ``OUT/summary.json`` holds (the report reads it).  How many
+        files an earlier run had finished is left out: a resumed run ends
+        with the same files as an uninterrupted one, this one included."""
+        return {
+            "files": self.files,
+            "changed_files": self.changed_files,
+            "changes": self.changes,
+            "review": self.review,
+            "bytes": self.bytes,
+            "per_entity": dict(self.per_entity.most_common()),
+            "encodings": dict(self.encodings),
+            "problems": [{"file": p.display, "reason": p.message} for p in self.problems],
+            "interrupted": self.interrupted,
+            "exit_code": int(self.exit_code),
+        }
+
     @property
     def exit_code(self) -> ExitCode:
         if self.interrupted:
@@ -286,6 +303,9 @@ def run(
         _write_logs(logs, options)
         if journal is not None:
             journal.compact()
+        if options.output is not None and not options.check:
+            text = json.dumps({"version": __version__, "run_key": key, **summary.to_dict()}, indent=1) + "\n"
+            write_atomic(options.output / "summary.json", text.encode("utf-8"), options.output / STATE_DIR / "tmp")
     return summary
 
 

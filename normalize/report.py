@@ -49,6 +49,10 @@ def write_report(output: Path, target: Path | None = None, options: ReportOption
 def build_report_data(output: Path, options: ReportOptions = ReportOptions()) -> dict:
     """Everything the page shows, as plain JSON-ready values."""
     manifest = _read_jsonl(output / STATE_DIR / "manifest.jsonl", output)
+    try:
+        summary = json.loads((output / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        summary = {}  # a run from before summaries, or one stopped before its end
     changes = _read_jsonl(output / "changes.jsonl", output, required=False)
     review = _read_jsonl(output / "review.jsonl", output, required=False)
     files = [
@@ -88,6 +92,8 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions()) ->
             "review": len(review),
             "errors": sum(1 for f in files if f["error"]),
             "texts": "whole" if whole else "lines around each mark",
+            "exit_code": summary.get("exit_code", "not written (stopped?)"),
+            "interrupted": summary.get("interrupted", False),
         },
         "entities": Counter(c["entity"] for c in changes).most_common(),
         "methods": Counter(c["method"] for c in changes).most_common(),

@@ -354,3 +354,14 @@ def test_a_link_in_the_output_folder_cannot_send_a_clean_copy_elsewhere(tmp_path
     assert b"refusing to write outside the output folder" in proc.stderr
     assert list(elsewhere.iterdir()) == []
     assert (out / "d0" / "0000.txt").exists()  # the other files are still cleaned
+
+
+def test_a_run_writes_its_summary_beside_the_logs(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 6)
+    (corpus / "bad.txt").write_bytes(b"\x00\x01")
+    assert run_cli("run", str(corpus), "-o", str(tmp_path / "out"), "-j", "1", *ONLY).returncode == 3
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    changes = (tmp_path / "out" / "changes.jsonl").read_text().splitlines()
+    assert (summary["files"], summary["changes"], summary["exit_code"]) == (7, len(changes), 3)
+    assert summary["problems"][0]["file"].endswith("bad.txt")
+    assert summary["per_entity"]["khalifa_haftar"] > 0

@@ -46,7 +46,7 @@ def _rows(run: Path, log: str) -> list[dict]:
 def test_the_overview_counts_what_the_run_did(run):
     page = open_page(run / "report.html")
     totals = {td.attrs["data-total"]: td.text for td in page.find_all("td") if "data-total" in td.attrs}
-    assert totals["files"] == "3"
+    assert totals["files"] == "3" and totals["exit code"] == "0" and totals["interrupted"] == "no"
     assert totals["changes"] == str(len(_rows(run, "changes.jsonl")))
     assert totals["review candidates"] == str(len(_rows(run, "review.jsonl"))) != "0"
     entity_links = [a.text for a in page.find_all("a") if a.attrs.get("data-filter") == "entity"]
