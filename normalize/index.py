@@ -12,13 +12,11 @@ size of the gazetteer::
 
 from __future__ import annotations
 
-import math
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, iter_spellings
-from .keys import fold, translit_key
+from .keys import fold, key_deletions, translit_key
 from .records import Target
 from .tokens import is_all_caps, name_tuples
 
@@ -29,10 +27,11 @@ class Index:
     upper: dict[tuple[str, ...], Target]
     # key -> the names with that key, each with its spellings (folded, lowercase)
     keys: dict[tuple[str, ...], tuple[tuple[Target, tuple[str, ...]], ...]]
-    # single-word spellings (lowercase), shortest first, and where each length starts
+    # single-word spellings (lowercase), their targets, and by key neighbourhood
+    # (keys.key_deletions) the positions of the spellings worth scoring
     fuzzy_choices: tuple[str, ...]
     fuzzy_targets: tuple[tuple[Target, ...], ...]
-    fuzzy_length_starts: tuple[int, ...]
+    fuzzy_buckets: dict[str, tuple[int, ...]]
     max_words: int
     # first word of a listed spelling -> its longest spelling in words, so
     # the matcher tries only spans that can match (most words start none)
@@ -83,9 +82,11 @@ class Index:
             keeper = Target("", kept.text, kept.region, kept.file, kept.line, kept.text, keep=True)
             for words in name_tuples(kept.text):
                 exact.setdefault(words, keeper)
-        by_length = sorted(fuzzy, key=lambda w: (len(w), w))
-        lengths = [len(w) for w in by_length]
-        length_starts = [bisect_left(lengths, n) for n in range(max(lengths, default=0) + 2)]
+        choices = sorted(fuzzy)
+        buckets: dict[str, list[int]] = defaultdict(list)
+        for at, choice in enumerate(choices):
+            for near in key_deletions(translit_key(choice)):
+                buckets[near].append(at)
         upper: dict[tuple[str, ...], Target] = {}
         for words, target in exact.items():
             upper.setdefault(tuple(w.upper() for w in words), target)
@@ -93,9 +94,9 @@ class Index:
             exact=exact,
             upper=upper,
             keys={k: tuple((t, tuple(s)) for t, s in v.values()) for k, v in keys.items()},
-            fuzzy_choices=tuple(by_length),
-            fuzzy_targets=tuple(tuple(fuzzy[w].values()) for w in by_length),
-            fuzzy_length_starts=tuple(length_starts),
+            fuzzy_choices=tuple(choices),
+            fuzzy_targets=tuple(tuple(fuzzy[w].values()) for w in choices),
+            fuzzy_buckets={k: tuple(v) for k, v in buckets.items()},
             max_words=max((len(w) for w in exact), default=1),
             starts=_starts(exact),
             upper_starts=_starts(upper),
@@ -103,23 +104,18 @@ class Index:
             region_context={r: frozenset(ws) for r, ws in gazetteer.region_context.items()},
         )
 
-    def fuzzy_window(self, length: int, floor: float) -> tuple[int, int]:
-        """The slice of `fuzzy_choices` whose lengths can score `floor` against a
-        word of `length` letters: the ratio of lengths a and b is at most
-        2 min(a, b) / (a + b), so most of the gazetteer is never compared.
+    def fuzzy_neighbours(self, word: str) -> list[int]:
+        """Positions in `fuzzy_choices` of the spellings whose key is near the
+        word's key: the only ones the fuzzy stage scores, so a word is never
+        compared with the whole gazetteer.
 
         >>> from normalize import load_gazetteers
         >>> idx = Index.build(load_gazetteers())
-        >>> lo, hi = idx.fuzzy_window(6, 80.0)
-        >>> {len(w) for w in idx.fuzzy_choices[lo:hi]} == {4, 5, 6, 7, 8, 9}
+        >>> "tarhuna" in [idx.fuzzy_choices[k] for k in idx.fuzzy_neighbours("tarchuna")]
         True
         """
-        f = floor / 100
-        shortest = math.ceil(length * f / (2 - f) - 1e-9)
-        longest = math.floor(length * (2 - f) / f + 1e-9)
-        starts = self.fuzzy_length_starts
-        top = len(starts) - 1
-        return starts[min(max(shortest, 0), top)], starts[min(longest + 1, top)]
+        near = key_deletions(translit_key(word))
+        return sorted({at for key in near for at in self.fuzzy_buckets.get(key, ())})
 
     def is_known(self, word: str) -> bool:
         """A single word that the gazetteer lists (any form, any case)."""

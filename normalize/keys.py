@@ -144,3 +144,14 @@ def translit_key(word: str) -> str:
         head = "a"
     tail = re.sub(r"[aeiouy]", "", tail)
     return re.sub(r"(.)\1+", r"\1", head + tail).upper()
+
+
+def key_deletions(key: str) -> set[str]:
+    """The key and every key one letter shorter: two keys share one of these
+    when they are at most a deletion apart on each side (one letter added,
+    dropped or changed), which is how fuzzy candidates are found.
+
+    >>> sorted(key_deletions("TRN"))
+    ['RN', 'TN', 'TR', 'TRN']
+    """
+    return {key} | {key[:k] + key[k + 1 :] for k in range(len(key))}

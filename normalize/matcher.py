@@ -243,10 +243,10 @@ def fuzzy_candidates(
 
 def _fuzzy_candidates(query: str, index: Index, floor: float) -> tuple[Candidate, ...]:
     best: dict[str, Candidate] = {}
-    lo, hi = index.fuzzy_window(len(query), floor)
-    choices = index.fuzzy_choices[lo:hi]
+    near = index.fuzzy_neighbours(query)
+    choices = [index.fuzzy_choices[k] for k in near]
     for _, score, at in process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=floor, limit=20):
-        for target in index.fuzzy_targets[lo + at]:
+        for target in index.fuzzy_targets[near[at]]:
             if target.keep:
                 continue
             if target.canonical not in best or score > best[target.canonical].score:
