@@ -1,8 +1,9 @@
 """Compiled gazetteers kept between runs, so that start-up skips parsing and compiling.
 
 An entry is named by a hash of the gazetteer digest (the names and bytes of
-every file), the package version and the Python version: editing a file,
-upgrading or switching interpreter makes a new entry, never a stale answer.
+every file), of the code that builds and reads the compiled tables, and of
+the Python version: editing a file, changing or upgrading the code or
+switching interpreter makes a new entry, never a stale answer.
 Entries are written atomically; one that cannot be read is rebuilt, and a
 cache folder that cannot be written only costs the time to compile::
 
@@ -21,6 +22,8 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Iterable
+from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -50,7 +53,7 @@ def load_compiled(
     try:
         with entry.open("rb") as stream:
             gazetteer, index = pickle.load(stream)
-        if isinstance(gazetteer, Gazetteer) and isinstance(index, Index) and gazetteer.digest == digest:
+        if _whole(gazetteer, Gazetteer) and _whole(index, Index) and gazetteer.digest == digest:
             return gazetteer, index
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass  # missing or unreadable: compile it again
@@ -62,8 +65,27 @@ def load_compiled(
 
 
 def _entry_name(digest: str) -> str:
-    version = f"{__version__} {sys.version_info[:3]} {sys.implementation.name}"
+    version = f"{__version__} {_code_digest()} {sys.version_info[:3]} {sys.implementation.name}"
     return hashlib.sha256(f"{digest} {version}".encode()).hexdigest()[:32]
+
+
+# The modules whose classes are pickled, or that decide what goes in them.
+_COMPILED_BY = ("index.py", "gazetteer.py", "records.py", "keys.py", "tokens.py", "cache.py")
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """A hash of the code behind the compiled tables: a development checkout
+    changes it without changing the package version."""
+    digest = hashlib.sha256()
+    for name in _COMPILED_BY:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _whole(value: object, kind: type) -> bool:
+    """An instance of `kind` with every field it has today."""
+    return isinstance(value, kind) and all(hasattr(value, f.name) for f in fields(kind))
 
 
 def _store(entry: Path, value: object) -> None:

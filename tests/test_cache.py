@@ -75,3 +75,24 @@ def test_no_cache_keeps_nothing(tmp_path, monkeypatch):
     proc = run_cli("--no-cache", "text", input=b"Hafter\n")
     assert proc.returncode == 0 and proc.stdout == b"Haftar\n"
     assert not cache.exists()
+
+
+def test_an_entry_from_other_code_is_not_used(tmp_path, gazetteer, monkeypatch):
+    cache = tmp_path / "cache"
+    Normalizer.load([gazetteer], include_default=False, cache=cache)
+    monkeypatch.setattr(normalize.cache, "_code_digest", lambda: "other code")
+    Normalizer.load([gazetteer], include_default=False, cache=cache)
+    assert len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_an_entry_missing_a_field_of_todays_index_is_rebuilt(tmp_path, gazetteer):
+    import pickle
+
+    cache = tmp_path / "cache"
+    Normalizer.load([gazetteer], include_default=False, cache=cache)
+    (entry,) = cache.glob("*.pickle")
+    stored_gazetteer, index = pickle.loads(entry.read_bytes())
+    del index.__dict__["fuzzy_buckets"]  # as an older version would have pickled it
+    entry.write_bytes(pickle.dumps((stored_gazetteer, index)))
+    again = Normalizer.load([gazetteer], include_default=False, cache=cache)
+    assert again.index.fuzzy_buckets and again.normalize("Hafter").text == "Haftar"
