@@ -47,8 +47,10 @@ from .exitcodes import ExitCode
 from .records import json_lines
 
 if TYPE_CHECKING:
+    from .normalizer import Normalizer
     from .pipeline import FileOutcome, Runner, RunOptions, RunSummary
     from .records import Result
+    from .review import InteractiveCleaner
 
 # Batch runs and translation are imported by the commands that need them,
 # so that `normalize text` in a pipeline starts quickly.
@@ -237,19 +239,22 @@ def run_command(
     raise typer.Exit(summary.exit_code)
 
 
-def _interactive_cleaner(gazetteer, no_default_gazetteers, ignore, ignore_file, output):
+def _interactive_cleaner(
+    gazetteer: list[Path] | None,
+    no_default_gazetteers: bool,
+    ignore: list[str] | None,
+    ignore_file: Path,
+    output: Path | None,
+) -> InteractiveCleaner:
+    """The cleaner of `run --interactive`; decisions are kept in OUTPUT (in memory for --check)."""
     from .cli_review import ask_line, say_line
     from .review import DecisionLog, InteractiveCleaner, Reviewer
 
+    def load() -> Normalizer:
+        return load_normalizer(gazetteer, no_default_gazetteers, ignore, ignore_file)
+
     reviewer = Reviewer(ignore_file, list(gazetteer or []), not no_default_gazetteers)
-    log = DecisionLog(output) if output is not None else DecisionLog(Path(os.devnull))
-    return InteractiveCleaner(
-        lambda: load_normalizer(gazetteer, no_default_gazetteers, ignore, ignore_file),
-        reviewer,
-        log,
-        ask_line,
-        say_line,
-    )
+    return InteractiveCleaner(load, reviewer, DecisionLog(output), ask_line, say_line)
 
 
 def _runner(engine: str, scheduler: str | None, jobs: int) -> Runner:

@@ -64,14 +64,16 @@ class IgnoreRule:
 @dataclass(frozen=True)
 class IgnoreList:
     rules: tuple[IgnoreRule, ...] = ()
+    # rules by exact text (one lookup per mention), and the pattern rules
     _by_text: dict[str, tuple[IgnoreRule, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _patterns: list[IgnoreRule] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self):
-        by_text: dict[str, list[IgnoreRule]] = {}
         for rule in self.rules:
             if rule.text is not None:
-                by_text.setdefault(rule.text, []).append(rule)
-        self._by_text.update({k: tuple(v) for k, v in by_text.items()})
+                self._by_text[rule.text] = (*self._by_text.get(rule.text, ()), rule)
+            else:
+                self._patterns.append(rule)
 
     @classmethod
     def from_entries(cls, entries: list[str], origin: str = "configuration") -> IgnoreList:
@@ -98,7 +100,7 @@ class IgnoreList:
         candidates = self._by_text.get(text, ()) + (self._by_text.get(core, ()) if core != text else ())
         if any(rule.matches(spans, document, start, end, name) for rule in candidates):
             return True
-        return any(r.pattern is not None and r.matches(spans, document, start, end, name) for r in self.rules)
+        return any(rule.matches(spans, document, start, end, name) for rule in self._patterns)
 
     def fingerprint(self) -> str:
         """A hash of the rules (they decide the output, so they are part of a run's key)."""

@@ -56,7 +56,6 @@ class Document:
         self.ends = [b for _, b in spans]
         self.texts = [text[a:b] for a, b in spans]
         self.n = len(spans)
-        self.words = frozenset(self.texts)
         self._glue: dict[int, str | None] = {}
         self._folded: dict[int, str] = {}
 

@@ -64,15 +64,8 @@ class Positions:
         self._byte_at = (offset, byte)
         return byte
 
-    def place(self, file: str | None, start: int, end: int) -> dict:
-        """The location fields shared by change and review records."""
+    def place(self, file: str | None, start: int, end: int) -> tuple[str | None, int, int, int, int, int, int]:
+        """The location fields shared by change and review records, in the
+        order of `records.Located`: file, line, column, start, end, byte_start, byte_end."""
         line, column = self.line_column(start)
-        return {
-            "file": file,
-            "line": line,
-            "column": column,
-            "start": start,
-            "end": end,
-            "byte_start": self.byte_offset(start),
-            "byte_end": self.byte_offset(end),
-        }
+        return file, line, column, start, end, self.byte_offset(start), self.byte_offset(end)

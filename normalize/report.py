@@ -73,7 +73,7 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions()) ->
             n = by_source.get(row["file"])
             if n is None:
                 continue
-            files[n][kind if kind == "review" else "changes"] += 1
+            files[n]["changes" if kind == "change" else "review"] += 1
             marks.setdefault(n, []).append(_mark(kind, row))
     carried = sum(_size(output / files[n]["name"]) for n in marks if "record" not in marks[n][0])
     whole = carried <= options.text_budget

@@ -45,10 +45,6 @@ class ReviewGroup:
     def count(self) -> int:
         return len(self.places)
 
-    @property
-    def key(self) -> str:
-        return self.spelling
-
 
 def group_review(rows: Iterable[dict]) -> list[ReviewGroup]:
     """Review rows grouped by spelling, most frequent first."""
@@ -137,7 +133,7 @@ def review_session(
     """Walk the groups not decided before, asking for each; returns counts
     of accepted, rejected, skipped and left (not reached) groups."""
     counts = {"accepted": 0, "rejected": 0, "skipped": 0, "left": 0}
-    todo = [g for g in groups if again or g.key not in log.decided]
+    todo = [g for g in groups if again or g.spelling not in log.decided]
     for n, group in enumerate(todo, 1):
         say(describe(group, n, len(todo)))
         outcome = ask_one(group, reviewer, ask, say)
@@ -227,18 +223,10 @@ class InteractiveCleaner:
         result = self.normalizer.normalize(text, name=name)
         if self.stopped or not result.review:
             return result
-        groups = [g for g in group_review(r.to_dict() for r in result.review) if g.key not in self.log.decided]
-        decided = False
-        for n, group in enumerate(groups, 1):
-            self.say(describe(group, n, len(groups)))
-            outcome = ask_one(group, self.reviewer, self.ask, self.say)
-            if outcome is None:
-                self.stopped = True
-                break
-            if outcome["decision"] != "skipped":
-                self.log.record(outcome)
-                decided = True
-        if decided:
+        groups = group_review(r.to_dict() for r in result.review)
+        counts = review_session(groups, self.log, self.reviewer, self.ask, self.say)
+        self.stopped = counts["left"] > 0
+        if counts["accepted"] or counts["rejected"]:
             self.normalizer = self._load()
             result = self.normalizer.normalize(text, name=name)
         return result

@@ -78,16 +78,9 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
         if new is None:
             continue
         target = candidate.target
-        line, column = positions.line_column(mention.start)
         changes.append(
             Change(
-                file,
-                line,
-                column,
-                mention.start,
-                mention.end,
-                positions.byte_offset(mention.start),
-                positions.byte_offset(mention.end),
+                *positions.place(file, mention.start, mention.end),
                 mention.text,
                 new,
                 target.entity,
@@ -114,7 +107,7 @@ def review_items(text: str, review: list[Decision], file: str | None = None) -> 
         context = text[lo : mention.end + _CONTEXT_CHARS].replace("\r", " ").replace("\n", " ")
         items.append(
             ReviewItem(
-                **positions.place(file, mention.start, mention.end),
+                *positions.place(file, mention.start, mention.end),
                 text=mention.text,
                 method=mention.method,
                 reason=decision.reason,

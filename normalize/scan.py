@@ -27,7 +27,7 @@ from .index import Index
 from .keys import ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
 from .records import Candidate, Mention
-from .tokens import CAPITALISED_WORD, WORD, gap_glue, is_all_caps, is_word_char, starts_word
+from .tokens import CAPITALISED_WORD, WORD, gap_glue, is_all_caps, is_word_char, starts_word, words_around
 
 _SPACES = " \t\u00a0"
 _ARTICLES = ARTICLES_HYPHEN | ARTICLES_SPACE
@@ -231,10 +231,7 @@ def _article_start(text: str, at: int) -> int:
 
 def _word_ending_at(text: str, end: int) -> tuple[int, str] | None:
     """The word the tokenizer finds ending at `end`, with its start, if any."""
-    lo = end
-    while lo and is_word_char(text[lo - 1]):
-        lo -= 1
-    for match in WORD.finditer(text, lo):
+    for match in words_around(text, end):
         if match.end() >= end:
             return (match.start(), match.group()) if match.end() == end else None
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,14 +46,24 @@ def starts_word(text: str, start: int) -> bool:
     """
     if start == 0 or not is_word_char(text[start - 1]):
         return True
-    # Rare: split the run of word characters around `start` as the tokenizer would.
-    lo = start - 1
-    while lo > 0 and is_word_char(text[lo - 1]):
-        lo -= 1
-    for m in WORD.finditer(text, lo):
+    for m in words_around(text, start):  # rare: a capital inside a run of word characters
         if m.start() >= start:
             return m.start() == start
     return False
+
+
+def words_around(text: str, at: int) -> Iterator[re.Match[str]]:
+    """The words the tokenizer finds from the start of the run of word
+    characters that reaches `at`, onwards: splitting a piece of text alone
+    gives the same words as splitting all of it.
+
+    >>> [m.group() for m in words_around("x d'Hafter y", 5)][:1]
+    ["d'Hafter"]
+    """
+    lo = at
+    while lo and is_word_char(text[lo - 1]):
+        lo -= 1
+    return WORD.finditer(text, lo)
 
 
 def is_word_char(c: str) -> bool:

@@ -142,3 +142,10 @@ def _groups(output: Path):
     from normalize.review import group_review, read_review
 
     return group_review(read_review(output))
+
+
+def test_an_interactive_check_run_asks_and_writes_no_output(project):
+    proc = run_cli("run", "in", "--check", "-i", input=b"a\ns\ns\n", cwd=project)
+    assert proc.returncode == 1, proc.stderr  # changes would be made
+    assert "[1/3] 'Hoftoor'" in proc.stdout.decode()
+    assert 'variants = ["Hafter", "Heftar", "Hoftoor"]' in (project / "gaz" / "libya.toml").read_text()

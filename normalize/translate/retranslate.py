@@ -65,7 +65,7 @@ class Retranslator:
 def _lost_item(text: str, name: str | None, start: int, rendered: Rendered, found: SourceName) -> ReviewItem:
     target = found.target
     return ReviewItem(
-        **Positions(text).place(name, start, start + len(rendered.text)),
+        *Positions(text).place(name, start, start + len(rendered.text)),
         text=rendered.text,
         method="source",
         reason=f"the translation has no word for the name {target.spelling} ({target.canonical}) of the original",
