@@ -7,7 +7,6 @@ $ normalize run originals/ -o clean/ --retranslate --model opus-mt-ar-en
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -132,17 +131,16 @@ def install_command(
     path: Annotated[Path, typer.Argument(help="An .argosmodel file or a model folder you downloaded.")],
     models_directory: ModelsDirOpt = None,
 ) -> None:
-    """Copy or unpack a local model into the models folder."""
+    """Copy or unpack a local model into the models folder (checked before it is put in place).
+
+    A missing path, an archive past the size limits or a model that does not
+    load is named on one line and exits 3; nothing is left in the folder.
+    """
     from .translate.models import ModelError, install, models_dir, verify
 
     directory = models_dir(option=models_directory)
     try:
-        package = install(path, directory)
-        try:
-            verify(package)
-        except ModelError:
-            shutil.rmtree(package.path, ignore_errors=True)
-            raise
+        package = install(path, directory, check=verify)
     except ModelError as exc:
         err.print(f"model error: {exc}", markup=False)
         raise typer.Exit(ExitCode.BAD_INPUT) from None

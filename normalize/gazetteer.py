@@ -12,6 +12,7 @@ lists them, so a broken file never yields a half-loaded gazetteer::
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import tomllib
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .script import ARABIC_LETTERS
-from .tokens import name_tuples, spelling_problem
+from .tokens import WORD, name_tuples, spelling_problem
 
 ENTITY_TYPES = ("person", "place", "org", "other")
 _ENTITY_KEYS = {
@@ -44,6 +45,12 @@ META_TABLE = "gazetteer"
 _ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 _ARABIC = re.compile(f"[{ARABIC_LETTERS}]+(?: [{ARABIC_LETTERS}]+)*")
+# The longest spelling (canonical, variant, keep word, Arabic form) a file may
+# list; see gazetteers/README.md.  The scanner keeps every word prefix of every
+# spelling (quadratic in its words) and the matcher tries every length up to
+# the longest, so one huge spelling would cost memory and time for no name.
+MAX_SPELLING_CHARS = 200
+MAX_SPELLING_WORDS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +174,7 @@ def load_gazetteers(
     roots = gazetteer_roots(paths, include_default)
     problems: list[Problem] = []
     entities: list[Entity] = []
-    region_context: dict[str, list[str]] = {}
+    region_context: dict[str, dict[str, None]] = {}  # insertion-ordered sets
     keep: list[Kept] = []
     files = gazetteer_files(roots)
     if not files:
@@ -181,8 +188,7 @@ def load_gazetteers(
         if parsed is None:
             continue
         region, context, file_keep, file_entities = parsed
-        region_context.setdefault(region, [])
-        region_context[region].extend(w for w in context if w not in region_context[region])
+        region_context.setdefault(region, {}).update(dict.fromkeys(context))
         keep.extend(file_keep)
         entities.extend(file_entities)
     _check_across_files(entities, problems)
@@ -241,6 +247,9 @@ def _parse_file(
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         problems.append(Problem(name, line, f"TOML syntax: {message}"))
         return None
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        problems.append(Problem(name, deep_nesting_line(text), f"TOML syntax: {NESTED_TOO_DEEP}"))
+        return None
     where = _Locator(text)
     meta = data.pop(META_TABLE, {})
     region = path.parent.name if path.parent.name else path.stem
@@ -261,8 +270,8 @@ def _parse_file(
         context = _strings(meta.get("context", []), "'context'", report)
         for word in _strings(meta.get("keep", []), "'keep'", report):
             line = where.find_in(where.block(META_TABLE), word)
-            if reason := spelling_problem(word):
-                problems.append(Problem(name, line, f"[{META_TABLE}] keep {word!r} {reason}"))
+            if reason := _spelling_problem(word):
+                problems.append(Problem(name, line, f"[{META_TABLE}] keep {_shown(word)} {reason}"))
             keep.append(Kept(word, name, line, region))
     entities = []
     for entity_id, table in data.items():
@@ -309,7 +318,9 @@ def _parse_entity(
         forms.append(_parse_form(short, where, where.block(f"{entity_id}.short", i), problem))
     arabic = _strings(table.get("arabic", []), "'arabic'", problem)
     for text in arabic:
-        if not _ARABIC.fullmatch(text):
+        if reason := _length_problem(text, len(text.split())):
+            problem(f"arabic form {_shown(text)} {reason}", where.find(entity_id, text, "arabic"))
+        elif not _ARABIC.fullmatch(text):
             problem(
                 f"arabic form {text!r} must hold Arabic letters and single spaces only",
                 where.find(entity_id, text, "arabic"),
@@ -323,8 +334,8 @@ def _parse_entity(
     context = _strings(table.get("context", []), "'context'", problem)
     keep = [Spelling(k, where.find(entity_id, k, "keep")) for k in _strings(table.get("keep", []), "'keep'", problem)]
     for spelling in keep:
-        if reason := spelling_problem(spelling.text):
-            problem(f"keep {spelling.text!r} {reason}", spelling.line)
+        if reason := _spelling_problem(spelling.text):
+            problem(f"keep {_shown(spelling.text)} {reason}", spelling.line)
     lookalikes = _strings(table.get("lookalikes", []), "'lookalikes'", problem)
     source = table.get("source")
     if len(problems) > before or any(f is None for f in forms):
@@ -355,8 +366,8 @@ def _parse_form(table: dict, where: _Locator, block: tuple[int, int], problem) -
     spellings = []
     for text in [canonical, *_strings(table.get("variants", []), "'variants'", lambda m: problem(m, start))]:
         at = where.find_in(block, text)
-        if reason := spelling_problem(text):
-            problem(f"{text!r} {reason}", at)
+        if reason := _spelling_problem(text):
+            problem(f"{_shown(text)} {reason}", at)
         spellings.append(Spelling(text, at))
     ambiguous = table.get("ambiguous", False)
     if not isinstance(ambiguous, bool):
@@ -403,6 +414,56 @@ def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None
                 break
 
 
+def _spelling_problem(text: str) -> str | None:
+    """Why `text` cannot be a listed spelling: too long, or `tokens.spelling_problem`.
+
+    >>> _spelling_problem("Sirte"), _spelling_problem(" ".join(["Sirte"] * 21))
+    (None, 'has 21 words; a spelling has at most 20 (MAX_SPELLING_WORDS)')
+    """
+    if len(text) > MAX_SPELLING_CHARS:  # before tokenizing it
+        return _length_problem(text, 0)
+    return _length_problem(text, len(WORD.findall(text))) or spelling_problem(text)
+
+
+def _length_problem(text: str, words: int) -> str | None:
+    if len(text) > MAX_SPELLING_CHARS:
+        return f"is {len(text)} characters long; a spelling has at most {MAX_SPELLING_CHARS} (MAX_SPELLING_CHARS)"
+    if words > MAX_SPELLING_WORDS:
+        return f"has {words} words; a spelling has at most {MAX_SPELLING_WORDS} (MAX_SPELLING_WORDS)"
+    return None
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """`text` quoted for a message, cut short if long."""
+    return repr(text) if len(text) <= limit else repr(text[: limit - 20]) + "..."
+
+
+NESTED_TOO_DEEP = "arrays or inline tables nested too deeply to parse"
+_NESTING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}\n]')
+
+
+def deep_nesting_line(text: str) -> int:
+    """The line where ``[`` and ``{`` (outside strings and comments) nest deepest,
+    first reached: where a file too deeply nested for tomllib goes wrong.
+
+    >>> deep_nesting_line('a = 1\\nb = [[1], "[[["]\\nc = [[[\\n[[\\n')
+    4
+    """
+    depth = deepest = 0
+    line = at = 1
+    for m in _NESTING.finditer(text):
+        token = m.group()
+        if token == "\n":
+            line += 1
+        elif token in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, line
+        elif token in "]}":
+            depth = max(0, depth - 1)
+    return at
+
+
 def _strings(value: object, what: str, report: Callable[[str], None]) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
@@ -411,44 +472,97 @@ def _strings(value: object, what: str, report: Callable[[str], None]) -> list[st
 
 
 class _Locator:
-    """Line numbers for tables and values; tomllib does not report them."""
+    """Line numbers for tables and values; tomllib does not report them.
+
+    Made in one pass over the file: headers by name, and every quoted string
+    with the lines it is on, so each lookup is a dictionary access and a
+    bisection, and a file of any number of entries loads in linear time.
+    """
 
     _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+    _QUOTED = (re.compile(r'"([^"\n]*)"'), re.compile(r"'([^'\n]*)'"))
 
     def __init__(self, text: str):
         self.lines = text.splitlines()
         self.headers: list[tuple[str, int]] = []
+        self._named: dict[str, list[int]] = {}
+        # "double" and 'literal' strings -> the lines that hold them, in order
+        self._quoted: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
         for number, line in enumerate(self.lines, start=1):
             if m := self._HEADER.match(line):
                 name = ".".join(part.strip().strip('"').strip("'") for part in m.group(2).split("."))
                 self.headers.append((name, number))
+                self._named.setdefault(name, []).append(number)
+            for pattern, strings in zip(self._QUOTED, self._quoted, strict=True):
+                if pattern.pattern[0] in line:
+                    for m in pattern.finditer(line):
+                        _add_line(strings, m.group(1), number)
+                        if "\\" in m.group(1) and strings is self._quoted[0]:
+                            _add_line(strings, _unescaped(m.group(1)), number)
+        self._starts = [n for _, n in self.headers]
+        self._entity_blocks: dict[str, tuple[int, int]] = {}
+        self._key_lines: dict[tuple[tuple[int, int], str], int] = {}
+        # Lines searched word by word for what no quoted string holds (a
+        # missing key, a string split over lines): at most a few times the
+        # file, then such a lookup gives the block's first line.
+        self._scan_budget = 4 * len(self.lines) + 1000
 
     def header(self, name: str, occurrence: int = 0) -> int:
-        found = [n for h, n in self.headers if h == name]
+        found = self._named.get(name, ())
         return found[occurrence] if occurrence < len(found) else 1
 
     def block(self, name: str, occurrence: int = 0) -> tuple[int, int]:
         start = self.header(name, occurrence)
-        later = [n for _, n in self.headers if n > start]
-        return start, (later[0] if later else len(self.lines) + 1)
+        later = bisect.bisect_right(self._starts, start)
+        return start, (self._starts[later] if later < len(self._starts) else len(self.lines) + 1)
 
     def find(self, entity_id: str, text: str, key: str | None = None) -> int:
         """Line of `text` in an entity's block, looking from its `key` on."""
-        start = self.header(entity_id)
-        later = [n for h, n in self.headers if n > start and not h.startswith(entity_id + ".")]
-        block = (start, later[0] if later else len(self.lines) + 1)
+        block = self._entity_blocks.get(entity_id)
+        if block is None:  # up to the next header that is not one of its own tables
+            start, inner = self.header(entity_id), entity_id + "."
+            later = bisect.bisect_right(self._starts, start)
+            while later < len(self.headers) and self.headers[later][0].startswith(inner):
+                later += 1
+            end = self._starts[later] if later < len(self._starts) else len(self.lines) + 1
+            block = self._entity_blocks[entity_id] = (start, end)
         if key is not None:
-            block = (self.find_in(block, f"{key} ="), block[1])
+            key_line = self._key_lines.get((block, key))
+            if key_line is None:
+                key_line = self._key_lines[block, key] = self.find_in(block, f"{key} =")
+            block = (key_line, block[1])
         return self.find_in(block, text)
 
     def find_in(self, block: tuple[int, int], text: str) -> int:
         """First line of `block` that holds `text` (quoted, if possible)."""
         start, end = block
-        for needle in (f'"{text}"', text):
-            for number in range(start, min(end, len(self.lines) + 1)):
-                if needle in self.lines[number - 1]:
+        end = min(end, len(self.lines) + 1)
+        for strings in self._quoted:
+            lines = strings.get(text)
+            if lines:
+                i = bisect.bisect_left(lines, start)
+                if i < len(lines) and lines[i] < end:
+                    return lines[i]
+        if self._scan_budget > 0:
+            self._scan_budget -= max(0, end - start)
+            for number in range(start, end):
+                if text in self.lines[number - 1]:
                     return number
         return start
+
+
+def _add_line(strings: dict[str, list[int]], text: str, number: int) -> None:
+    lines = strings.setdefault(text, [])
+    if not lines or lines[-1] != number:
+        lines.append(number)
+
+
+def _unescaped(raw: str) -> str:
+    """The value of a TOML basic string written as `raw` (escapes decoded), or `raw`."""
+    try:
+        return tomllib.loads(f'v = "{raw}"')["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
 
 
 def iter_spellings(entity: Entity) -> Iterator[tuple[Form, Spelling]]:

@@ -18,6 +18,29 @@ neither changed nor sent to review::
     >>> rules = IgnoreList.from_entries(["Tripoly", "re:Sirt[a-z]+"])
     >>> rules.matches("Sirtawi", "Sirtawi", "a text", 0, 1, None), rules.matches("Sirt", "Sirt", "a text", 0, 1, None)
     (True, False)
+
+Python's regular expressions backtrack, and a pattern such as ``(a+)+`` takes
+time exponential in the length of the name it is tried on.  Such patterns are
+refused when the rules are loaded (`IgnoreError`, naming the file and line or
+the configuration): a part repeated by a quantifier that can repeat it
+(``*``, ``+``, ``{n,}``, ``{n,m}`` with m > 1; greedy, lazy or possessive)
+may not contain
+
+- another quantifier that matches a varying number of times (``*``, ``+``,
+  ``?``, ``{n,m}`` with n < m): ``(a+)+``, ``(a*)*``, ``(\\w+\\s?)+``,
+  ``(?:Al-)?`` inside ``(...)+``;
+- an alternation ``|``, unless its branches are single characters (Python
+  makes those a character class, which cannot backtrack): ``(a|a)*``,
+  ``(ab|a)+``; ``(a|b)+`` is accepted.
+
+A fixed count inside a repeat (``(\\d{3})+``) and quantifiers side by side
+(``[A-Z][a-z]+ [A-Z][a-z]+``) are accepted.  So every repeated part matches
+text of one fixed length, and no repetition can split a name in more than one
+way: the time is polynomial in the name's length, never exponential::
+
+    >>> IgnoreList.from_entries(["re:H(a+)+$"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    normalize.ignore.IgnoreError: configuration: pattern 'H(a+)+$' can take exponential time: ...
 """
 
 from __future__ import annotations
@@ -122,6 +145,10 @@ def load_ignore_file(path: Path) -> IgnoreList:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise IgnoreError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        from .gazetteer import NESTED_TOO_DEEP, deep_nesting_line
+
+        raise IgnoreError(f"{path}:{deep_nesting_line(raw)}: not valid TOML: {NESTED_TOO_DEEP}") from None
     lines = _table_lines(raw)
     tables = data.get("ignore", [])
     unknown = sorted(set(data) - {"ignore"})
@@ -201,8 +228,57 @@ def _rule(table: object, where: str) -> IgnoreRule:
 def _check_pattern(pattern: str, where: str) -> None:
     try:
         _compiled(pattern)
+        reason = backtracking_problem(pattern)
     except re.error as exc:
         raise IgnoreError(f"{where}: not a valid regular expression {pattern!r}: {exc}") from None
+    except RecursionError:
+        raise IgnoreError(f"{where}: pattern {pattern[:60]!r}... is nested too deeply") from None
+    if reason:
+        raise IgnoreError(f"{where}: pattern {pattern!r} can take exponential time: {reason}")
+
+
+# The stdlib's own parse of a pattern (sre_parse until Python 3.11).
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+_NESTED = "a quantifier inside a repeated part; write it without one (e.g. 'a+' for '(a+)+')"
+_ALTERNATION = "an alternation (|) inside a repeated part; use a character class or list the spellings"
+
+
+def backtracking_problem(pattern: str) -> str | None:
+    """Why a (valid) pattern could backtrack exponentially, or None (see the module's docstring).
+
+    >>> backtracking_problem("Sirt[a-z]+"), backtracking_problem("(a|b)+"), backtracking_problem("(a|ab)+")
+    (None, None, 'an alternation (|) inside a repeated part; use a character class or list the spellings')
+    """
+    from re import _parser
+
+    return _backtracking(_parser.parse(pattern), repeated=False)
+
+
+def _backtracking(items, repeated: bool) -> str | None:
+    """The first exponential construct in parsed `items`; `repeated`: they are
+    inside a part a quantifier repeats."""
+    for op, av in items:
+        name = str(op)
+        if name in _REPEATS:
+            low, high, body = av
+            if repeated and low != high:
+                return _NESTED
+            found = _backtracking(body, repeated or high > 1)
+        elif name == "BRANCH":  # what stays an alternation after Python's own simplification
+            if repeated:
+                return _ALTERNATION
+            found = next((r for branch in av[1] if (r := _backtracking(branch, repeated))), None)
+        elif name == "GROUPREF_EXISTS":  # (?(1)yes|no)
+            found = next((r for part in av[1:] if part and (r := _backtracking(part, repeated))), None)
+        elif name in ("SUBPATTERN", "ASSERT", "ASSERT_NOT"):
+            found = _backtracking(av[-1], repeated)
+        elif name == "ATOMIC_GROUP":
+            found = _backtracking(av, repeated)
+        else:
+            found = None
+        if found:
+            return found
+    return None
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}

@@ -239,7 +239,12 @@ def _word_ending_at(text: str, end: int) -> tuple[int, str] | None:
 
 def _next_words(index: Index) -> tuple[dict[tuple[str, ...], set[str]], ...]:
     """Each beginning of a listed spelling (folded; ALL-CAPS) and of a key ->
-    the words that may come next."""
+    the words that may come next.
+
+    A spelling of n words keeps n - 1 beginnings of up to n - 1 words: memory
+    quadratic in n, which the loader bounds by refusing a spelling of more than
+    `gazetteer.MAX_SPELLING_WORDS` words (at most 190 words kept per spelling).
+    """
     tables: tuple[dict[tuple[str, ...], set[str]], ...] = ({}, {}, {})
     for table, names in zip(tables, (index.exact, index.upper, index.keys), strict=True):
         for name in names:

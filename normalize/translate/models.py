@@ -12,6 +12,15 @@ Two layouts are understood, and nothing is ever downloaded:
 
     >>> models_dir({"NORMALIZE_MODELS": "/srv/models"})
     PosixPath('/srv/models')
+
+An archive is held to limits before and while it is unpacked (the sizes in a
+zip's headers are checked first, then the bytes actually written are
+counted), so a zip bomb stops with a `ModelError` and leaves nothing behind:
+`MAX_UNPACKED_BYTES` in all (4 GiB: a real model is 100-400 MB),
+`MAX_ENTRIES` files (1000: a model has about ten) and, for a member of more
+than 1 MiB, `MAX_RATIO` times its compressed size (100: weights compress
+about 1.1-3x, vocabularies 3-5x, a file of zeros about 1000x).  Copying a
+model folder counts its bytes and files against the same limits.
 """
 
 from __future__ import annotations
@@ -23,7 +32,8 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Mapping
+import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -31,6 +41,12 @@ from pathlib import Path, PurePosixPath
 _LANGS_IN_NAME = re.compile(r"(?:^|[-_])([a-z]{2,3})[-_]([a-z]{2,3})$")
 ARGOS_LAYOUT = "an Argos package (metadata.json, model/ with model.bin, sentencepiece.model)"
 OPUS_LAYOUT = "an OPUS-MT model converted by CTranslate2 (model.bin, source.spm, target.spm)"
+# Limits on what installing or opening a model may write (module docstring).
+MAX_UNPACKED_BYTES = 4 * 1024**3
+MAX_ENTRIES = 1000
+MAX_RATIO = 100
+_RATIO_FROM = 1024**2  # smaller members are not held to MAX_RATIO
+_CHUNK = 1024**2
 
 
 class ModelError(Exception):
@@ -79,7 +95,8 @@ def open_model(path: Path, *, unpack_dir: Path | None = None) -> ModelPackage:
     if path.is_file():
         if not zipfile.is_zipfile(path):
             raise ModelError(f"{path}: not a zip file; expected an .argosmodel package or a model folder")
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        with path.open("rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()[:16]
         target = (unpack_dir or models_dir() / ".unpacked") / f"{path.stem}-{digest}"
         if not target.exists():
             safe_unpack(path, target)
@@ -124,27 +141,106 @@ def _metadata(path: Path) -> dict:
 
 
 def safe_unpack(archive: Path, target: Path) -> None:
-    """Unpack a zip into `target`, refusing any member that would land outside it.
+    """Unpack a zip into `target`, refusing any member that would land outside it,
+    and any archive past the limits (`MAX_UNPACKED_BYTES`, `MAX_ENTRIES`, `MAX_RATIO`).
 
-    Absolute paths, ``..`` components, drive letters and links are refused
-    before anything is written; the files appear in `target` only once all
-    are out (a temporary folder is renamed).
+    Absolute paths, ``..`` components, drive letters and links, and sizes the
+    headers declare past the limits, are refused before anything is written;
+    the bytes written are counted as they are, in case the headers lie.  The
+    files appear in `target` only once all are out (a temporary folder is
+    renamed); on any failure nothing is left.
     """
-    with zipfile.ZipFile(archive) as zf:
-        for info in zf.infolist():
-            name = info.filename.replace("\\", "/")
-            parts = PurePosixPath(name).parts
-            is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-            if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]) or is_link:
-                raise ModelError(f"{archive}: refusing to unpack {info.filename!r}: it would land outside {target}")
+    _check_entry_count(archive, _declared_entries(archive))
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ModelError(f"{archive}: not a readable zip file: {exc}") from None
+    with zf:
+        infos = zf.infolist()
+        _check_headers(archive, infos, target)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
-            zf.extractall(staging)
+            _extract(archive, zf, infos, staging)
             os.replace(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+
+
+def _declared_entries(archive: Path) -> int | None:
+    """The entry count the end of the zip declares, read before the whole central
+    directory is (millions of entries would fill memory); None if unreadable."""
+    try:
+        with archive.open("rb") as file:
+            end = zipfile._EndRecData(file)  # the stdlib's own reader of that record
+        return None if end is None else int(end[zipfile._ECD_ENTRIES_TOTAL])
+    except (AttributeError, IndexError, OSError, ValueError, TypeError):
+        return None
+
+
+def _check_entry_count(archive: Path, count: int | None) -> None:
+    if count is not None and count > MAX_ENTRIES:
+        raise ModelError(f"{archive}: holds {count} entries; at most {MAX_ENTRIES} are taken (MAX_ENTRIES)")
+
+
+def _check_headers(archive: Path, infos: list[zipfile.ZipInfo], target: Path) -> None:
+    _check_entry_count(archive, len(infos))
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
+        if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]) or is_link:
+            raise ModelError(f"{archive}: refusing to unpack {info.filename!r}: it would land outside {target}")
+        if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * info.compress_size:
+            raise _ratio_error(archive, info.filename, info.file_size, info.compress_size)
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise _size_error(archive, total)
+
+
+def _extract(archive: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], staging: Path) -> None:
+    total = 0
+    for info in infos:
+        dest = staging.joinpath(*PurePosixPath(info.filename.replace("\\", "/")).parts)
+        try:
+            if info.is_dir():
+                dest.mkdir(parents=True, exist_ok=True)
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            written = 0
+            with zf.open(info) as source, dest.open("wb") as out:
+                while chunk := source.read(_CHUNK):
+                    written += len(chunk)
+                    total += len(chunk)
+                    if written > info.file_size:
+                        raise ModelError(
+                            f"{archive}: {info.filename!r} unpacks past the {info.file_size} bytes its header declares"
+                        )
+                    if total > MAX_UNPACKED_BYTES:
+                        raise _size_error(archive, total)
+                    if written > _RATIO_FROM and written > MAX_RATIO * info.compress_size:
+                        raise _ratio_error(archive, info.filename, written, info.compress_size)
+                    out.write(chunk)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            raise ModelError(f"{archive}: cannot unpack {info.filename!r}: {exc}") from None
+
+
+def _size_error(source: Path, size: int) -> ModelError:
+    return ModelError(
+        f"{source}: would take {_mb(size)} or more unpacked; at most {_mb(MAX_UNPACKED_BYTES)} (MAX_UNPACKED_BYTES)"
+    )
+
+
+def _ratio_error(archive: Path, name: str, size: int, compressed: int) -> ModelError:
+    return ModelError(
+        f"{archive}: {name!r} unpacks {_mb(size)} from {compressed} bytes, more than {MAX_RATIO} times its "
+        "compressed size (MAX_RATIO): a zip bomb, not a model"
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:,.1f} MiB"
 
 
 def verify(package: ModelPackage) -> None:
@@ -161,20 +257,70 @@ def verify(package: ModelPackage) -> None:
         raise ModelError(f"{package.path}: the model does not load: {exc}") from None
 
 
-def install(source: Path, directory: Path) -> ModelPackage:
-    """Copy (a folder) or unpack (a zip) a model into `directory`; return it."""
-    if source.is_file():
-        target = directory / source.stem
-        if target.exists():
+def install(source: Path, directory: Path, check: Callable[[ModelPackage], None] | None = None) -> ModelPackage:
+    """Copy (a folder) or unpack (a zip) a model into `directory`; return it.
+
+    The model is made in a temporary folder beside its place, opened and given
+    to `check` (`verify`, say) there, and renamed into place only then: a
+    failure at any step leaves nothing behind, and the same install can be
+    tried again.
+    """
+    if not (source.is_file() or source.is_dir()):
+        what = "not a file or folder" if source.exists() else "no such file or folder"
+        raise ModelError(f"{source}: {what}; expected an .argosmodel package or a model folder")
+    name = source.stem if source.is_file() else _open_folder(source).path.name
+    if (directory / name).exists():
+        raise ModelError(f"{directory / name} exists; remove it first to reinstall")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".installing-{name}.", dir=directory))
+    except OSError as exc:
+        raise ModelError(f"{directory}: cannot create the models folder: {exc}") from None
+    try:
+        built = staging / name
+        if source.is_file():
+            safe_unpack(source, built)
+        else:
+            _copy_folder(_open_folder(source).path, built)
+        try:
+            package = _open_folder(built)
+            if check is not None:
+                check(package)
+        except ModelError as exc:  # named as the user knows it, not by the temporary folder
+            raise ModelError(str(exc).replace(str(built), str(source))) from None
+        target = directory / name
+        if target.exists():  # installed meanwhile
             raise ModelError(f"{target} exists; remove it first to reinstall")
-        safe_unpack(source, target)
-    else:
-        package = _open_folder(source)
-        target = directory / package.path.name
-        if target.exists():
-            raise ModelError(f"{target} exists; remove it first to reinstall")
-        shutil.copytree(package.path, target)
+        try:
+            os.rename(built, target)
+        except OSError as exc:
+            raise ModelError(f"{target}: cannot put the model in place: {exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return _open_folder(target)
+
+
+def _copy_folder(source: Path, target: Path) -> None:
+    """`shutil.copytree`, held to `MAX_UNPACKED_BYTES` and `MAX_ENTRIES` (a folder
+    may hold links to anything, /dev/zero included)."""
+    count = total = 0
+
+    def copy(src: str, dst: str) -> None:
+        nonlocal count, total
+        count += 1
+        _check_entry_count(source, count)
+        with open(src, "rb") as read, open(dst, "wb") as write:
+            while chunk := read.read(_CHUNK):
+                total += len(chunk)
+                if total > MAX_UNPACKED_BYTES:
+                    raise _size_error(source, total)
+                write.write(chunk)
+        shutil.copystat(src, dst)
+
+    try:
+        shutil.copytree(source, target, copy_function=copy)
+    except (OSError, shutil.Error) as exc:
+        raise ModelError(f"{source}: cannot copy: {exc}") from None
 
 
 def list_models(directory: Path) -> tuple[list[ModelPackage], list[str]]:
