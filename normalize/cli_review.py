@@ -30,13 +30,15 @@ def review_command(
     from .review import DecisionLog, Reviewer, group_review, read_review, review_session
 
     c = with_config(ctx, locals())
+    warn = Warnings()
     try:
-        rows = read_review(output)
+        rows = read_review(output, warn)
     except (FileNotFoundError, ValueError) as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(ExitCode.USAGE) from None
     groups = group_review(rows)
-    log = DecisionLog(output)
+    log = DecisionLog(output, warn)
+    warn.done()
     reviewer = Reviewer(c["ignore_file"], list(c["gazetteer"] or []), not c["no_default_gazetteers"])
     if not groups:
         out.print("nothing to review", markup=False)
@@ -46,6 +48,25 @@ def review_command(
     out.print(f"\n{done}.", markup=False)
     if counts["accepted"] or counts["rejected"]:
         out.print("Run the same `normalize run` again to apply the decisions.", markup=False)
+
+
+class Warnings:
+    """Prints one warning a line on standard error, up to a limit, then how
+    many more there were (a tampered log can have a million bad lines)."""
+
+    LIMIT = 20
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        if self.count <= self.LIMIT:
+            err.print(f"warning: {message}", markup=False)
+
+    def done(self) -> None:
+        if self.count > self.LIMIT:
+            err.print(f"warning: {self.count - self.LIMIT} more line(s) skipped", markup=False)
 
 
 def say_line(text: str) -> None:
@@ -71,9 +92,12 @@ def report_command(
     every file with its changes and review candidates marked in the text."""
     from .report import write_report
 
+    warn = Warnings()
     try:
-        target = write_report(output, to)
+        target = write_report(output, to, warn=warn)
     except (FileNotFoundError, ValueError) as exc:
+        warn.done()
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(ExitCode.USAGE) from None
+    warn.done()
     out.print(f"wrote {target}", markup=False)

@@ -121,7 +121,8 @@ function overview() {
     el("table", {}, el("tbody", {},
       ...[["files", r.files], ["files changed", r.changed_files], ["changes", r.changes],
           ["review candidates", r.review], ["files with errors", r.errors], ["exit code", r.exit_code],
-          ["interrupted", r.interrupted ? "yes: run the same command to finish" : "no"], ["texts shown", r.texts]]
+          ["interrupted", r.interrupted ? "yes: run the same command to finish" : "no"], ["texts shown", r.texts],
+          ["log lines skipped", r.skipped || 0]]
         .map(([k, v]) => el("tr", {}, el("td", { text: k }), el("td", { class: "n", "data-total": k, text: v }))))));
   box.append(countTable("Changes per entity", data.entities, "entity"));
   box.append(countTable("Changes per method", data.methods, "method"));

@@ -6,7 +6,13 @@ accepted (the spelling becomes a variant of the chosen candidate, through the
 same checked edit as ``gazetteer add``), rejected (it goes to the ignore
 file, with a reason and, if asked, the context it must appear in) or
 skipped.  Decisions are kept in ``OUT/.normalize/review-decisions.jsonl`` as
-they are made, so a review can stop at any point and go on later::
+they are made, so a review can stop at any point and go on later.
+
+The review log is data, not orders: a line without the fields a question
+needs is skipped with a warning, an accepted spelling goes into the file
+that the loaded gazetteers say defines the entity (never a file named in the
+log), and the decisions file is neither read nor written through a link out
+of ``OUT``::
 
     >>> rows = [{"text": "Hiftar", "method": "key", "reason": "r", "file": "a.txt", "line": 1,
     ...          "context": "…Hiftar…", "candidates": [{"entity": "haftar", "canonical": "Haftar",
@@ -18,14 +24,17 @@ they are made, so a review can stop at any point and go on later::
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .edit import EditError, add_variant
+from .gazetteer import GazetteerError, load_gazetteers
 from .ignore import add_rejection
 from .journal import STATE_DIR
 from .records import json_lines
+from .report import Warn, field_problem, inside_output, read_log, read_regular, warn_stderr
 from .rewrite import without_article
 
 DECISIONS_FILE = "review-decisions.jsonl"
@@ -58,41 +67,93 @@ def group_review(rows: Iterable[dict]) -> list[ReviewGroup]:
     return sorted(groups.values(), key=lambda g: (-g.count, g.spelling))
 
 
-def read_review(output: Path) -> list[dict]:
-    """The rows of a run's ``review.jsonl``."""
-    path = output / "review.jsonl"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: not found; is {output} the output folder of a run?") from None
-    return [json.loads(line) for line in lines if line.strip()]
+# What a review line must hold to be asked about (see report.read_log).
+_REVIEW_FIELDS = {
+    "text": str,
+    "method": str,
+    "reason": str,
+    "candidates": list,
+    "file": str,
+    "line": int,
+    "context": str,
+}
+_CANDIDATE_FIELDS = {
+    "entity": str,
+    "canonical": str,
+    "score": (int, float),
+    "gazetteer_file": str,  # shown, never written to: see Reviewer.accept
+    "gazetteer_line": int,
+}
+
+
+def read_review(output: Path, warn: Warn = warn_stderr) -> list[dict]:
+    """The usable rows of a run's ``review.jsonl``; `warn` names each line skipped."""
+    return read_log(output, "review.jsonl", warn, _REVIEW_FIELDS, check=_row_problem, required=True)
+
+
+def _row_problem(row: dict) -> str | None:
+    if not row["text"].strip():
+        return "an empty 'text'"
+    if not row["candidates"]:
+        return "no candidates"
+    for candidate in row["candidates"]:
+        if problem := field_problem(candidate, _CANDIDATE_FIELDS):
+            return f"a candidate: {problem}"
+    return None
 
 
 class DecisionLog:
     """What was decided in earlier review sessions of one output folder."""
 
-    def __init__(self, output: Path | None):
-        """Kept in `output`'s state folder; in memory only for None (a --check run)."""
+    def __init__(self, output: Path | None, warn: Warn = warn_stderr):
+        """Kept in `output`'s state folder; in memory only for None (a --check
+        run), or when that place leads out of `output` (with a warning)."""
+        self.output = output
         self.path = output / STATE_DIR / DECISIONS_FILE if output is not None else None
+        self.warn = warn
         self.decided: dict[str, dict] = {}
         if self.path is None:
             return
-        try:
-            for line in self.path.read_text(encoding="utf-8").splitlines():
-                try:
-                    entry = json.loads(line)
-                    self.decided[entry["spelling"]] = entry
-                except (ValueError, KeyError, TypeError):
-                    continue  # a line torn by a crash: that decision is asked again
-        except FileNotFoundError:
-            pass
+        if self._inside() is None:
+            return
+        data = read_regular(self.path)
+        if isinstance(data, str):
+            if data != "not found":
+                warn(f"{self.path}: {data}; earlier decisions are asked again")
+            return
+        for line in data.decode("utf-8", errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+                self.decided[entry["spelling"]] = entry
+            except (ValueError, KeyError, TypeError):
+                continue  # a line torn by a crash: that decision is asked again
+
+    def _inside(self) -> Path | None:
+        """The decisions file, if it is inside the output folder; else None,
+        and from then on the decisions are kept in memory only."""
+        path = inside_output(self.output, f"{STATE_DIR}/{DECISIONS_FILE}") if self.output is not None else None
+        if path is None:
+            self.warn(f"{self.path}: leads out of {self.output}; decisions are not read or kept there")
+            self.path = None
+        return path
 
     def record(self, entry: dict) -> None:
         self.decided[entry["spelling"]] = entry
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as stream:
+        path = self._inside()
+        if path is None:
+            return
+        # O_NOFOLLOW: a link put in place of the file since the check is refused, not written through
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, flags, 0o666)
+        except OSError as exc:
+            self.warn(f"{self.path}: cannot be written: {exc.strerror or exc}; decisions are kept in memory only")
+            self.path = None
+            return
+        with os.fdopen(fd, "a", encoding="utf-8") as stream:
             stream.write(json_lines([entry]))
 
 
@@ -105,8 +166,12 @@ class Reviewer:
     include_default: bool = True
 
     def accept(self, group: ReviewGroup, candidate: dict) -> str:
-        """Add the spelling to the candidate's entity; returns where."""
-        path = Path(candidate["gazetteer_file"])
+        """Add the spelling to the candidate's entity; returns where.
+
+        The file written is the one the loaded gazetteers say defines the
+        entity: the candidate's own ``gazetteer_file`` (read from a log) is
+        not trusted with a place to write."""
+        path = self.entity_file(candidate["entity"], candidate["canonical"])
         add_variant(
             path,
             candidate["entity"],
@@ -116,6 +181,21 @@ class Reviewer:
             include_default=self.include_default,
         )
         return f"{path}: {group.spelling!r} added to {candidate['canonical']} [{candidate['entity']}]"
+
+    def entity_file(self, entity_id: str, canonical: str) -> Path:
+        """The loaded gazetteer file that defines `entity_id` with a form
+        spelt `canonical`; `EditError` if the gazetteers have no such one."""
+        try:
+            gazetteer = load_gazetteers(self.gazetteers, include_default=self.include_default)
+        except GazetteerError as exc:
+            raise EditError("the gazetteers do not load", exc.problems) from None
+        try:
+            entity = gazetteer.entity(entity_id)
+        except KeyError:
+            raise EditError(f"no entity {entity_id!r} in the gazetteers in use") from None
+        if canonical not in {form.canonical.text for form in entity.forms}:
+            raise EditError(f"{entity.file}: [{entity_id}] has no form {canonical!r}")
+        return Path(entity.file)
 
     def reject(self, group: ReviewGroup, reason: str, context: str | None = None) -> str:
         add_rejection(self.ignore_file, group.spelling, reason, context=context)
