@@ -23,9 +23,10 @@ from .cli_shared import (
     IgnoreOpt,
     NoDefaultOpt,
     compiled_cache,
+    decode_input,
     err,
     load_normalizer,
-    read_input,
+    read_input_bytes,
     with_config,
 )
 from .cli_translate import (
@@ -173,6 +174,8 @@ def run_command(
         raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
     from .pipeline import RunOptions, UsageError, run
     from .progress import Bar, Plain
+    from .runfolder import BusyError, UnsafeStateError
+    from .stopping import exit_status, shielded, stop_on_signals
 
     normalizer = load_normalizer(gazetteer, no_default_gazetteers, ignore, ignore_file)
     cleaner = normalizer
@@ -223,20 +226,36 @@ def run_command(
             show.advance(outcome)
             if outcome.error:
                 err.print(f"error {outcome.input.display}: {outcome.error}", markup=False)
+            elif outcome.record.warning:
+                err.print(f"warning {outcome.input.display}: {outcome.record.warning}", markup=False)
             elif diff and outcome.changed and outcome.text is not None:
                 _print_diff(outcome)
 
         try:
-            summary = run(cleaner, paths, options, on_file, show.start, runner)
+            with stop_on_signals():
+                summary = run(cleaner, paths, options, on_file, show.start, runner)
         except UsageError as exc:
             raise typer.BadParameter(str(exc)) from None
-    if not quiet:
-        _print_summary(summary, options)
-    if summary.interrupted:
-        err.print(
-            "interrupted: the finished files and their logs are written; run the same command to resume", markup=False
-        )
-    raise typer.Exit(summary.exit_code)
+        except BusyError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(ExitCode.BUSY) from None
+        except (UnsafeStateError, OSError) as exc:  # before any file: the output folder cannot be used
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(ExitCode.RUN_FAILED) from None
+        except KeyboardInterrupt as exc:  # while the inputs were listed or checked: no file was cleaned
+            err.print("interrupted before any file was cleaned; nothing was written", markup=False)
+            raise typer.Exit(exit_status(exc)) from None
+    with shielded():  # the work is done and written: a late Ctrl-C must not turn it into a traceback
+        if not quiet:
+            _print_summary(summary, options)
+        if summary.interrupted:
+            err.print(
+                "interrupted: the finished files and their logs are written; run the same command to resume",
+                markup=False,
+            )
+        if summary.failure:
+            err.print(f"error: the run could not go on: {summary.failure}", markup=False)
+        raise typer.Exit(summary.exit_code)
 
 
 def _interactive_cleaner(
@@ -300,34 +319,79 @@ def text_command(
     ignore: IgnoreOpt = None,
     ignore_file: IgnoreFileOpt = None,
 ) -> None:
-    """Clean one text (or a JSON Lines stream) from standard input or a file to standard output."""
+    """Clean one text (or a JSON Lines stream) from standard input or a file to standard output.
+
+    The input's encoding is detected as by normalize run, and the output
+    is UTF-8.  Bytes that are not UTF-8 in otherwise UTF-8 input are written
+    back as they were, with a warning naming their offsets.  Input that
+    cannot be cleaned (binary, an encoding that cannot be told, an unreadable
+    --original) is written through unchanged, with the reason on standard
+    error, and the exit code is 3.
+    """
     c = with_config(ctx, locals())
-    name, text = read_input(file)
+    name, data = read_input_bytes(file)
     normalizer = load_normalizer(c["gazetteer"], c["no_default_gazetteers"], c["ignore"], c["ignore_file"])
     field = c["field"]
+    from .corpus import display_name
+    from .decoding import encode_text
+
+    decoded, problem = decode_input(data)
+    source = None
+    if decoded is not None and original is not None:
+        try:
+            source, problem = decode_input(original.read_bytes())
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+        if source is None:
+            decoded, problem = None, f"its original {display_name(original)}: {problem}"
+        elif source.warning:
+            err.print(f"warning {display_name(original)}: {source.warning}", markup=False)
+
+    def write_through(problem: str) -> typer.Exit:
+        # A filter never swallows its input: what cannot be cleaned goes through as it came.
+        err.print(f"error {name}: {problem}; {'' if check else 'written through '}unchanged", markup=False)
+        for path in (changes, review):
+            if path is not None:
+                path.write_text("", encoding="utf-8")
+        if not check:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        return typer.Exit(ExitCode.BAD_INPUT)
+
+    if decoded is None:
+        raise write_through(problem)
+    if decoded.warning:
+        err.print(f"warning {name}: {decoded.warning}", markup=False)
+    extra = {} if decoded.encoding == "utf-8" else {"encoding": decoded.encoding}
 
     def clean(value: str) -> Result:
-        if original is not None:
+        if source is not None:
             from .translate.paired import clean_with_original
 
-            return clean_with_original(normalizer, value, read_input(original)[1], name=name)
+            return clean_with_original(normalizer, value, source.text, name=name)
         return normalizer.normalize(value, name=name)
 
-    if jsonl:
-        from .jsonl import clean_jsonl
+    try:
+        if jsonl:
+            from .jsonl import clean_jsonl
 
-        clean_text, changes_rows, review_rows = clean_jsonl(text, field, clean, file=name)
-    else:
-        result = clean(text)
-        clean_text = result.text
-        changes_rows = [c.to_dict() for c in result.changes]
-        review_rows = [v.to_dict() for v in result.review]
-    for path, rows in ((changes, changes_rows), (review, review_rows)):
-        if path is not None:
-            path.write_text(json_lines(rows), encoding="utf-8")
+            clean_text, changes_rows, review_rows = clean_jsonl(decoded.text, field, clean, file=name, extra=extra)
+        else:
+            result = clean(decoded.text)
+            clean_text = result.text
+            changes_rows = [c.to_dict() | extra for c in result.changes]
+            review_rows = [v.to_dict() for v in result.review]
+        out = encode_text(clean_text, "utf-8")
+        logs = [(path, json_lines(rows)) for path, rows in ((changes, changes_rows), (review, review_rows)) if path]
+    except Exception as exc:  # a bug, or text UTF-8 cannot hold: the input still goes through
+        raise write_through(f"not cleaned: {type(exc).__name__}: {exc}") from exc
+    for path, text in logs:
+        path.write_text(text, encoding="utf-8")
     if check:
         raise typer.Exit(ExitCode.CHANGES_FOUND if changes_rows else ExitCode.OK)
-    sys.stdout.buffer.write(clean_text.encode("utf-8"))
+    if extra:
+        err.print(f"note {name}: read as {decoded.encoding}, written as UTF-8", markup=False)
+    sys.stdout.buffer.write(out)
     sys.stdout.buffer.flush()
 
 

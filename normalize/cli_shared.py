@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from .config import SETTINGS, ConfigError, ignore_file_of, resolve_config
+from .corpus import display_name
 from .exitcodes import ExitCode
 from .gazetteer import GazetteerError
 from .normalizer import Normalizer
+
+if TYPE_CHECKING:
+    from .decoding import Decoded
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # never wrap paths in messages
 out = Console(highlight=False, soft_wrap=True)
@@ -35,15 +39,44 @@ def report_gazetteer_error(exc: GazetteerError) -> typer.Exit:
 
 
 def read_input(file: Path | None) -> tuple[str, str]:
-    """(name, text) of a file, or of standard input for None or '-'; exit 3 if unreadable."""
-    name = "<stdin>" if file is None or str(file) == "-" else str(file)
+    """(name, text) of a file, or of standard input for None or '-', read as
+    strict UTF-8; exit 3 if unreadable or not UTF-8."""
+    name, data = read_input_bytes(file)
     try:
-        data = sys.stdin.buffer.read() if name == "<stdin>" else file.read_bytes()
         return name, data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
-        err.print(f"error {name}: {reason}", markup=False)
+    except UnicodeDecodeError:
+        err.print(f"error {name}: not valid UTF-8", markup=False)
         raise typer.Exit(ExitCode.BAD_INPUT) from None
+
+
+def read_input_bytes(file: Path | None) -> tuple[str, bytes]:
+    """(name, bytes) of a file, or of standard input for None or '-'; exit 3
+    if unreadable.  The name is the file's `corpus.display_name`."""
+    if file is None or str(file) == "-":
+        return "<stdin>", sys.stdin.buffer.read()
+    name = display_name(file)
+    try:
+        return name, file.read_bytes()
+    except OSError as exc:
+        err.print(f"error {name}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+
+
+def decode_input(data: bytes) -> tuple[Decoded | None, str]:
+    """(`data` decoded as ``normalize run`` decodes a file, '') or, when it is
+    binary or its encoding cannot be told, (None, why).  A nearly-UTF-8
+    input is decoded with its bad bytes kept: see `Decoded.warning`."""
+    from .decoding import DecodingError, decode_bytes
+
+    try:
+        decoded = decode_bytes(data)
+    except DecodingError as exc:
+        return None, str(exc)
+    if decoded.confident:
+        return decoded, ""
+    if decoded.encoding.startswith("utf-16"):
+        return None, f"cannot tell its encoding ({decoded.reason})"
+    return None, f"not valid UTF-8, and its encoding cannot be told ({decoded.reason})"
 
 
 # Set by the global --cache-dir / --no-cache options (cli.main).

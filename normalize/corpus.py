@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import hashlib
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,12 +70,44 @@ def collect_inputs(
 
 
 def display_name(path: Path) -> str:
-    """A path as printable text: bytes that are not UTF-8 in a file name show as \\xNN.
+    """A path as printable text, one text per path: bytes that are not UTF-8
+    in a file name show as \\xNN and a backslash as \\\\ (so the byte 0xE9
+    and the four characters ``\\xe9`` stay apart); any other name is shown
+    as it is.  `path_of_display` reads it back.
 
     >>> display_name(Path(os.fsdecode(b"caf\\xe9.txt")))
     'caf\\\\xe9.txt'
+    >>> display_name(Path("caf\\\\xe9.txt"))
+    'caf\\\\\\\\xe9.txt'
     """
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    text = os.fsencode(path).decode("utf-8", "surrogateescape")
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if not text.isascii():
+        text = _KEPT_BYTE_RE.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}", text)
+    return text
+
+
+def path_of_display(text: str) -> Path:
+    """The path `display_name` showed as `text`.
+
+    >>> path_of_display(display_name(Path(os.fsdecode(b"a\\\\b\\xff.txt")))) == Path(os.fsdecode(b"a\\\\b\\xff.txt"))
+    True
+    """
+    if "\\" not in text:
+        return Path(text)
+    kept = _DISPLAY_ESCAPE_RE.sub(_unescape, text)
+    return Path(os.fsdecode(kept.encode("utf-8", "surrogateescape")))
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return "\\" if match[0] == "\\\\" else chr(0xDC00 + int(match[0][2:], 16))
+
+
+# A byte of a file name that is not UTF-8, as os.fsdecode keeps it.
+_KEPT_BYTE_RE = re.compile("[\\udc80-\\udcff]")
+# What display_name escapes: a backslash, a byte (\x80 to \xff).
+_DISPLAY_ESCAPE_RE = re.compile(r"\\\\|\\x[89a-f][0-9a-f]")
 
 
 def _inside(file: Path, folder: Path) -> bool:
@@ -110,7 +145,9 @@ def read_bytes(path: Path) -> bytes:
 def read_text(path: Path) -> str:
     """A file's text, its encoding detected as for a run (line endings and BOM kept).
 
-    Raises `InputError` for a binary file or one whose encoding cannot be told.
+    A nearly-UTF-8 file's bad bytes are in the text as lone surrogates (see
+    `decoding.Decoded.bad_bytes`).  Raises `InputError` for a binary file or
+    one whose encoding cannot be told.
     """
     from .decoding import DecodingError, decode_bytes
 
@@ -141,30 +178,90 @@ def _make_folder(folder: Path, again: bool = False) -> None:
         _MADE.add(folder)
 
 
-def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: bool = True) -> None:
-    """Write `data` to `path` through a temporary file and a rename.
+def keep_original(path: Path, suffix: str) -> Path:
+    """Keep the file at `path` as a backup, before it is replaced.
 
-    A reader sees the old file or the new one, never half of one.  The
-    temporary file goes to `scratch` (same file system) when given, so a
-    process killed mid-write leaves nothing beside the outputs.  `durable`
-    waits for the disk before the rename (a power cut then cannot leave an
-    empty file in place of a user's original); files that a resumed run
-    checks by hash can skip the wait.
+    The backup is ``path + suffix``; if that exists (an earlier run's, which
+    holds the true original) it is never overwritten: ``.1``, ``.2``, ...
+    follow.  The backup is a hard link to the original's data when the file
+    system allows (nothing copied, dates and mode kept), else a copy.
     """
-    _make_folder(path.parent)
-    if scratch is not None:
-        _make_folder(scratch)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
-    except FileNotFoundError:  # a folder removed since this process made it
-        _make_folder(scratch or path.parent, again=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
+    for n in range(10_000):
+        backup = path.with_name(path.name + suffix + (f".{n}" if n else ""))
+        try:
+            os.link(path, backup, follow_symlinks=False)
+            return backup
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here: copy, never over an existing file
+            pass
+        try:
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666 & ~_UMASK)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as handle, open(path, "rb") as original:
+                shutil.copyfileobj(original, handle)
                 handle.flush()
                 os.fsync(handle.fileno())
+        except BaseException:
+            backup.unlink(missing_ok=True)
+            raise
+        return backup
+    raise OSError(f"too many backups of {path}")
+
+
+def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: bool = True) -> None:
+    """Write `data` to `path` through a temporary file and a rename (see `AtomicFile`)."""
+    with AtomicFile(path, scratch, durable) as handle:
+        handle.write(data)
+        handle.commit()
+
+
+class AtomicFile:
+    """A file written in pieces to a temporary file and renamed into place by `commit`.
+
+    A reader sees the old file or the new one, never half of one; leaving
+    the block without `commit` removes the temporary file.  It goes to
+    `scratch` (same file system) when given, so a process killed mid-write
+    leaves nothing beside the outputs.  `durable` waits for the disk before
+    the rename (a power cut then cannot leave an empty file in place of a
+    user's original); files that a resumed run checks by hash can skip the
+    wait.  `sha256` is the hash of what was written.
+    """
+
+    def __init__(self, path: Path, scratch: Path | None = None, durable: bool = True):
+        self.path, self.scratch, self.durable = path, scratch, durable
+        self._digest = hashlib.sha256()
+
+    def __enter__(self) -> AtomicFile:
+        path, scratch = self.path, self.scratch
+        _make_folder(path.parent)
+        if scratch is not None:
+            _make_folder(scratch)
+        try:
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
+        except FileNotFoundError:  # a folder removed since this process made it
+            _make_folder(scratch or path.parent, again=True)
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
+        self._handle = os.fdopen(fd, "wb")
+        self._done = False
+        return self
+
+    def write(self, data: bytes) -> None:
+        self._handle.write(data)
+        self._digest.update(data)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+    def commit(self) -> None:
+        handle, path, tmp = self._handle, self.path, self._tmp
+        if self.durable:
+            handle.flush()
+            os.fsync(handle.fileno())
+        handle.close()
         # mkstemp makes the file private; a replaced file keeps its mode, a new
         # one gets what the user's umask gives any new file
         try:
@@ -177,6 +274,9 @@ def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: 
         except FileNotFoundError:  # the folder was removed since this process made it
             _make_folder(path.parent, again=True)
             os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        self._done = True
+
+    def __exit__(self, *exc) -> None:
+        if not self._done:
+            self._handle.close()
+            Path(self._tmp).unlink(missing_ok=True)

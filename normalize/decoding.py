@@ -7,6 +7,11 @@ whatever it returns, ``encode_text(decoded.text, decoded.encoding)`` gives
 back exactly the input bytes, so the output can stay byte-identical outside
 the spans the normalizer changes.
 
+UTF-8 with a few damaged bytes (a stray byte, a sequence cut short) is still
+UTF-8: the bad bytes are kept in the text as lone surrogates (Python's
+``surrogateescape``, one character per byte, U+DC80-U+DCFF), written back as
+they were, and listed in `Decoded.bad_bytes`.
+
 >>> decoded = decode_bytes("قوات حفتر تتقدم نحو سرت".encode("cp1256"))
 >>> decoded.encoding, decoded.confident
 ('windows-1256', True)
@@ -40,6 +45,20 @@ MIN_SCORE = 0.5
 CONTROL_WEIGHT = 2.0
 # Share of control bytes above which data is called binary outright.
 BINARY_CONTROL_SHARE = 0.10
+# UTF-8 with bytes that are not UTF-8 is read as UTF-8 with those bytes kept
+# as they are ("nearly UTF-8") when either
+#  - the valid multi-byte sequences hold at least as many bytes as the invalid
+#    ones: text in a single-byte code page almost never forms them (its
+#    accented or Arabic letters follow each other or ASCII, not the 0x80-0xBF
+#    continuation bytes), so they are evidence of UTF-8 that no code page's
+#    reading can outweigh (that reading would be mojibake: "â€™", "ظ‚ظˆ");
+#  - or no code page reads the bytes as text with confidence and they are
+#    rare: at most this share of the file (one in twenty bytes).  Keeping
+#    them verbatim then loses nothing, whatever they were meant to be.
+# Anything else (a real code page, or noise) goes to the code-page scoring.
+MAX_STRAY_SHARE = 0.05
+# Bad-byte offsets named in a warning; the rest are counted.
+WARN_OFFSETS = 10
 
 _BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
 
@@ -62,6 +81,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _CONTROLS = frozenset(chr(c) for c in [*_CONTROL_BYTES, *range(0x80, 0xA0)])
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+# What `surrogateescape` makes of bytes that are not UTF-8: one character each.
+_ESCAPED_RE = re.compile("[\udc80-\udcff]+")
 
 _ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefe"
@@ -72,6 +94,10 @@ _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _WORD_RE = re.compile(rf"(?:[^\W\d_\u00b2\u00b3\u00b9\u00bc-\u00be]|[{_ARABIC_MARKS}])+")
 _ARABIC_WORD_RE = re.compile(f"[{_ARABIC}]+")
 _LATIN_WORD_RE = re.compile(f"[{_LATIN}\u00aa\u00b5\u00ba\u02c6]+")
+# Accented letters that are words on their own (French and Portuguese "à",
+# Italian "è", Portuguese "é", Swedish "å", "ö", Danish "ø", ...); ASCII
+# letters ("a", "I") are counted as ASCII.
+_LONE_LATIN_WORDS = frozenset("àÀèÈéÉóÓòôùåÅöÖøØ")
 _ARABIC_CHAR_RE = re.compile(f"[{_ARABIC}]")
 _LATIN_CHAR_RE = re.compile(f"[{_LATIN}]")
 _MARK_RE = re.compile(f"[{_ARABIC_MARKS}]")
@@ -108,6 +134,19 @@ class Decoded:
     encoding: str
     confident: bool
     reason: str = ""
+    # Byte offsets in the input of the bytes that are not valid UTF-8 in a
+    # file read as UTF-8 anyway; each is one lone surrogate (U+DC80+byte) in
+    # `text`, and `encode_text` writes it back as that byte.
+    bad_bytes: tuple[int, ...] = ()
+
+    @property
+    def warning(self) -> str:
+        """What a user should hear about the decoding ('' if nothing).
+
+        >>> decode_bytes(b"Hafter met envoys in Sirt.\\nstray \\xff byte\\n").warning
+        '1 byte that is not UTF-8 kept as it is, at byte offset 33'
+        """
+        return _bad_bytes_warning(self.bad_bytes)
 
 
 class DecodingError(ValueError):
@@ -140,16 +179,31 @@ def encode_text(text: str, encoding: str) -> bytes:
     """Encode `text` in `encoding`: the inverse of `decode_bytes`.
 
     A byte-order mark is part of the text (U+FEFF), so none is added here.
+    In UTF-8, a byte kept from a damaged input (U+DC80-U+DCFF, see
+    `Decoded.bad_bytes`) is written back as that byte.
     Raises `DecodingError` if a character has no byte form in `encoding`
     (a rewrite inserted a letter the code page lacks).
 
     >>> encode_text("\\ufeffSirte", "utf-8")
     b'\\xef\\xbb\\xbfSirte'
+    >>> encode_text("Sirte \\udcff", "utf-8")
+    b'Sirte \\xff'
     """
     try:
         return text.encode(encoding)
     except UnicodeEncodeError as exc:
+        if _is_utf8(encoding) and _ESCAPED_RE.fullmatch(exc.object, exc.start, exc.end):
+            try:
+                return text.encode(encoding, "surrogateescape")
+            except UnicodeEncodeError as again:  # a lone surrogate that is no kept byte
+                exc = again
         bad = exc.object[exc.start : exc.end]
+        if _ESCAPED_RE.match(bad):
+            kept = ord(bad[0]) - 0xDC00
+            raise DecodingError(
+                f"cannot write byte 0x{kept:02x}, kept as it was from input that is not UTF-8"
+                f" (character {exc.start}), in {encoding}"
+            ) from exc
         raise DecodingError(f"cannot write {bad!r} (character {exc.start}) in {encoding}") from exc
     except LookupError as exc:
         raise DecodingError(f"unknown encoding: {encoding!r}") from exc
@@ -189,13 +243,18 @@ def decode_bytes(data: bytes, *, encodings: Sequence[str] | None = None) -> Deco
     """Decode `data`, guessing its encoding; the result always round-trips.
 
     Valid UTF-8 wins; a UTF-16 byte-order mark means UTF-16; otherwise each
-    legacy candidate decodes a sample and the most text-like reading wins.
-    Byte-order marks are kept in the text as U+FEFF.  `encodings` restricts
-    the candidates; a single one is forced (decoded strictly, confident).
-    Raises `DecodingError` for binary data or when no candidate decodes it.
+    legacy candidate decodes a sample and the most text-like reading wins,
+    unless the data is nearly UTF-8 (see `MAX_STRAY_SHARE`): then it is
+    UTF-8 with its bad bytes kept (`Decoded.bad_bytes`).  Byte-order marks
+    are kept in the text as U+FEFF.  `encodings` restricts the candidates; a
+    single one is forced (decoded strictly, confident; forced UTF-8 keeps
+    the bad bytes of nearly-UTF-8 data).  Raises `DecodingError` for binary
+    data or when no candidate decodes it.
 
     >>> decode_bytes("Les forces du maréchal Haftar à Syrte".encode("cp1252")).encoding
     'windows-1252'
+    >>> decode_bytes("Haftar’s forces".encode() + b" \\xff").bad_bytes
+    (18,)
     """
     if isinstance(encodings, str):
         encodings = [encodings]  # a lone name is a Sequence[str] too, of letters
@@ -222,17 +281,32 @@ def decode_bytes(data: bytes, *, encodings: Sequence[str] | None = None) -> Deco
     if reason is not None:
         raise DecodingError(_join(reason, *notes))
 
+    stray = None
     if "utf-8" in families or "utf-8-sig" in families:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             notes.insert(0, f"not valid UTF-8 (line {line}, byte offset {exc.start})")
+            # Judged on the sample first (as the code pages are), so files in
+            # a code page pay little; a verdict for UTF-8 holds for the whole.
+            stray = _Stray.read(data[:SAMPLE_BYTES])
+            if stray.mostly_valid and (stray := stray.whole(data)).mostly_valid:
+                return stray.decoded("its valid multi-byte characters outweigh them")
         else:
             bom = " with a byte-order mark (kept as U+FEFF)" if data.startswith(codecs.BOM_UTF8) else ""
             return Decoded(text, "utf-8", True, f"valid UTF-8{bom}")
 
-    return _best_legacy(data, legacy, notes)
+    try:
+        decoded = _best_legacy(data, legacy, notes)
+    except DecodingError as exc:
+        if stray is None or not stray.rare or not (stray := stray.whole(data)).rare:
+            raise
+        return stray.decoded(f"too few to be another encoding, and no code page reads them ({exc})")
+    if decoded.confident or stray is None or not stray.rare or not (stray := stray.whole(data)).rare:
+        return decoded
+    # No code page is sure of the bytes, and they are rare: keep them as they are.
+    return stray.decoded(f"too few to be another encoding, and no code page reads them ({decoded.reason})")
 
 
 def _forced(data: bytes, name: str) -> Decoded:
@@ -253,11 +327,89 @@ def _forced(data: bytes, name: str) -> Decoded:
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
+        if codec == "utf-8":
+            stray = _Stray.read(data)
+            if stray.mostly_valid or stray.rare:
+                return stray.decoded(f"{name} chosen by the caller")
         raise DecodingError(f"not valid {name} (byte offset {exc.start}: {exc.reason})") from exc
     if text.encode(codec) != data:
         # Stateful or normalising codecs (utf-32's BOM, iso-2022-*) could lose bytes.
         raise DecodingError(f"decoding with {name} would not give back the same bytes")
     return Decoded(text, _LABELS.get(codec, codec), True, f"{name} chosen by the caller")
+
+
+@dataclass(frozen=True, slots=True)
+class _Stray:
+    """UTF-8 data with bytes that are not UTF-8, read with those bytes kept."""
+
+    text: str  # each bad byte as one lone surrogate (surrogateescape)
+    bad: int  # bytes that are not UTF-8
+    size: int  # bytes in all
+    multibyte: int  # bytes in valid multi-byte sequences
+
+    @classmethod
+    def read(cls, data: bytes) -> _Stray:
+        # Counted in C: every file in a code page comes this way.
+        text = data.decode("utf-8", "surrogateescape")
+        bad = len(data) - len(text.encode("utf-8", "ignore"))  # a kept byte is one byte
+        high = len(data) - len(data.translate(None, _HIGH_BYTES))
+        return cls(text, bad, len(data), high - bad)
+
+    def whole(self, data: bytes) -> _Stray:
+        """The same reading of all of `data` (this one read a sample of it)."""
+        return self if self.size == len(data) else _Stray.read(data)
+
+    @property
+    def mostly_valid(self) -> bool:
+        """Valid multi-byte sequences hold at least as many bytes as the bad ones."""
+        return self.multibyte >= self.bad
+
+    @property
+    def rare(self) -> bool:
+        """The bad bytes are at most `MAX_STRAY_SHARE` of the data."""
+        return self.bad <= MAX_STRAY_SHARE * self.size
+
+    def decoded(self, why: str) -> Decoded:
+        n = self.bad
+        kept = f"UTF-8 with {n} bad byte{'s kept as they are' if n > 1 else ' kept as it is'}"
+        return Decoded(self.text, "utf-8", True, _join(kept, why), _kept_offsets(self.text))
+
+
+def _kept_offsets(text: str) -> tuple[int, ...]:
+    """Byte offsets, in the data `text` was read from, of its kept bytes."""
+    offsets: list[int] = []
+    char = byte = 0
+    for run in _ESCAPED_RE.finditer(text):
+        # Between two runs the text is valid UTF-8: its length in bytes is
+        # that of its strict encoding; a kept byte is one byte.
+        byte += len(text[char : run.start()].encode("utf-8"))
+        offsets.extend(range(byte, byte + len(run[0])))
+        byte += len(run[0])
+        char = run.end()
+    return tuple(offsets)
+
+
+def _bad_bytes_warning(offsets: Sequence[int]) -> str:
+    """A warning naming (the first of) the offsets of bytes kept as they are.
+
+    >>> _bad_bytes_warning(range(12))
+    '12 bytes that are not UTF-8 kept as they are, at byte offsets 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more'
+    """
+    if not offsets:
+        return ""
+    n = len(offsets)
+    shown = ", ".join(str(o) for o in offsets[:WARN_OFFSETS])
+    more = f" and {n - WARN_OFFSETS} more" if n > WARN_OFFSETS else ""
+    if n == 1:
+        return f"1 byte that is not UTF-8 kept as it is, at byte offset {shown}"
+    return f"{n} bytes that are not UTF-8 kept as they are, at byte offsets {shown}{more}"
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _utf16(data: bytes, codec: str) -> Decoded | None:
@@ -382,6 +534,10 @@ def _points(text: str) -> tuple[float, int, int, int, float]:
             # is one in windows-1256.
         elif _LATIN_WORD_RE.fullmatch(word):
             latin += size
+            if len(word) == 1 and word not in _LONE_LATIN_WORDS:
+                # A lone "ÿ" or "þ" is no word in any language: a stray byte,
+                # no evidence for a Latin code page (as a lone Arabic letter).
+                continue
             # Latin-1 readings of Arabic are runs of accented letters ("ÞæÇÊ
             # ÍÝÊÑ"); real European words have a few accents among plain ones.
             accented = len(word) - len(word.encode("ascii", "ignore"))

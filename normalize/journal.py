@@ -23,15 +23,16 @@ import hashlib
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from .corpus import write_atomic
+from .logrows import Rows
 from .records import fields_dict, json_line
-
-STATE_DIR = ".normalize"
+from .runfolder import STATE_DIR
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,17 @@ class FileRecord:
     output_sha256: str | None  # None when nothing was written (an error)
     encoding: str | None
     error: str | None
-    changes: list[dict] = field(default_factory=list)
-    review: list[dict] = field(default_factory=list)
+    # each change and review record as its JSON line, as the logs have it
+    changes: Rows = field(default_factory=Rows)
+    review: Rows = field(default_factory=Rows)
+    entities: dict[str, int] = field(default_factory=dict)  # changes per entity id
+    warning: str | None = None  # cleaned, but something to know (bytes kept that were not UTF-8)
 
     def manifest_line(self) -> dict:
         line = fields_dict(self)
         line["changes"] = len(self.changes)
         line["review"] = len(self.review)
+        del line["entities"]
         return line
 
 
@@ -84,6 +89,10 @@ class Journal:
                 try:
                     data = json.loads(line)
                     key = data.pop("key")
+                    changes = data.pop("changes")
+                    data["entities"] = Counter(c["entity"] for c in changes)
+                    data["changes"] = Rows(json_line(c) for c in changes)
+                    data["review"] = Rows(json_line(r) for r in data.pop("review"))
                     records[key] = FileRecord(**data)
                 except (ValueError, TypeError, KeyError, AttributeError):
                     continue  # a line torn by a crash
@@ -109,18 +118,19 @@ class Journal:
                 return None
         return record
 
-    def write(self, relative: Path, record: FileRecord, encoded: tuple[list[str], list[str]] | None = None) -> None:
+    def write(self, relative: Path, record: FileRecord) -> None:
         """Append the record (flushed, not synced: a torn or lost line only
-        means the file is cleaned again).  `encoded` gives its change and
-        review rows already as JSON, as the logs have them."""
-        if encoded is None:
-            encoded = ([json_line(c) for c in record.changes], [json_line(r) for r in record.review])
+        means the file is cleaned again).  Its rows are written one by one,
+        never joined: a file with a million changes is not copied again."""
         head = {"key": self.record_name(relative), **fields_dict(record)}
-        del head["changes"], head["review"]
-        changes, review = (", ".join(rows) for rows in encoded)
-        line = f'{json_line(head)[:-1]}, "changes": [{changes}], "review": [{review}]}}\n'
+        del head["changes"], head["review"], head["entities"]
         handle = _stream(self.folder)
-        handle.write(line.encode("utf-8"))
+        handle.write(json_line(head)[:-1].encode("utf-8"))
+        for name, rows in ((b', "changes": [', record.changes), (b'], "review": [', record.review)):
+            handle.write(name)
+            for block in rows.joined(b", "):
+                handle.write(block)
+        handle.write(b"]}\n")
         handle.flush()
 
     def compact(self) -> None:

@@ -19,7 +19,7 @@ from .gazetteer import Gazetteer, load_gazetteers
 from .ignore import IgnoreList
 from .index import Index
 from .matcher import Document, MatchSettings, find_mentions
-from .positions import count_lines
+from .positions import count_lines, utf8_length
 from .records import Candidate, Decision, Mention, Result, Target
 from .resolve import ResolveSettings, decide
 from .rewrite import review_items, rewrite
@@ -146,35 +146,109 @@ class Normalizer:
         applied, review = decide(mentions, Context(text), self.index, self.settings.resolve, confirmed)
         return Decisions(mentions, applied, review)
 
+    def normalize_parts(
+        self, text: str, *, name: str | None = None, confirmed: Collection[str] = ()
+    ) -> Iterator[Result]:
+        """`normalize` for a text of any length, in parts of about `part_chars`
+        characters: joined, the parts' texts are the clean text and their
+        records are placed in the whole text.  A caller that writes each part
+        as it comes never holds more than the input and one part.
+
+        >>> [r.text for r in Normalizer.load().normalize_parts("Hafter left.\\n" * 2)]
+        ['Haftar left.\\nHaftar left.\\n']
+        """
+        if len(text) <= self.settings.part_chars:
+            yield self.normalize(text, name=name, confirmed=confirmed)
+            return
+        yield from self.normalize_stream(_parts(text, self.settings.part_chars), name=name, confirmed=confirmed)
+
+    def normalize_stream(
+        self, parts: Iterable[str], *, name: str | None = None, confirmed: Collection[str] = ()
+    ) -> Iterator[Result]:
+        """Clean a text given as consecutive parts (see `text_parts`), each part
+        with its own context; the records are placed in the whole text."""
+        chars = lines = bytes_ = column = 0
+        for part in parts:
+            found = self.decisions(part, name=name, confirmed=confirmed)
+            clean, changes = rewrite(part, found.applied, name)
+            review = review_items(part, found.review, name)
+            yield Result(
+                clean,
+                tuple(_shifted(c, chars, lines, bytes_, column) for c in changes),
+                tuple(_shifted(r, chars, lines, bytes_, column) for r in review),
+            )
+            chars += len(part)
+            breaks = count_lines(part)
+            lines += breaks
+            # a part cut inside a long line: the next one starts that far into its line
+            column = column + len(part) if not breaks else len(part) - _line_start(part)
+            bytes_ += utf8_length(part)
+
     def _normalize_parts(self, text: str, name: str | None, confirmed: Collection[str]) -> Result:
         clean, changes, review = [], [], []
-        chars = lines = bytes_ = 0
-        for part in _parts(text, self.settings.part_chars):
-            result = self.normalize(part, name=name, confirmed=confirmed)
+        for result in self.normalize_parts(text, name=name, confirmed=confirmed):
             clean.append(result.text)
-            changes += [_shifted(c, chars, lines, bytes_) for c in result.changes]
-            review += [_shifted(r, chars, lines, bytes_) for r in result.review]
-            chars += len(part)
-            lines += count_lines(part)
-            bytes_ += len(part.encode("utf-8", "surrogatepass"))
+            changes += result.changes
+            review += result.review
         return Result("".join(clean), tuple(changes), tuple(review))
 
 
 def _parts(text: str, size: int) -> Iterator[str]:
-    """`text` in pieces of about `size` characters, each ending after a line break."""
+    """`text` in pieces of at most `size` characters, each ending after a
+    line break, else (a line longer than `size`) after a space, else anywhere.
+
+    >>> list(_parts("ab cd\\nef gh ij\\n", 6))
+    ['ab cd\\n', 'ef gh ', 'ij\\n']
+    """
     start = 0
     while start < len(text):
-        end = text.rfind("\n", start, start + size) + 1 if start + size < len(text) else len(text)
-        if end <= start:  # no line break in reach: a very long line is one part
-            end = text.find("\n", start + size) + 1 or len(text)
+        end = _cut(text, start, size) if start + size < len(text) else len(text)
         yield text[start:end]
         start = end
 
 
-def _shifted(record, chars: int, lines: int, bytes_: int):
-    """A change or review record of a part, placed in the whole text (parts
-    start at a line start, so columns stay).  The record is the part's own,
-    just made, so it is moved in place."""
+def _cut(text: str, start: int, size: int) -> int:
+    """Where the part of `text` that begins at `start` ends (see `_parts`)."""
+    end = text.rfind("\n", start, start + size) + 1
+    if end <= start:  # no line break in reach: cut the long line between words
+        end = max(text.rfind(" ", start, start + size), text.rfind("\t", start, start + size)) + 1
+    if end <= start:
+        end = start + size + (text[start + size - 1 : start + size + 1] == "\r\n")  # "\r\n" stays whole
+    return end
+
+
+def text_parts(chunks: Iterable[str], size: int) -> Iterator[str]:
+    """Consecutive pieces of text (as read from a stream) re-cut into the
+    parts `_parts` would make of their whole.
+
+    >>> list(text_parts(["ab c", "d\\nef gh", " ij\\n"], 6))
+    ['ab cd\\n', 'ef gh ', 'ij\\n']
+    """
+    rest = ""
+    for chunk in chunks:
+        rest += chunk
+        start = 0
+        while len(rest) - start > size:
+            end = _cut(rest, start, size)
+            yield rest[start:end]
+            start = end
+        rest = rest[start:]
+    if rest:
+        yield rest
+
+
+def _line_start(text: str) -> int:
+    """Where the last line of `text` starts."""
+    return max(text.rfind("\n"), text.rfind("\r")) + 1
+
+
+def _shifted(record, chars: int, lines: int, bytes_: int, column: int = 0):
+    """A change or review record of a part, placed in the whole text.  Parts
+    start at a line start, or `column` characters into a line cut where it
+    was too long.  The record is the part's own, just made, so it is moved
+    in place."""
+    if record.line == 1:
+        record.column += column
     record.line += lines
     record.start += chars
     record.end += chars

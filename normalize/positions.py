@@ -24,6 +24,25 @@ def count_lines(text: str) -> int:
     return breaks
 
 
+def utf8_length(text: str) -> int:
+    """Bytes of `text` in its UTF-8 file.
+
+    A byte that was not UTF-8 in the file is kept in the text as one lone
+    surrogate, U+DC80 to U+DCFF (``surrogateescape``, see
+    `decoding.Decoded.bad_bytes`): it counts as that one byte.  Any other
+    lone surrogate counts as the three bytes ``surrogatepass`` gives it.
+
+    >>> utf8_length("Sirte é"), utf8_length("\\udcffSirte"), utf8_length("\\ud800")
+    (8, 6, 3)
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\xed" not in data:
+        return len(data)
+    # U+DC80-U+DCFF encode as ED B2 xx and ED B3 xx, and only they do (ED is
+    # never a continuation byte): each is 3 bytes standing for 1.
+    return len(data) - 2 * (data.count(b"\xed\xb2") + data.count(b"\xed\xb3"))
+
+
 class Positions:
     def __init__(self, text: str):
         self.text = text
@@ -54,13 +73,13 @@ class Positions:
         return line, offset - line_start + 1
 
     def byte_offset(self, offset: int) -> int:
-        """UTF-8 byte offset of a character offset."""
+        """UTF-8 byte offset of a character offset (see `utf8_length`)."""
         if self._ascii:
             return offset
         char, byte = self._byte_at
         if offset < char:
             char, byte = 0, 0
-        byte += len(self.text[char:offset].encode("utf-8", "surrogatepass"))
+        byte += utf8_length(self.text[char:offset])
         self._byte_at = (offset, byte)
         return byte
 

@@ -9,9 +9,12 @@ it made them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from functools import cache
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,15 @@ class ReviewItem(Located):
     reason: str
     candidates: tuple[dict, ...]
     context: str
+
+    def to_dict(self) -> dict:
+        row = fields_dict(self)
+        if not self.context.isascii():
+            # The words around the name, for reading: a byte kept from input
+            # that is not UTF-8 (a lone surrogate, which UTF-8 cannot carry
+            # into the log) shows as U+FFFD, one for one.
+            row["context"] = _SURROGATE_RE.sub("\ufffd", self.context)
+        return row
 
 
 @dataclass(frozen=True, slots=True)

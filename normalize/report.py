@@ -28,15 +28,17 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from . import __version__
+from .corpus import path_of_display
 from .journal import STATE_DIR
 from .report_page import render_page
 
@@ -167,7 +169,8 @@ def _view(path: Path | None, marks: list[dict], whole: bool) -> dict:
     data = read_regular(path)
     if isinstance(data, str):
         return {"kind": "list", "note": f"the clean copy: {data}"}
-    text = data.decode("utf-8", errors="replace")
+    # a byte kept from a damaged input is one character, as in the offsets
+    text = _KEPT_BYTE.sub("\ufffd", data.decode("utf-8", "surrogateescape"))
     # Offsets are those of the input; in the clean text each change moved what follows it.
     shift = 0
     for mark in marks:
@@ -189,6 +192,9 @@ def _view(path: Path | None, marks: list[dict], whole: bool) -> dict:
     return {"kind": "text", "pieces": [{"offset": p["offset"], "text": text[p["offset"] : p["end"]]} for p in pieces]}
 
 
+_KEPT_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def _size(path: Path | None) -> int:
     try:
         return path.stat().st_size if path is not None else 0
@@ -202,7 +208,7 @@ def inside_output(output: Path, relative: str) -> Path | None:
     with ``..``, or leading out of `output` through a link)."""
     if not isinstance(relative, str) or not relative or "\0" in relative:
         return None
-    place = PurePath(relative)
+    place = path_of_display(relative)  # (names that are not UTF-8 are logged escaped)
     if place.is_absolute() or place.drive or ".." in place.parts:
         return None
     try:

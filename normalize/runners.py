@@ -1,43 +1,152 @@
 """Ways to spread `clean_file` over files: processes on this machine, or Dask.
 
-Every runner yields outcomes in input order, so the logs and the summary do
-not depend on the runner; each worker gets the cleaner once.
+Every runner yields outcomes in the order it was given the files, so the
+logs and the summary do not depend on the runner; each worker gets the
+cleaner once.
 
     >>> list(processes(2)(lambda cleaner, item: (cleaner, item), "C", []))
     []
+
+The local runner keeps its own worker processes, each with a pipe, rather
+than a `concurrent.futures` pool: it owns no threads and no shared queues,
+so stopping it (Ctrl-C, SIGTERM, an error) is killing the workers and
+nothing can deadlock (CPython 3.11's pool could hang in `shutdown` after a
+Ctrl-C).  Workers ignore Ctrl-C (the parent decides when they stop) and die
+with the parent, even when it is killed with SIGKILL.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
-
-_cleaner = None  # this worker process's cleaner, set once by the pool initializer
-
-
-def _install(cleaner) -> None:
-    global _cleaner
-    _cleaner = cleaner
+from multiprocessing.connection import Connection, wait
 
 
-def _call(work: Callable, item):
-    return work(_cleaner, item)
+class WorkerDied(RuntimeError):
+    """A worker process ended without being asked to (killed, out of memory)."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this process end when `parent` does, however the parent ends."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        else:
+            if os.getppid() != parent:  # it ended before the request took effect
+                os._exit(1)
+            return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _serve(conn: Connection, work: Callable, cleaner, parent: int) -> None:
+    """A worker: take batches of files from the pipe, send back their outcomes."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        number, batch = task
+        try:
+            reply = (number, [work(cleaner, item) for item in batch], None)
+        except Exception as exc:  # the parent re-raises it
+            reply = (number, None, f"{type(exc).__name__}: {exc}")
+        conn.send(reply)
+
+
+class _Worker:
+    def __init__(self, context, work: Callable, cleaner):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, work, cleaner, os.getpid()), daemon=True)
+        self.process.start()
+        child.close()
+        self.busy = False
+
+    def send(self, task) -> None:
+        self.conn.send(task)
+        self.busy = True
+
+    def receive(self):
+        try:
+            reply = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(timeout=1)
+            raise WorkerDied(f"a worker process ended unexpectedly (exit code {self.process.exitcode})") from None
+        self.busy = False
+        return reply
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.process.join()
+        self.conn.close()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
 
 
 def processes(jobs: int) -> Callable:
-    """A runner over `jobs` worker processes (one batch of files per task)."""
+    """A runner over `jobs` worker processes (batches of up to 16 files per task)."""
 
     def runner(work: Callable, cleaner, items: list) -> Iterator:
-        if len(items) < 2:  # a pool is not worth starting for one file
+        if len(items) < 2:  # processes are not worth starting for one file
             yield from (work(cleaner, item) for item in items)
             return
-        from concurrent.futures import ProcessPoolExecutor  # only when a pool is used
-
-        chunk = max(1, min(16, len(items) // (jobs * 4)))
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=(cleaner,))
+        size = max(1, min(16, len(items) // (jobs * 4)))
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
+        # fork: the workers inherit the compiled gazetteer instead of unpickling it
+        context = multiprocessing.get_context("fork")
+        workers = [_Worker(context, work, cleaner) for _ in range(min(jobs, len(batches)))]
+        done: dict[int, list] = {}
+        sent = wanted = 0
+        finished = False
         try:
-            yield from pool.map(_call, [work] * len(items), items, chunksize=chunk)
+            while wanted < len(batches):
+                for worker in workers:  # one batch in flight per worker: no pipe can fill both ways
+                    if not worker.busy and sent < len(batches):
+                        worker.send((sent, batches[sent]))
+                        sent += 1
+                while wanted in done:
+                    yield from done.pop(wanted)
+                    wanted += 1
+                if wanted == len(batches):
+                    break
+                busy = {w.conn: w for w in workers if w.busy}
+                for conn in wait(list(busy)):
+                    number, outcomes, error = busy[conn].receive()
+                    if error is not None:
+                        raise RuntimeError(f"a worker failed: {error}")
+                    done[number] = outcomes
+            finished = True
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            for worker in workers:
+                if finished:
+                    worker.finish()
+                else:
+                    worker.kill()
 
     return runner
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from normalize.journal import FileRecord, Journal
+from normalize.logrows import Rows
 
 
 def _record(relative: str, run_key: str) -> FileRecord:
-    return FileRecord(relative, relative, "in-sha", run_key, None, "utf-8", None, [{"entity": "haftar"}], [])
+    changes = Rows(['{"entity": "haftar"}', '{"entity": "sirte", "before": "Sirt, Libya"}'])
+    return FileRecord(relative, relative, "in-sha", run_key, None, "utf-8", None, changes, Rows(), {"haftar": 1})
 
 
 def test_a_later_line_wins_and_a_torn_line_is_ignored(tmp_path):
@@ -21,7 +23,11 @@ def test_a_later_line_wins_and_a_torn_line_is_ignored(tmp_path):
     records = Journal(tmp_path).records()
     assert records[Journal.record_name("a.txt")].run_key == "new"
     assert Journal.record_name("b.txt") not in records
-    assert records[Journal.record_name("a.txt")].changes == [{"entity": "haftar"}]
+    assert list(records[Journal.record_name("a.txt")].changes.dicts()) == [
+        {"entity": "haftar"},
+        {"entity": "sirte", "before": "Sirt, Libya"},
+    ]
+    assert records[Journal.record_name("a.txt")].entities == {"haftar": 1, "sirte": 1}
 
 
 def test_compacting_folds_every_file_into_one_with_the_same_records(tmp_path):
