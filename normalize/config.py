@@ -298,6 +298,10 @@ def _read_toml(path: Path) -> tuple[str, dict]:
         # tomllib only puts the position in its message: "... (at line 3, column 7)".
         found = re.search(r"at line (\d+)", str(exc))
         raise ConfigError(f"invalid TOML: {exc}", path=path, line=int(found.group(1)) if found else None) from None
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        from .gazetteer import NESTED_TOO_DEEP, deep_nesting_line
+
+        raise ConfigError(f"invalid TOML: {NESTED_TOO_DEEP}", path=path, line=deep_nesting_line(text)) from None
 
 
 def _has_tool_table(pyproject: Path) -> bool:
@@ -308,7 +312,7 @@ def _has_tool_table(pyproject: Path) -> bool:
         return False  # an unreadable file in some parent folder is not ours to judge
     try:
         tool = tomllib.loads(text).get("tool")
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         # Broken TOML: claim it if it looks like ours, so the user hears about
         # the error instead of silently getting another folder's settings.
         return re.search(r"^\s*\[\s*tool\s*\.\s*normalize\s*[\].]", text, re.MULTILINE) is not None

@@ -36,6 +36,15 @@ def clean(normalizer: Normalizer, text: str) -> str:
     return normalizer.normalize(text).text
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (the run's state folder excepted) with its bytes."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".normalize" not in p.parts
+    }
+
+
 def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m normalize`` as a real process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "NO_COLOR": "1"}

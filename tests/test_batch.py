@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MINI, ROOT, SEED, run_cli
+from conftest import MINI, ROOT, SEED, run_cli, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,15 +35,6 @@ def make_corpus(folder: Path, files: int, lines: int = 3) -> Path:
         text = "\n".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(lines)) + "\n"
         path.write_text(text, encoding="utf-8")
     return folder
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder` (the resume journal excepted) with its bytes."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".normalize" not in p.parts
-    }
 
 
 def test_parallel_output_is_identical_to_a_serial_run(tmp_path):

@@ -177,9 +177,10 @@ def test_text_check_exit_codes():
     assert run_cli("text", "--check", *MINI_ONLY, input=b"Sirte").returncode == 0
 
 
-def test_text_rejects_invalid_utf8_with_exit_3():
+def test_text_writes_through_what_it_cannot_decode_and_exits_3():
     proc = run_cli("text", *MINI_ONLY, input=b"\xff")
     assert proc.returncode == 3 and b"<stdin>: not valid UTF-8" in proc.stderr
+    assert proc.stdout == b"\xff"
 
 
 def test_version():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import MINI, ROOT, SEED, run_cli
+from conftest import MINI, ROOT, SEED, run_cli, tree
 
 from normalize import Normalizer, RunOptions, run
 from normalize.exitcodes import ExitCode
@@ -33,14 +33,6 @@ def corpus(folder: Path, files: int, lines: int = 3) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(LINE * lines, encoding="utf-8")
     return folder
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".normalize" not in p.parts
-    }
 
 
 def start(*args: str) -> subprocess.Popen:

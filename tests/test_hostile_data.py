@@ -292,3 +292,10 @@ def test_an_ignore_file_nested_ten_thousand_deep_is_a_file_line_error(tmp_path):
     assert proc.returncode == 2
     stderr = proc.stderr.decode()
     assert "Traceback" not in stderr and f"{path}:3: not valid TOML" in stderr
+
+
+def test_a_configuration_nested_ten_thousand_deep_is_a_file_line_error(tmp_path):
+    (tmp_path / "normalize.toml").write_text("glob = 1\nignore = " + "[" * 10_000 + "\n", encoding="utf-8")
+    proc = run_cli("run", ".", "--check", cwd=tmp_path)
+    assert proc.returncode == 2 and b"Traceback" not in proc.stderr
+    assert f"{tmp_path / 'normalize.toml'}:2:".encode() in proc.stderr
