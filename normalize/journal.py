@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +63,12 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """The hash of a file's bytes, read a block at a time."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 class Journal:
     """The journal of one output folder."""
 
@@ -89,13 +94,11 @@ class Journal:
                 try:
                     data = json.loads(line)
                     key = data.pop("key")
-                    changes = data.pop("changes")
-                    data["entities"] = Counter(c["entity"] for c in changes)
-                    data["changes"] = Rows(json_line(c) for c in changes)
-                    data["review"] = Rows(json_line(r) for r in data.pop("review"))
+                    for name in ("changes", "review"):
+                        data[name] = Rows.from_json(data.pop(name), data.pop(f"{name}_count"))
                     records[key] = FileRecord(**data)
                 except (ValueError, TypeError, KeyError, AttributeError):
-                    continue  # a line torn by a crash
+                    continue  # a line torn by a crash, or of an older version
         return records
 
     def load(self, relative: str | Path) -> FileRecord | None:
@@ -112,7 +115,7 @@ class Journal:
             return None
         if record.output_sha256 is not None:
             try:
-                if sha256((self.output / relative).read_bytes()) != record.output_sha256:
+                if file_sha256(self.output / relative) != record.output_sha256:
                     return None
             except OSError:
                 return None
@@ -120,17 +123,16 @@ class Journal:
 
     def write(self, relative: Path, record: FileRecord) -> None:
         """Append the record (flushed, not synced: a torn or lost line only
-        means the file is cleaned again).  Its rows are written one by one,
-        never joined: a file with a million changes is not copied again."""
-        head = {"key": self.record_name(relative), **fields_dict(record)}
-        del head["changes"], head["review"], head["entities"]
+        means the file is cleaned again).  Its rows are kept as the
+        compressed blocks they are (see `logrows.Rows`): a line stays small
+        and is read back without expanding a million changes."""
+        line = {"key": self.record_name(relative), **fields_dict(record)}
+        for name in ("changes", "review"):
+            rows = line.pop(name)
+            line[f"{name}_count"] = len(rows)
+            line[name] = rows.to_json()
         handle = _stream(self.folder)
-        handle.write(json_line(head)[:-1].encode("utf-8"))
-        for name, rows in ((b', "changes": [', record.changes), (b'], "review": [', record.review)):
-            handle.write(name)
-            for block in rows.joined(b", "):
-                handle.write(block)
-        handle.write(b"]}\n")
+        handle.write(json_line(line).encode("utf-8") + b"\n")
         handle.flush()
 
     def compact(self) -> None:

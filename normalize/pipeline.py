@@ -41,7 +41,7 @@ from .corpus import (
 )
 from .decoding import DecodingError, decode_bytes, encode_text
 from .exitcodes import ExitCode
-from .journal import STATE_DIR, FileRecord, Journal, sha256
+from .journal import STATE_DIR, FileRecord, Journal, file_sha256, sha256
 from .jsonl import clean_jsonl
 from .logrows import Rows
 from .normalizer import text_parts
@@ -431,8 +431,8 @@ def _run(
         record = None
         if journal is not None and options.resume:
             try:
-                record = journal.current(item.relative, lambda path=item.path: sha256(read_bytes(path)), key)
-            except InputError:
+                record = journal.current(item.relative, lambda path=item.path: file_sha256(path), key)
+            except OSError:  # unreadable now: it is cleaned again, and says why
                 record = None
         if record is not None:
             finished[n] = FileOutcome(item, record, _size(item), resumed=True)

@@ -10,7 +10,9 @@ from normalize.logrows import Rows
 
 def _record(relative: str, run_key: str) -> FileRecord:
     changes = Rows(['{"entity": "haftar"}', '{"entity": "sirte", "before": "Sirt, Libya"}'])
-    return FileRecord(relative, relative, "in-sha", run_key, None, "utf-8", None, changes, Rows(), {"haftar": 1})
+    return FileRecord(
+        relative, relative, "in-sha", run_key, None, "utf-8", None, changes, Rows(), {"haftar": 1, "sirte": 1}
+    )
 
 
 def test_a_later_line_wins_and_a_torn_line_is_ignored(tmp_path):
