@@ -205,6 +205,26 @@ def test_a_file_that_cannot_be_written_is_an_error_of_that_file_only(tmp_path):
     assert summary["exit_code"] == ExitCode.BAD_INPUT and len(summary["problems"]) == 2
 
 
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 200 kB file system (tmpfs; needs the right to mount, as CI's root has)."""
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(folder)]
+    if subprocess.run(mount, capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_is_reported_per_file_and_never_as_success(tmp_path, full_disk):
+    inputs = corpus(tmp_path / "in", 40, lines=600)  # 20 kB each: 800 kB for a 200 kB disk
+    proc = run_cli("run", str(inputs), "-o", str(full_disk / "out"), "-j", "1", *ONLY)
+    assert proc.returncode in (ExitCode.BAD_INPUT, ExitCode.RUN_FAILED) and b"Traceback" not in proc.stderr
+    assert b"No space left on device" in proc.stderr
+    assert b"the run could not go on: cannot write the run's logs" in proc.stderr  # no room for them either
+
+
 class Fragile:
     """A cleaner that fails on one document as a bug would."""
 
