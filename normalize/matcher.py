@@ -16,15 +16,19 @@ from a known name (``Libyan`` from ``Libya``)::
 
 from __future__ import annotations
 
+import itertools
+import weakref
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from .index import Index
 from .keys import ARTICLES_HYPHEN, ARTICLES_SPACE, fold, is_article, translit_key
 from .records import Candidate, Mention, Target
-from .tokens import WORD, gap_glue, is_all_caps, is_capitalised
+from .tokens import WORD, gap_glue, glued_word_after, glued_word_before, is_all_caps, is_capitalised
 from .words import english_words
 
 # Endings that turn a name into another word (Libya -> Libyan, Misrata ->
@@ -106,8 +110,11 @@ def find_mentions(
     index: Index,
     settings: MatchSettings = MatchSettings(),
     fuzzy_cache: dict[str, tuple[Candidate, ...]] | None = None,
+    *,
+    fuzzy: bool = True,
 ) -> list[Mention]:
-    """All mentions in the document, in order, none overlapping."""
+    """All mentions in the document, in order, none overlapping (without the
+    fuzzy stage if not `fuzzy`)."""
     texts = doc.texts
     # Only a capitalised word or an article can start a listed spelling
     # (the loader makes every spelling start so): the rest is never looked at.
@@ -126,9 +133,16 @@ def find_mentions(
     cache = {} if fuzzy_cache is None else fuzzy_cache
     cursor = 0
     for i in starters:
-        if i < cursor or i in covered:
+        if i < cursor:
             continue
-        found = _key_at(doc, i, index, exact, settings) or _fuzzy_at(doc, i, index, covered, settings, cache)
+        if i in exact:  # only a longer key match can take an exact mention's place
+            found = _key_at(doc, i, index, exact, settings)
+        elif i in covered:
+            continue
+        else:
+            found = _key_at(doc, i, index, exact, settings)
+            if found is None and fuzzy:
+                found = _fuzzy_at(doc, i, index, covered, settings, cache)
         if found is not None:
             end, mention = found
             for k in range(i, end):
@@ -136,6 +150,147 @@ def find_mentions(
             mentions[i] = (end, mention)
             cursor = end
     return [mention for _, (_, mention) in sorted(mentions.items())]
+
+
+def reread(text: str, start: int, end: int, index: Index, settings: MatchSettings = MatchSettings()) -> Mention | None:
+    """The mention a run finds over `text[start:end]` (the first that
+    overlaps it), if any, with offsets in `text`.
+
+    The span is read together with the words glued to it on either side, as
+    many as a name can span, so a run that wrote a name there can see how
+    the next run will read it: ``Haftar`` after ``Khalid`` is read as the
+    listed ``Khalid Haftar``, a spelling of Khaled Haftar::
+
+        >>> from normalize import load_gazetteers
+        >>> index = Index.build(load_gazetteers())
+        >>> found = reread("Khalid Haftar", 7, 13, index)
+        >>> found.text, found.candidates[0].target.canonical
+        ('Khalid Haftar', 'Khaled Haftar')
+
+    The fuzzy stage is left out: it looks at single words alone.
+    """
+    lo, found = rereader(index, settings).reread(text, start, end)
+    return None if found is None else _shifted(found, lo)
+
+
+def _first_over(window: str, start: int, end: int, index: Index, settings: MatchSettings) -> Mention | None:
+    for m in find_mentions(Document(window), index, settings, fuzzy=False):
+        if m.end > start and m.start < end:
+            return m
+    return None
+
+
+_MAX_READ_CACHE = 100_000
+
+
+class Rereader:
+    """`reread` for one index and settings, with what it keeps: for each word
+    of a listed spelling (folded, ALL-CAPS, or its key), the words that come
+    right before and right after it in some spelling; and the answers for the
+    windows already read, so a name in a frequent setting is read once."""
+
+    def __init__(self, index: Index, settings: MatchSettings):
+        self.ref = weakref.ref(index)
+        self.settings = settings
+        self.reach = index.max_words + 1  # a name and an article before it
+        before: dict[str, set[str]] = defaultdict(set)
+        after: dict[str, set[str]] = defaultdict(set)
+        for words in (*index.exact, *index.upper, *index.keys):
+            for left, right in itertools.pairwise(words):
+                before[right].add(left)
+                after[left].add(right)
+        self.before = {w: frozenset(v) for w, v in before.items()}
+        self.after = {w: frozenset(v) for w, v in after.items()}
+        self.windows: dict[tuple[str, int, int], Mention | None] = {}
+        self._edges: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+    def reread(self, text: str, start: int, end: int) -> tuple[int, Mention | None]:
+        """See `reread`; the mention comes with offsets in its window, and the
+        window's start in `text` (shifting it would cost more than its use)."""
+        lo, hi = self.window(text, start, end)
+        key = (text[lo:hi], start - lo, end - lo)
+        found = self.windows.get(key, _MISSING)
+        if found is _MISSING:
+            index = self.ref()
+            assert index is not None, "the index of a rereader in use is alive"
+            if len(self.windows) >= _MAX_READ_CACHE:
+                self.windows.clear()
+            found = self.windows[key] = _first_over(key[0], key[1], key[2], index, self.settings)
+        return lo, found
+
+    def window(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """`text[start:end]` widened to the glued words a name covering it
+        could take in: a word is taken while it comes next to the word at
+        the edge in some listed spelling or key (``Khalid`` before
+        ``Haftar``; nothing ever follows ``Haftar``)."""
+        edges = self._edges.get(text[start:end])
+        if edges is None:
+            edges = self._edges_of(text[start:end])
+        lo, hi = start, end
+        near = edges[0]
+        for _ in range(self.reach):
+            word = glued_word_before(text, lo) if near else None
+            if word is None:
+                break
+            forms = _forms(text[word[0] : word[1]])
+            if near.isdisjoint(forms):
+                break
+            lo, near = word[0], self._near(self.before, forms)
+        near = edges[1]
+        for _ in range(self.reach):
+            word = glued_word_after(text, hi) if near else None
+            if word is None:
+                break
+            forms = _forms(text[word[0] : word[1]])
+            if near.isdisjoint(forms):
+                break
+            hi, near = word[1], self._near(self.after, forms)
+        return lo, hi
+
+    def _edges_of(self, name: str) -> tuple[frozenset[str], frozenset[str]]:
+        """What may come right before the first word of `name` and right after its last."""
+        words = WORD.findall(name)
+        if len(self._edges) >= _MAX_READ_CACHE:
+            self._edges.clear()
+        edges = self._edges[name] = (
+            self._near(self.before, _forms(words[0])) if words else frozenset(),
+            self._near(self.after, _forms(words[-1])) if words else frozenset(),
+        )
+        return edges
+
+    @staticmethod
+    def _near(table: dict[str, frozenset[str]], forms: tuple[str, ...]) -> frozenset[str]:
+        return frozenset().union(*(table.get(f, ()) for f in forms))
+
+
+@lru_cache(maxsize=65536)
+def _forms(word: str) -> tuple[str, ...]:
+    """How a word may stand in a listed spelling: folded, in capitals, as its
+    key, and as ``al`` if it may be an article."""
+    folded = fold(word)
+    forms = (folded, folded.upper(), translit_key(word))
+    return (*forms, "al") if word.lower() in _ARTICLES else forms
+
+
+_REREADERS: dict[tuple[int, MatchSettings], Rereader] = {}
+
+
+def rereader(index: Index, settings: MatchSettings = MatchSettings()) -> Rereader:
+    """The rereader of an index and settings, made once (it holds the index
+    weakly: a dropped index takes its rereader along)."""
+    found = _REREADERS.get((id(index), settings))
+    if found is None or found.ref() is not index:
+        for stale in [k for k, r in _REREADERS.items() if r.ref() is None]:
+            del _REREADERS[stale]
+        found = _REREADERS[(id(index), settings)] = Rereader(index, settings)
+    return found
+
+
+def _shifted(m: Mention, by: int) -> Mention:
+    if not by:
+        return m
+    inner = tuple(_shifted(k, by) for k in m.inner)
+    return Mention(m.start + by, m.end + by, m.core_start + by, m.text, m.method, m.candidates, inner)
 
 
 def _exact_at(doc: Document, i: int, index: Index) -> tuple[int, Mention] | None:
@@ -178,17 +333,23 @@ def _key_at(
     doc: Document, i: int, index: Index, exact: dict[int, tuple[int, Mention]], settings: MatchSettings
 ) -> tuple[int, Mention] | None:
     """A span whose transliteration key is listed; it may swallow exact
-    mentions that lie wholly inside it (``Agilah Saleh`` over ``Saleh``)."""
+    mentions that lie wholly inside it (``Agilah Saleh`` over ``Saleh``), even
+    one it starts with, if it is longer (``Ghardabia Airbase`` over
+    ``Ghardabia``: the exact match alone would be rewritten to a text that
+    the next run reads as the longer name).  A kept word is never swallowed."""
 
     def name_word(k: int) -> bool:
         return is_capitalised(doc.texts[k])
 
     for core in doc.cores(i):
-        if not (core < doc.n and name_word(core)) or core in exact:
+        if not (core < doc.n and name_word(core)):
             continue
+        at_core = exact.get(i) or exact.get(core)  # an exact mention this span starts with
         for end in range(doc.run_end(core, index.max_words, name_word), core, -1):
-            swallowed = [exact[k] for k in range(core, end) if k in exact]
-            if any(e > end for e, _ in swallowed):
+            if at_core is not None and end <= at_core[0]:
+                break  # the exact mention here is as long: it stands
+            swallowed = [exact[k] for k in range(i, end) if k in exact]
+            if any(e > end or m.candidates[0].target.keep for e, m in swallowed):
                 continue
             inner = [m for _, m in swallowed]
             words = doc.texts[core:end]

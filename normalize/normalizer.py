@@ -143,7 +143,9 @@ class Normalizer:
             mentions = [m for m in mentions if not self.ignore.matches(m.text, m.core, text, m.start, m.end, name)]
         if forced:
             mentions = _with_forced(text, mentions, forced)
-        applied, review = decide(mentions, Context(text), self.index, self.settings.resolve, confirmed)
+        applied, review = decide(
+            mentions, Context(text), self.index, self.settings.resolve, confirmed, match=self.settings.match
+        )
         return Decisions(mentions, applied, review)
 
     def normalize_parts(

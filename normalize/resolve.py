@@ -16,12 +16,14 @@ runner-up, and the document is about the entity's region::
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from .context import Context
 from .index import Index
 from .keys import translit_key
+from .matcher import MatchSettings, rereader
 from .records import Candidate, Decision, Mention, Target
 from .rewrite import replacement
 from .tokens import tokenize
@@ -41,26 +43,37 @@ def decide(
     index: Index,
     settings: ResolveSettings = ResolveSettings(),
     confirmed: Collection[str] = (),
+    match: MatchSettings = MatchSettings(),
 ) -> tuple[list[Decision], list[Decision]]:
     """Split mentions into those to apply and those to review.
+
+    What is applied is a fixed point: a second run over the clean text reads
+    each rewritten name back as itself, so it changes nothing (see
+    `_fixed_points`; `match` are the settings the mentions were found with).
 
     `confirmed` holds ids of entities the original (the Arabic source) is
     known to name: a mention whose spelling fits exactly one of them is
     rewritten to it (method ``source``), even where the English alone
     could not decide (Jufra and Jafara share a key).
     """
+    # An exact name swallowed by a longer key match is still written in the
+    # document: ``Hifter`` in ``Khalid Hifter`` is about Libya all the same.
     regions = {
         m.candidates[0].target.region
-        for m in mentions
+        for m in (*mentions, *(k for m in mentions for k in m.inner))
         if m.method in ("exact", "source") and not m.candidates[0].target.ambiguous
     }
 
+    contexts = [context]  # the text, then what this run writes into it
+    refused: list[Target] = []
+
     def supported(target: Target) -> bool:
-        return (
-            target.region in regions
-            or context.mentions(index.entity_context.get(target.entity, frozenset()))
-            or context.mentions(index.region_context.get(target.region, frozenset()))
-        )
+        entity_words = index.entity_context.get(target.entity, frozenset())
+        region_words = index.region_context.get(target.region, frozenset())
+        if target.region in regions or any(c.mentions(entity_words) or c.mentions(region_words) for c in contexts):
+            return True
+        refused.append(target)
+        return False
 
     applied: list[Decision] = []
     review: list[Decision] = []
@@ -80,10 +93,139 @@ def decide(
         for inner in mention.inner:
             settle(inner)
 
-    for mention in mentions:
-        settle(mention)
-    applied.sort(key=lambda d: d.mention.start)
+    # The next run reads the clean text: each name written there is an exact
+    # name whose region counts as support, and its words are context words.
+    # Count them now, until no refused name would be supported, so that the
+    # next run decides as this one did.
+    while True:
+        for mention in mentions:
+            settle(mention)
+        applied.sort(key=lambda d: d.mention.start)
+        applied, unstable, seen, clean, spans = _fixed_points(applied, context.text, index, match)
+        regions |= seen
+        asked, refused[:] = refused[:], []
+        if not asked:
+            break
+        if spans:
+            contexts.append(Context(_around(clean, spans, index)))
+        if not any(supported(target) for target in asked):
+            break
+        applied, review = [], []
+    if unstable:
+        review = sorted(review + unstable, key=lambda d: d.mention.start)
     return applied, review
+
+
+def _fixed_points(
+    applied: list[Decision], text: str, index: Index, match: MatchSettings
+) -> tuple[list[Decision], list[Decision], set[str], str, list[tuple[int, int]]]:
+    """The decisions whose rewrite the next run leaves alone; the others, as
+    review decisions saying how that run would read the rewrite; the regions
+    of the unambiguous names that run finds where this one wrote; and the
+    text as rewritten, with where those names are in it.
+
+    The next run reads each rewritten name with the words glued to it (in
+    the text as rewritten).  The rewrite is kept when that reading is the
+    name itself, or the full canonical of the same entity it completes
+    (``Dbeibeh`` in ``Abdul Hamid Dbeibeh``).  Otherwise that run would change
+    the text again (``Khalid Hifter`` -> ``Khalid Haftar``, the surname alone,
+    is the listed ``Khalid Haftar``, another person), or would find another
+    entity's name that the writer never wrote.  Leaving one rewrite out
+    changes the text around the others, so this is repeated until nothing
+    more is left out.  A name taken from the original of a translation
+    (method ``source``) is known from elsewhere and kept.
+    """
+    reader = rereader(index, match)
+    unstable: list[Decision] = []
+    while True:
+        pieces: list[str] = []
+        spans: list[tuple[Decision, int, int]] = []
+        last = shift = 0
+        for decision in applied:
+            mention = decision.mention
+            new = replacement(mention.text, mention.core, decision.candidate.target.canonical)
+            if new is None:
+                continue
+            pieces += [text[last : mention.start], new]
+            spans.append((decision, mention.start + shift, mention.start + shift + len(new)))
+            shift += len(new) - (mention.end - mention.start)
+            last = mention.end
+        pieces.append(text[last:])
+        clean = "".join(pieces)
+        dropped, seen = [], set()
+        for decision, start, end in spans:
+            target = decision.candidate.target
+            if decision.mention.method == "source":
+                read = target
+            else:
+                lo, reading = reader.reread(clean, start, end)
+                read = _read_as(reading, start - lo, end - lo, target)
+                if read is None:
+                    why = (
+                        f"rewritten to {clean[start:end]!r} it would read as {reading.text!r} "
+                        f"({reading.method} match of {reading.candidates[0].target.canonical})"
+                        if reading is not None
+                        else f"rewritten to {clean[start:end]!r} it would not be read as a name"
+                    )
+                    dropped.append(Decision(decision.mention, decision.candidate, why))
+                    continue
+            if not read.ambiguous:
+                seen.add(read.region)
+        if not dropped:
+            return applied, unstable, seen, clean, [(a, b) for _, a, b in spans]
+        unstable += dropped
+        gone = {id(d.mention) for d in dropped}
+        applied = [d for d in applied if id(d.mention) not in gone]
+
+
+def _around(text: str, spans: list[tuple[int, int]], index: Index) -> str:
+    """The pieces of `text` around `spans` where a context word or phrase
+    could overlap them, whole words only, kept apart by a NUL (which no
+    phrase spans): all of the clean text that the original lacks."""
+    if not spans:
+        return ""
+    reach = _context_reach(index)
+    ranges: list[list[int]] = []
+    for start, end in spans:
+        lo, hi = max(0, start - reach), min(len(text), end + reach)
+        while lo and not text[lo - 1].isspace():
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        if ranges and lo <= ranges[-1][1]:
+            ranges[-1][1] = hi
+        else:
+            ranges.append([lo, hi])
+    return "\0".join(text[lo:hi] for lo, hi in ranges)
+
+
+_REACH: dict[int, tuple[weakref.ref[Index], int]] = {}
+
+
+def _context_reach(index: Index) -> int:
+    """How far a context word or phrase of `index` reaches: its longest, and one."""
+    held = _REACH.get(id(index))
+    if held is None or held[0]() is not index:
+        if len(_REACH) > 64:
+            _REACH.clear()
+        entries = (*index.entity_context.values(), *index.region_context.values())
+        held = _REACH[id(index)] = (weakref.ref(index), 1 + max((len(e) for es in entries for e in es), default=0))
+    return held[1]
+
+
+def _read_as(reading: Mention | None, start: int, end: int, target: Target) -> Target | None:
+    """What the next run reads a name rewritten to `target` at `start:end`
+    as (`reading`, offsets alike), if that run leaves it alone: an exact
+    mention needing no change, of that very span or of a full name of the
+    same entity around it."""
+    if reading is None or reading.method != "exact" or reading.start > start or reading.end < end:
+        return None
+    read = reading.candidates[0].target
+    if read.keep or replacement(reading.text, reading.core, read.canonical) is not None:
+        return None
+    if (reading.start, reading.end) != (start, end) and read.entity != target.entity:
+        return None
+    return read
 
 
 def _confirmed(mention: Mention, confirmed: Collection[str], index: Index) -> Target | None:

@@ -66,6 +66,43 @@ def words_around(text: str, at: int) -> Iterator[re.Match[str]]:
     return WORD.finditer(text, lo)
 
 
+def glued_word_before(text: str, at: int) -> tuple[int, int] | None:
+    """Where the word joined to a word starting at `at` as inside a name
+    (`gap_glue`) starts and ends, if there is one.
+
+    >>> glued_word_before("forces of Khalid Haftar", 17), glued_word_before("(Haftar)", 1)
+    ((10, 16), None)
+    """
+    head = max(0, at - 40)
+    before = _GAP_AND_RUN.match(text[head:at][::-1])  # read backwards
+    if before is None:
+        return None
+    gap = at - before.start(1)
+    lo = at - before.end()
+    while lo == head and lo and is_word_char(text[lo - 1]):  # a very long run
+        lo -= 1
+        head = lo
+    if text[lo:gap].isalnum():  # a plain word (most): the run is the word
+        return lo, gap
+    last = None
+    for match in WORD.finditer(text, lo, gap):
+        last = match
+    return (last.start(), gap) if last is not None and last.end() == gap else None
+
+
+def glued_word_after(text: str, at: int) -> tuple[int, int] | None:
+    """Where the word joined to a word ending at `at` as inside a name starts
+    and ends, if there is one.
+
+    >>> glued_word_after("Khalid Haftar’s men", 6), glued_word_after("Khalid Haftar’s men", 13)
+    ((7, 13), None)
+    """
+    match = _GLUED_AFTER.match(text, at)
+    if match is None or gap_glue(text[at : match.start(1)]) is None:
+        return None
+    return match.span(1)
+
+
 def is_word_char(c: str) -> bool:
     """A letter, digit, apostrophe or in-word mark: something a word may hold."""
     if c.isascii():
@@ -74,11 +111,19 @@ def is_word_char(c: str) -> bool:
 
 
 _IN_WORD_CHARS = re.compile(f"[{_IN_WORD}]")
+# A name gap (`_NAME_GAP`, not empty) and the run of characters `is_word_char`
+# accepts before it, matched backwards (on a reversed piece of text).
+_GAP_AND_RUN = re.compile(
+    rf"(?:[{HYPHENS}]|[ \t\u00a0]+(?:\n\r|\n|\r)?[ \t\u00a0]*|(?:\n\r|\n|\r)[ \t\u00a0]*)"
+    rf"((?:[^\W_]|[{APOSTROPHES}{_IN_WORD}])+)"
+)
 _WORD = re.compile(rf"{LETTERS}(?:[{APOSTROPHES}]{LETTERS})*")
 _POSSESSIVE = re.compile(rf"[{APOSTROPHES}][sS]$")
 # What may stand between two words of one name: spaces with at most one line
 # break (a name wrapped across lines), or a single hyphen (Bani-Walid).
 _NAME_GAP = re.compile(rf"[ \t\u00a0]*(?:\r\n|\n|\r)?[ \t\u00a0]*|[{HYPHENS}]")
+# A word after such a gap (group 1).
+_GLUED_AFTER = re.compile(rf"(?:[ \t\u00a0]*(?:\r\n|\n|\r)?[ \t\u00a0]*|[{HYPHENS}])({WORD.pattern})")
 
 
 @dataclass(frozen=True, slots=True)
