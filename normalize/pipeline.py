@@ -300,16 +300,30 @@ def _clean_and_write(
         pieces = iter([_joined(pieces)])
     written = _Written()
     kept: list[str] = []
+    # In place, a file is rewritten only if something changed: its clean
+    # parts wait in memory until the first change (or until they grow large).
+    waiting: list[bytes] = []
     with contextlib.ExitStack() as stack:
-        sink = None if options.check else stack.enter_context(_sink(item, options))
+        sink = None
         for text, changes, review in pieces:
             written.add(changes, review)
             out = encode_text(text, encoding)
-            if sink is not None:
-                sink.write(out)
             if options.keep_texts:
                 kept.append(text)
-        if sink is not None and (written.changes or not options.in_place):  # in place: only what changed
+            if options.check:
+                continue
+            waiting.append(out)
+            if sink is None and (not options.in_place or written.changes or len(waiting) > 4):
+                sink = stack.enter_context(_sink(item, options))
+            if sink is not None:
+                for out in waiting:
+                    sink.write(out)
+                waiting.clear()
+        if not options.check and (written.changes or not options.in_place):
+            if sink is None:
+                sink = stack.enter_context(_sink(item, options))
+                for out in waiting:
+                    sink.write(out)
             if options.in_place and options.backup_suffix:
                 keep_original(item.path, options.backup_suffix)
             sink.commit()

@@ -77,6 +77,16 @@ def test_a_second_in_place_run_keeps_the_first_backup(tmp_path):
     assert (tmp_path / "a.txt.orig.1").read_text(encoding="utf-8") == "Hafter again, and Sirt.\n"
 
 
+def test_an_unchanged_file_is_not_rewritten_in_place(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Nothing to change here.\n", encoding="utf-8")
+    before = article.stat()
+    assert run_cli("run", str(article), "--in-place", *ONLY).returncode == 0
+    after = article.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
 def test_backups_are_never_cleaned_in_place(tmp_path):
     (tmp_path / "a.txt").write_text("Hafter met envoys.\n", encoding="utf-8")
     assert run_cli("run", str(tmp_path), "--in-place", "--glob", "*", *ONLY).returncode == 0
