@@ -69,8 +69,19 @@ def _entry_name(digest: str) -> str:
     return hashlib.sha256(f"{digest} {version}".encode()).hexdigest()[:32]
 
 
-# The modules whose classes are pickled, or that decide what goes in them.
-_COMPILED_BY = ("index.py", "gazetteer.py", "records.py", "keys.py", "tokens.py", "cache.py")
+# The modules whose classes are pickled, or that decide what goes in them
+# (the index leaves out spellings made by word synonyms that read as a common
+# English word, so the word list decides it too).
+_COMPILED_BY = (
+    "index.py",
+    "gazetteer.py",
+    "records.py",
+    "keys.py",
+    "tokens.py",
+    "cache.py",
+    "words.py",
+    "data/english_words.txt.gz",
+)
 
 
 @lru_cache(maxsize=1)

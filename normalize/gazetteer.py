@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
+import math
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,9 +40,12 @@ _ENTITY_KEYS = {
     "lookalikes",
     "source",
     "notes",
+    "word_variants",
+    "word_order",
 }
 _FORM_KEYS = {"canonical", "variants", "ambiguous", "source", "notes"}
 _META_KEYS = {"region", "context", "keep", "source", "notes"}
+_META_TABLES = {"synonyms"}  # [gazetteer.synonyms]
 META_TABLE = "gazetteer"
 _ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
@@ -51,6 +56,12 @@ _ARABIC = re.compile(f"[{ARABIC_LETTERS}]+(?: [{ARABIC_LETTERS}]+)*")
 # the longest, so one huge spelling would cost memory and time for no name.
 MAX_SPELLING_CHARS = 200
 MAX_SPELLING_WORDS = 20
+# The most spellings one listed organisation name may expand into through
+# word synonyms and word order (see `expansions`); more is a load error (G016),
+# so a careless rule cannot multiply the index.
+MAX_EXPANSIONS = 64
+# Entity types whose names are expanded by word synonyms and word order.
+EXPANDED_TYPES = ("org",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +86,18 @@ class Form:
 
 
 @dataclass(frozen=True, slots=True)
+class Synonym:
+    """A word of organisation names and the other words it may be written as:
+    ``Corporation = ["Company", "Corp"]`` in a file's ``[gazetteer.synonyms]``
+    (every organisation of the region) or in an entity's ``word_variants``."""
+
+    word: str
+    alternatives: tuple[str, ...]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Entity:
     id: str
     type: str
@@ -89,6 +112,8 @@ class Entity:
     keep: tuple[Spelling, ...] = ()
     lookalikes: tuple[str, ...] = ()  # ids of distinct entities that look alike, on purpose
     source: str | None = None
+    word_variants: tuple[Synonym, ...] = ()  # this entity's own word synonyms
+    word_order: bool = False  # "X of Y" also reads "Y X" (and the canonical "Y X" as "X of Y")
 
     @property
     def canonical(self) -> str:
@@ -114,6 +139,8 @@ class Gazetteer:
     region_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
     keep: tuple[Kept, ...] = ()
     digest: str = ""  # sha256 of the files' names and bytes as loaded
+    # region -> the word synonyms declared for its organisations ([gazetteer.synonyms])
+    synonyms: dict[str, tuple[Synonym, ...]] = field(default_factory=dict)
 
     def entity(self, entity_id: str) -> Entity:
         for entity in self.entities:
@@ -176,6 +203,7 @@ def load_gazetteers(
     entities: list[Entity] = []
     region_context: dict[str, dict[str, None]] = {}  # insertion-ordered sets
     keep: list[Kept] = []
+    synonyms: dict[str, list[Synonym]] = {}
     files = gazetteer_files(roots)
     if not files:
         raise GazetteerError(
@@ -187,11 +215,13 @@ def load_gazetteers(
         parsed = _parse_file(path, problems, replaced.get(path.resolve()))
         if parsed is None:
             continue
-        region, context, file_keep, file_entities = parsed
+        region, context, file_keep, file_entities, file_synonyms = parsed
         region_context.setdefault(region, {}).update(dict.fromkeys(context))
         keep.extend(file_keep)
         entities.extend(file_entities)
+        synonyms.setdefault(region, []).extend(file_synonyms)
     _check_across_files(entities, problems)
+    _check_synonyms(entities, synonyms, problems)
     if problems:
         raise GazetteerError(problems)
     return Gazetteer(
@@ -200,6 +230,7 @@ def load_gazetteers(
         region_context={r: tuple(ws) for r, ws in region_context.items()},
         keep=tuple(keep),
         digest=gazetteer_digest(files, replaced),
+        synonyms={r: tuple(rules) for r, rules in synonyms.items() if rules},
     )
 
 
@@ -226,7 +257,7 @@ def gazetteer_digest(files: Iterable[Path], replaced: Mapping[Path, str] | None 
 
 def _parse_file(
     path: Path, problems: list[Problem], text: str | None = None
-) -> tuple[str, list[str], list[Kept], list[Entity]] | None:
+) -> tuple[str, list[str], list[Kept], list[Entity], list[Synonym]] | None:
     name = str(path)
     try:
         raw = path.read_bytes() if text is None else text.encode("utf-8")
@@ -255,6 +286,7 @@ def _parse_file(
     region = path.parent.name if path.parent.name else path.stem
     context: list[str] = []
     keep: list[Kept] = []
+    synonyms: list[Synonym] = []
     if not isinstance(meta, dict):
         problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}] must be a table"))
     else:
@@ -262,7 +294,7 @@ def _parse_file(
         def report(message: str) -> None:
             problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}] {message}"))
 
-        for key in sorted(set(meta) - _META_KEYS):
+        for key in sorted(set(meta) - _META_KEYS - _META_TABLES):
             report(f"unknown key {key!r} (expected one of: {', '.join(sorted(_META_KEYS))})")
         region = meta.get("region", region)
         if not isinstance(region, str):
@@ -273,12 +305,22 @@ def _parse_file(
             if reason := _spelling_problem(word):
                 problems.append(Problem(name, line, f"[{META_TABLE}] keep {_shown(word)} {reason}"))
             keep.append(Kept(word, name, line, region))
+        table = f"{META_TABLE}.synonyms"
+        block = where.block(table) if where.has_header(table) else where.block(META_TABLE)
+        synonyms = _parse_synonyms(
+            meta.get("synonyms", {}),
+            f"[{table}]",
+            name,
+            where,
+            block,
+            lambda m, at: problems.append(Problem(name, at, m)),
+        )
     entities = []
     for entity_id, table in data.items():
         entity = _parse_entity(entity_id, table, name, region, where, problems)
         if entity is not None:
             entities.append(entity)
-    return region, context, keep, entities
+    return region, context, keep, entities, synonyms
 
 
 def _parse_entity(
@@ -337,6 +379,14 @@ def _parse_entity(
         if reason := _spelling_problem(spelling.text):
             problem(f"keep {_shown(spelling.text)} {reason}", spelling.line)
     lookalikes = _strings(table.get("lookalikes", []), "'lookalikes'", problem)
+    word_variants = _parse_synonyms(
+        table.get("word_variants", {}), "'word_variants'", file, where, where.block(entity_id), problem
+    )
+    word_order = table.get("word_order", False)
+    if not isinstance(word_order, bool):
+        problem("'word_order' must be true or false", where.find(entity_id, "word_order"))
+    if (word_variants or word_order is True) and kind in ENTITY_TYPES and kind not in EXPANDED_TYPES:
+        problem(f"'word_variants' and 'word_order' apply to {' and '.join(EXPANDED_TYPES)} names only, not {kind!r}")
     source = table.get("source")
     if len(problems) > before or any(f is None for f in forms):
         return None
@@ -354,7 +404,46 @@ def _parse_entity(
         keep=tuple(keep),
         lookalikes=tuple(lookalikes),
         source=source if isinstance(source, str) else None,
+        word_variants=tuple(word_variants),
+        word_order=word_order is True,
     )
+
+
+def _parse_synonyms(
+    value: object, what: str, file: str, where: _Locator, block: tuple[int, int], report: Callable[[str, int], None]
+) -> list[Synonym]:
+    """``{Word = ["Other", ...], ...}``: single words, each alternative a
+    different word; problems go to `report` with `what` (the table's name)."""
+    if not isinstance(value, dict):
+        report(f'{what} must be a table of words to lists of words: {{Company = ["Corporation"]}}', block[0])
+        return []
+    rules = []
+    for word, alternatives in value.items():
+        at = where.find_in(block, f"{word} =")
+        if at == block[0]:
+            at = where.find_in(block, word)
+        if not isinstance(alternatives, list) or not alternatives or not all(isinstance(a, str) for a in alternatives):
+            report(f"{what} {_shown(word)} must be a non-empty list of words", at)
+        elif bad := next((w for w in [word, *alternatives] if _synonym_problem(w)), None):
+            report(f"{what} {_shown(bad)} {_synonym_problem(bad)}", at)
+        elif word in alternatives or len(set(alternatives)) < len(alternatives):
+            report(f"{what} {_shown(word)} lists a word twice or itself", at)
+        else:
+            rules.append(Synonym(word, tuple(alternatives), file, at))
+    return rules
+
+
+def _synonym_problem(word: str) -> str | None:
+    """Why `word` cannot be a word synonym: one capitalised word of a name.
+
+    >>> _synonym_problem("Corp"), _synonym_problem("Oil Company"), _synonym_problem("Al-Oil")
+    (None, 'must be a single word', 'must be a single word')
+    """
+    if reason := _spelling_problem(word):
+        return reason
+    if len(WORD.findall(word)) != 1 or not WORD.fullmatch(word):
+        return "must be a single word"
+    return None
 
 
 def _parse_form(table: dict, where: _Locator, block: tuple[int, int], problem) -> Form | None:
@@ -412,6 +501,149 @@ def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None
                     )
                 )
                 break
+
+
+def _check_synonyms(entities: list[Entity], synonyms: dict[str, list[Synonym]], problems: list[Problem]) -> None:
+    """A word has one synonym rule per region (and per entity), and no listed
+    name expands into more than `MAX_EXPANSIONS` spellings (G016)."""
+    for rules in synonyms.values():
+        first: dict[str, Synonym] = {}
+        for rule in rules:
+            other = first.setdefault(rule.word, rule)
+            if other is not rule:
+                message = f"synonyms for {rule.word!r} are declared twice, first at {other.file}:{other.line}"
+                problems.append(Problem(rule.file, rule.line, message))
+    by_region = {region: synonym_table(rules) for region, rules in synonyms.items()}
+    for entity in entities:
+        if entity.type not in EXPANDED_TYPES:
+            continue
+        table = entity_synonyms(entity, by_region.get(entity.region, {}))
+        for form, spelling in iter_spellings(entity):
+            count = count_expansions(spelling.text, table, entity.word_order, spelling is form.canonical)
+            if count > MAX_EXPANSIONS:
+                problems.append(
+                    Problem(
+                        entity.file,
+                        spelling.line,
+                        f"{entity.id}: {spelling.text!r} expands into {count} spellings through word synonyms "
+                        f"and word order; at most {MAX_EXPANSIONS} (MAX_EXPANSIONS): narrow the rules or list "
+                        "the spellings that occur",
+                        "G016",
+                    )
+                )
+
+
+def synonym_table(rules: Iterable[Synonym]) -> dict[str, tuple[tuple[str, Synonym], ...]]:
+    """word -> (alternative, the rule that gives it), in declared order."""
+    table: dict[str, dict[str, Synonym]] = {}
+    for rule in rules:
+        for alternative in rule.alternatives:
+            table.setdefault(rule.word, {}).setdefault(alternative, rule)
+    return {word: tuple(alts.items()) for word, alts in table.items()}
+
+
+def entity_synonyms(
+    entity: Entity, region_table: Mapping[str, tuple[tuple[str, Synonym], ...]]
+) -> dict[str, tuple[tuple[str, Synonym], ...]]:
+    """The word synonyms that apply to an entity's names: its region's, then its own."""
+    if entity.type not in EXPANDED_TYPES:
+        return {}
+    if not entity.word_variants:
+        return dict(region_table)
+    table = {word: dict(alts) for word, alts in region_table.items()}
+    for rule in entity.word_variants:
+        for alternative in rule.alternatives:
+            table.setdefault(rule.word, {}).setdefault(alternative, rule)
+    return {word: tuple(alts.items()) for word, alts in table.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """A spelling an organisation name is also matched as, and why."""
+
+    text: str
+    form: Form
+    source: Spelling  # the listed spelling it was made from
+    reordered: bool  # by word_order
+    used: tuple[tuple[str, str, Synonym], ...]  # (word, written as, the rule)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """``word order`` and ``Corporation -> Company (file:line)``: how it was made."""
+        order = ("word order",) if self.reordered else ()
+        return order + tuple(f"{word} -> {written} ({rule.file}:{rule.line})" for word, written, rule in self.used)
+
+    def why(self) -> str:
+        return f"{self.source.text!r} with {', '.join(self.rules)}"
+
+
+_SEPARATORS = re.compile(r"(\s+|-)")
+
+
+def _reordered(text: str, canonical: bool) -> str | None:
+    """``X of Y`` -> ``Y X`` (a leading ``the`` of Y dropped); a canonical
+    ``Y X`` without ``of`` -> ``X of Y`` (X its last word).
+
+    >>> _reordered("Dawn of Libya", False), _reordered("Libya Dawn", True), _reordered("Libya Dawn", False)
+    ('Libya Dawn', 'Dawn of Libya', None)
+    >>> _reordered("Government of the National Accord", False)
+    'National Accord Government'
+    """
+    words = text.split(" ")
+    ofs = [i for i, w in enumerate(words) if w == "of"]
+    if len(ofs) == 1 and 0 < ofs[0] < len(words) - 1:
+        head, tail = words[: ofs[0]], words[ofs[0] + 1 :]
+        if tail[0] == "the" and len(tail) > 1:
+            tail = tail[1:]
+        return " ".join(tail + head)
+    if canonical and not ofs and len(words) > 1 and all(words):
+        return f"{words[-1]} of {' '.join(words[:-1])}"
+    return None
+
+
+def _bases(text: str, word_order: bool, canonical: bool) -> list[str]:
+    reordered = _reordered(text, canonical) if word_order else None
+    return [text] if reordered is None or reordered == text else [text, reordered]
+
+
+def count_expansions(
+    text: str, table: Mapping[str, Sequence[object]], word_order: bool = False, canonical: bool = False
+) -> int:
+    """How many spellings `expansions` makes of `text`, without making them."""
+    total = 0
+    for base in _bases(text, word_order, canonical):
+        total += math.prod(1 + len(table.get(part, ())) for part in _SEPARATORS.split(base)[::2])
+    return total - 1
+
+
+def expansions(entity: Entity, table: Mapping[str, tuple[tuple[str, Synonym], ...]]) -> Iterator[Expansion]:
+    """Every spelling the entity's listed names expand into: each word
+    replaced by each of its synonyms (`table`, from `entity_synonyms`), and
+    with ``word_order``, ``X of Y`` as ``Y X``.  The listed spellings
+    themselves are not repeated; an expansion may equal another listed
+    spelling (the index and lint sort that out).
+
+    >>> from normalize import load_gazetteers
+    >>> gaz = load_gazetteers()
+    >>> noc = gaz.entity("national_oil_corporation")
+    >>> [e.text for e in expansions(noc, entity_synonyms(noc, synonym_table(gaz.synonyms["LY"])))]
+    ['National Oil Company']
+    """
+    if entity.type not in EXPANDED_TYPES or not (table or entity.word_order):
+        return
+    for form, spelling in iter_spellings(entity):
+        for b, base in enumerate(_bases(spelling.text, entity.word_order, spelling is form.canonical)):
+            parts = _SEPARATORS.split(base)
+            choices = [
+                [(part, None), *table.get(part, ())] if i % 2 == 0 else [(part, None)] for i, part in enumerate(parts)
+            ]
+            if math.prod(len(c) for c in choices) > MAX_EXPANSIONS + 1:
+                continue  # refused by the loader (G016); never built
+            for combo in itertools.product(*choices):
+                used = tuple((parts[i], word, rule) for i, (word, rule) in enumerate(combo) if rule)
+                if b == 0 and not used:
+                    continue  # the listed spelling itself
+                yield Expansion("".join(word for word, _ in combo), form, spelling, b > 0, used)
 
 
 def _spelling_problem(text: str) -> str | None:
@@ -506,6 +738,9 @@ class _Locator:
         # missing key, a string split over lines): at most a few times the
         # file, then such a lookup gives the block's first line.
         self._scan_budget = 4 * len(self.lines) + 1000
+
+    def has_header(self, name: str) -> bool:
+        return name in self._named
 
     def header(self, name: str, occurrence: int = 0) -> int:
         found = self._named.get(name, ())

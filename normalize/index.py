@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .gazetteer import Gazetteer, iter_spellings
+from .gazetteer import Gazetteer, entity_synonyms, expansions, iter_spellings, synonym_table
 from .keys import fold, key_deletions, translit_key
 from .records import Target
 from .tokens import is_all_caps, name_tuples
+from .words import english_words
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Index:
     upper_starts: dict[str, int]
     entity_context: dict[str, frozenset[str]]
     region_context: dict[str, frozenset[str]]
+    # exact spellings made from listed organisation names by word synonyms
+    # and word order (gazetteer.expansions) -> which listed spelling and rules
+    expanded: dict[tuple[str, ...], str]
 
     @classmethod
     def build(cls, gazetteer: Gazetteer) -> Index:
@@ -57,6 +61,7 @@ class Index:
                     line=spelling.line,
                     spelling=spelling.text,
                     ambiguous=form.ambiguous or entity.forms[0].ambiguous,
+                    type=entity.type,
                 )
                 for words in name_tuples(spelling.text):
                     exact.setdefault(words, target)
@@ -82,6 +87,9 @@ class Index:
             keeper = Target("", kept.text, kept.region, kept.file, kept.line, kept.text, keep=True)
             for words in name_tuples(kept.text):
                 exact.setdefault(words, keeper)
+        expanded = _expanded(gazetteer, exact)
+        for words, (target, _) in expanded.items():
+            exact[words] = target
         choices = sorted(fuzzy)
         buckets: dict[str, list[int]] = defaultdict(list)
         for at, choice in enumerate(choices):
@@ -102,6 +110,7 @@ class Index:
             upper_starts=_starts(upper),
             entity_context=entity_context,
             region_context={r: frozenset(ws) for r, ws in gazetteer.region_context.items()},
+            expanded={words: why for words, (_, why) in expanded.items()},
         )
 
     def fuzzy_neighbours(self, word: str) -> list[int]:
@@ -120,6 +129,40 @@ class Index:
     def is_known(self, word: str) -> bool:
         """A single word that the gazetteer lists (any form, any case)."""
         return (fold(word),) in self.exact or (fold(word).upper(),) in self.upper
+
+
+def _expanded(gazetteer: Gazetteer, listed: dict[tuple[str, ...], Target]) -> dict[tuple[str, ...], tuple[Target, str]]:
+    """Exact entries for the spellings organisation names expand into.
+
+    Matched whole, like a listed spelling, with the listed spelling's line
+    (so a change record points at the name it comes from).  Precision first:
+    a listed spelling or keep word always wins over an expansion; an
+    expansion two names share is dropped for both; one that reads as a single
+    common English word is never made (lint G013, G014 report them).
+    """
+    found: dict[tuple[str, ...], tuple[Target, str] | None] = {}
+    tables = {region: synonym_table(rules) for region, rules in gazetteer.synonyms.items()}
+    for entity in gazetteer.entities:
+        table = entity_synonyms(entity, tables.get(entity.region, {}))
+        for expansion in expansions(entity, table):
+            form = expansion.form
+            target = Target(
+                entity=entity.id,
+                canonical=form.canonical.text,
+                region=entity.region,
+                file=entity.file,
+                line=expansion.source.line,
+                spelling=expansion.text,
+                ambiguous=form.ambiguous or entity.forms[0].ambiguous,
+                type=entity.type,
+            )
+            for words in name_tuples(expansion.text):
+                if words in listed or (len(words) == 1 and words[0].lower() in english_words()):
+                    continue
+                other = found.setdefault(words, (target, expansion.why()))
+                if other is not None and other[0].canonical != target.canonical:
+                    found[words] = None  # two names: neither is decided here
+    return {words: value for words, value in found.items() if value is not None}
 
 
 def _starts(table: dict[tuple[str, ...], Target]) -> dict[str, int]:

@@ -19,6 +19,10 @@ the checks that keep the data trustworthy.  Each problem has a code:
 | G010 | `lookalikes` names an unknown id |
 | G011 | a `keep` word is also a spelling of a name |
 | G012 | a Wikidata or GeoNames id is given to two entities |
+| G013 | a spelling made by word synonyms or word order is another name's spelling or keep word |
+| G014 | word synonyms would make a common English word alone a name |
+| G015 | a word synonym (or `word_order`) that no name uses (a warning: it does nothing) |
+| G016 | a name expands into more than 64 spellings (the loader refuses it) |
 
     >>> [p.code for p in lint()]   # the shipped gazetteers are clean
     []
@@ -33,7 +37,20 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .gazetteer import Entity, Gazetteer, GazetteerError, Problem, iter_spellings, load_gazetteers
+from .gazetteer import (
+    _SEPARATORS,
+    EXPANDED_TYPES,
+    Entity,
+    Expansion,
+    Gazetteer,
+    GazetteerError,
+    Problem,
+    entity_synonyms,
+    expansions,
+    iter_spellings,
+    load_gazetteers,
+    synonym_table,
+)
 from .keys import translit_key
 from .script import HARAKAT
 from .tokens import is_all_caps, name_tuples
@@ -71,6 +88,8 @@ def lint(
         *lookalike_references(gaz),
         *kept_spellings(gaz),
         *duplicate_ids(gaz),
+        *expansion_problems(gaz),
+        *unused_synonyms(gaz),
     ]
     return sorted(problems, key=_order)
 
@@ -246,6 +265,100 @@ def duplicate_ids(gaz: Gazetteer) -> Iterable[Problem]:
             if first is not entity:
                 line = _line_of(entity.file, field, entity.line)
                 yield Problem(entity.file, line, f"{entity.id}: {field} {value} is also given to {first.id}", "G012")
+
+
+def _all_expansions(gaz: Gazetteer) -> Iterable[tuple[Entity, Expansion]]:
+    tables = {region: synonym_table(rules) for region, rules in gaz.synonyms.items()}
+    for entity in gaz.entities:
+        for expansion in expansions(entity, entity_synonyms(entity, tables.get(entity.region, {}))):
+            yield entity, expansion
+
+
+def expansion_problems(gaz: Gazetteer) -> Iterable[Problem]:
+    """G013: a spelling made by word synonyms or word order that another name
+    lists (or keeps), or that another name's rules make too: the index lets
+    the listed spelling win and drops one two rules share; the data must say
+    which is meant.  G014: a synonym must never make a common English word
+    alone (``Al-Guard`` is matched as ``Guard`` too) a name."""
+    listed: dict[tuple[str, ...], tuple[str, str, str, int]] = {}  # words -> canonical, what, file, line
+    for entity in gaz.entities:
+        for form, spelling in iter_spellings(entity):
+            for words in name_tuples(spelling.text):
+                listed.setdefault(
+                    words, (form.canonical.text, f"{spelling.text!r} ({entity.id})", entity.file, spelling.line)
+                )
+        for kept in entity.keep:
+            for words in name_tuples(kept.text):
+                listed.setdefault(words, ("", f"keep word {kept.text!r} ({entity.id})", entity.file, kept.line))
+    for kept in gaz.keep:
+        for words in name_tuples(kept.text):
+            listed.setdefault(words, ("", f"keep word {kept.text!r}", kept.file, kept.line))
+    made: dict[tuple[str, ...], tuple[str, str, str, int]] = {}
+    common = english_words()
+    for entity, expansion in _all_expansions(gaz):
+        canonical = expansion.form.canonical.text
+        where = f"{entity.id}: {expansion.text!r} (from {expansion.why()})"
+        line = expansion.source.line
+        for words in name_tuples(expansion.text):
+            if len(words) == 1 and words[0].lower() in common:
+                yield Problem(
+                    entity.file,
+                    line,
+                    f"{where} would make the common English word {words[0]!r} alone a name; it is not matched: "
+                    "drop the synonym or give it to the entities that need it (word_variants)",
+                    "G014",
+                )
+                continue
+            other = listed.get(words) or made.setdefault(
+                words, (canonical, f"{expansion.text!r} ({entity.id}, from {expansion.why()})", entity.file, line)
+            )
+            if other[0] != canonical:
+                yield Problem(
+                    entity.file,
+                    line,
+                    f"{where} is also {other[1]} at {other[2]}:{other[3]}, "
+                    + (f"which maps to {other[0]!r}" if other[0] else "kept as it is")
+                    + "; list the spelling where it belongs or narrow the rule",
+                    "G013",
+                )
+                break
+
+
+def unused_synonyms(gaz: Gazetteer) -> Iterable[Problem]:
+    """G015: a synonym rule whose word no name of its scope has, or a
+    ``word_order`` that reorders nothing: a typo, or a rule left behind."""
+    words_of: dict[str, set[str]] = {}  # region -> words of its organisations' names
+    for entity in gaz.entities:
+        if entity.type in EXPANDED_TYPES:
+            mine = {w for _, s in iter_spellings(entity) for w in _SEPARATORS.split(s.text)[::2]}
+            words_of.setdefault(entity.region, set()).update(mine)
+            for rule in entity.word_variants:
+                if rule.word not in mine:
+                    yield Problem(
+                        entity.file,
+                        rule.line,
+                        f"{entity.id}: warning: word_variants {rule.word!r} is not a word of any of its names; "
+                        "it does nothing",
+                        "G015",
+                    )
+            if entity.word_order and not any(e.reordered for e in expansions(entity, {})):
+                yield Problem(
+                    entity.file,
+                    _line_of(entity.file, "word_order", entity.line),
+                    f"{entity.id}: warning: word_order = true but no name of it reads 'X of Y' "
+                    "(nor is its canonical 'Y X'); it does nothing",
+                    "G015",
+                )
+    for region, rules in gaz.synonyms.items():
+        for rule in rules:
+            if rule.word not in words_of.get(region, ()):
+                yield Problem(
+                    rule.file,
+                    rule.line,
+                    f"warning: synonym {rule.word!r} is not a word of any organisation name of region {region}; "
+                    "it does nothing",
+                    "G015",
+                )
 
 
 def _line_of(file: str, text: str, start: int) -> int:

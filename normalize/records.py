@@ -29,6 +29,7 @@ class Target:
     spelling: str
     ambiguous: bool = False
     keep: bool = False
+    type: str = ""  # the entity's type in the gazetteer: person, place, org, ... ("" for keep words)
 
 
 @dataclass(frozen=True, slots=True)
