@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,7 +29,7 @@ from .index import Index
 from .keys import ARTICLES_HYPHEN, ARTICLES_SPACE, fold, is_article, translit_key
 from .records import Candidate, Mention, Target
 from .tokens import WORD, gap_glue, glued_word_after, glued_word_before, is_all_caps, is_capitalised
-from .words import english_words
+from .words import english_words, is_function_word
 
 # Endings that turn a name into another word (Libya -> Libyan, Misrata ->
 # Misratans): such words are not misspellings of the name.
@@ -336,10 +336,15 @@ def _key_at(
     mentions that lie wholly inside it (``Agilah Saleh`` over ``Saleh``), even
     one it starts with, if it is longer (``Ghardabia Airbase`` over
     ``Ghardabia``: the exact match alone would be rewritten to a text that
-    the next run reads as the longer name).  A kept word is never swallowed."""
+    the next run reads as the longer name).  A kept word is never swallowed.
+    A glued article inside the span is a word of it, keyed as ``al``
+    (``Ahmed al-Mosmari`` is ``Ahmed al-Mismari``, particle and all); a
+    capitalised function word is one only where a listed spelling has it
+    (`_spelled_out`)."""
 
     def name_word(k: int) -> bool:
-        return is_capitalised(doc.texts[k])
+        # a glued article inside a name (``Ahmed al-Mosmari``) is one of its words
+        return is_capitalised(doc.texts[k]) or (k > core and doc.is_article(k))
 
     for core in doc.cores(i):
         if not (core < doc.n and name_word(core)):
@@ -355,7 +360,12 @@ def _key_at(
             words = doc.texts[core:end]
             if not any(may_be_variant(w, index, settings.min_key_word) for w in words):
                 continue
-            named = index.keys.get(tuple(translit_key(w) for w in words))
+            named = index.keys.get(
+                tuple("AL" if k > core and doc.is_article(k) else translit_key(doc.texts[k]) for k in range(core, end))
+            )
+            if named:
+                articles = [k - core for k in range(core + 1, end) if doc.is_article(k)]
+                named = _spelled_out(named, words, articles)
             if named:
                 spoken = " ".join(doc.folded(k) for k in range(core, end)).lower()
                 candidates = sorted(
@@ -364,6 +374,25 @@ def _key_at(
                 )
                 return end, doc.mention(i, core, end, "key", candidates, inner)
     return None
+
+
+def _spelled_out(
+    named: tuple[tuple[Target, tuple[str, ...]], ...], words: list[str], articles: Collection[int] = ()
+) -> list[tuple[Target, tuple[str, ...]]]:
+    """The names whose key a span shares that also spell each of its function
+    words as written: a capitalised ``As`` or ``In`` starts a sentence, not a
+    name, unless a listed spelling has that very word (``As Sidr``), so
+    ``As Gaddafi`` is not ``Ayesha Gaddafi``.  The glued articles inside
+    the span (positions `articles`: ``an-`` in ``Ahmed an-Nadoori``) are
+    articles, not function words."""
+    at = [(k, w.lower()) for k, w in enumerate(words) if k not in articles and is_function_word(w)]
+    if not at:
+        return list(named)
+    return [
+        (target, spellings)
+        for target, spellings in named
+        if any(all(k < len(s) and s[k] == w for k, w in at) for s in (s.split(" ") for s in spellings))
+    ]
 
 
 def _fuzzy_at(

@@ -3,30 +3,36 @@
 Precision first.  An exact spelling is applied unless its name is
 ambiguous and the document gives no support; a key or fuzzy match is
 applied only when it is unique, close enough, clearly ahead of the
-runner-up, and the document is about the entity's region::
+runner-up, and the document is about the entity's region.  Whatever the
+method, a name is not given to a span whose surroundings read as another
+type of name (a given name or a title before a place spelling), and a key
+or fuzzy match must stand for the whole word written (``Sirtthe``, the
+nisba ``Gatrani``, ``HafterΩ`` go to review)::
 
     >>> from normalize import load_gazetteers
     >>> from normalize.matcher import Document, find_mentions
     >>> index = Index.build(load_gazetteers())
-    >>> text = "Heftir spoke in Paris."
+    >>> text = "Hafteer spoke in Paris."
     >>> applied, review = decide(find_mentions(Document(text), index), Context(text), index)
     >>> applied, [(d.mention.text, d.reason) for d in review]
-    ([], [('Heftir', 'nothing else in the document is about region LY')])
+    ([], [('Hafteer', 'nothing else in the document is about region LY')])
 """
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from .context import Context
+from .context import Context, Reading, reading
 from .index import Index
-from .keys import translit_key
+from .keys import APOSTROPHES, fold, translit_key
 from .matcher import MatchSettings, rereader
 from .records import Candidate, Decision, Mention, Target
 from .rewrite import replacement
-from .tokens import tokenize
+from .tokens import WORD, tokenize
+from .words import is_function_word
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ def decide(
                 applied.append(Decision(replace(mention, method="source"), Candidate(target, 100.0)))
             return
         best = mention.candidates[0]
-        reason = _why_not(mention, best, supported, settings)
+        reason = _why_not(mention, best, supported, settings, lambda m, t: _objection(m, t, context.text, index))
         if reason is None:
             applied.append(Decision(mention, best))
             return
@@ -238,8 +244,11 @@ def _confirmed(mention: Mention, confirmed: Collection[str], index: Index) -> Ta
     return next(iter(fits.values())) if len(fits) == 1 else None
 
 
-def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSettings) -> str | None:
-    """None to apply; "" to drop silently; otherwise the reason for review."""
+def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSettings, objection) -> str | None:
+    """None to apply; "" to drop silently; otherwise the reason for review.
+
+    `objection(mention, target)` says why what is written in and around
+    the mention does not fit the target, if it does not (see `_objection`)."""
     target = best.target
     if mention.method == "source":  # the name is in the original
         if replacement(mention.text, mention.core, target.canonical) is None:
@@ -250,13 +259,17 @@ def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSett
     if mention.method == "exact":
         if target.keep or replacement(mention.text, mention.core, target.canonical) is None:
             return ""  # nothing would change: neither a change nor a question
+        if reason := objection(mention, target):
+            return reason
         if target.ambiguous and not supported(target):
             return "ambiguous name and no supporting context in the document"
         return None
     others = [c for c in mention.candidates[1:] if c.target.canonical != target.canonical]
+    if mention.method == "key" and best.score < settings.key_review:
+        return ""
+    if reason := objection(mention, target):
+        return reason
     if mention.method == "key":
-        if best.score < settings.key_review:
-            return ""
         if others:
             names = ", ".join(sorted({c.target.canonical for c in mention.candidates}))
             return f"transliteration key shared by several names: {names}"
@@ -271,3 +284,130 @@ def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSett
     if not supported(target):
         return f"nothing else in the document is about region {target.region}"
     return None
+
+
+def _objection(mention: Mention, target: Target, text: str, index: Index) -> str | None:
+    """Why `mention` must not be rewritten to `target` whatever its score, or None:
+    an unlisted spelling that does not stand for the whole word written
+    (`_not_whole`), or words around it that read as another type of name
+    than the target's (`_misread`)."""
+    if mention.method in ("key", "fuzzy") and (reason := _not_whole(mention.core, index) or _nisba(mention, target)):
+        return reason
+    return _misread(mention, target, text, index)
+
+
+def _nisba(mention: Mention, target: Target) -> str | None:
+    """Why an unlisted spelling ending in ``-i`` is not the place it shares a
+    key with, or None: ``Gatrani``, ``al-Misrati`` are the nisba of Qatrun
+    and Misrata, a person's surname or an adjective (``from Misrata``),
+    unless the place itself is spelled with that ending (``Bengazi``)."""
+    word = WORD.findall(mention.core)[-1] if mention.core else ""
+    low = fold(word).lower()
+    if len(low) < 3 or low[-1] != "i" or low[-2] in "aeiouy":
+        return None
+    if any(fold(s).lower().endswith(("i", "y")) for s in (target.canonical, target.spelling)):
+        return None
+    if entity_type(target) != "place":
+        return None
+    return f"{word!r} reads as the nisba of {target.canonical} (a surname or an adjective), not the place"
+
+
+def _not_whole(core: str, index: Index) -> str | None:
+    """Why a key or fuzzy match over `core` would drop characters of what
+    was written, or None.  The key reads Latin letters only (``HafterΩ`` and
+    ``Hafter2`` have the key of ``Haftar``), and a listed name with a
+    function word or an accented letter glued on (``Sirtthe``, ``Hafteré``)
+    is a typo around that name, not another spelling of it::
+
+        >>> from normalize import load_gazetteers
+        >>> index = Index.build(load_gazetteers())
+        >>> _not_whole("Sirtthe", index), _not_whole("Haftir", index)
+        ("'Sirtthe' reads as 'Sirt' with 'the' glued on", None)
+    """
+    for word in WORD.findall(core):
+        stray = sorted({c for c in fold(word) if not (c.isascii() and (c.isalpha() or c == "'"))})
+        if stray:
+            return f"{word!r} has characters a transliteration key cannot read: {' '.join(stray)}"
+        for cut in range(4, len(word)):
+            head, tail = word[:cut].rstrip(APOSTROPHES), word[cut:].lstrip(APOSTROPHES)
+            glued = tail and ((len(tail) > 1 and is_function_word(tail)) or (len(tail) <= 2 and fold(tail) != tail))
+            listed = glued and index.exact.get((fold(head),))
+            if listed and not listed.keep:
+                return f"{word!r} reads as {head!r} with {tail!r} glued on"
+    return None
+
+
+def _misread(mention: Mention, target: Target, text: str, index: Index) -> str | None:
+    """Why the words around `mention` do not fit the type of `target`
+    (person, place, org), or None.  A span after a given name or a title, or
+    before ``who``, reads as a person and is never made a place or an
+    organisation (``Ali Gatrani`` is not ``Ali Qatrun``); nor is a place
+    spelling that begins a person's name with the word after it (``Aqaila
+    Saleh``: the given name of Aguila Saleh, not the town Uqayla).  A span after ``town of`` reads
+    as a place and is never made a person.  A verb of speech after a span
+    weakly reads as a person: it only keeps an unlisted spelling from
+    becoming a place (``Tripoli said`` speaks for a government)."""
+    found = reading(text, mention.start, mention.end)
+    kind = None
+    if found is None:
+        follower = _person_after(text, mention, index)
+        if follower is None:
+            return None
+        kind = entity_type(target)
+        if kind == "person":
+            return None
+        found = Reading("person", f"before the person's name {follower!r}")
+    kind = kind or entity_type(target)
+    if kind is None:
+        return None
+    if found.kind == "place" and kind == "person":
+        return f"reads as a place ({found.cue}) but {target.canonical} is a person"
+    if found.kind == "person" and kind != "person":
+        if found.weak and (kind != "place" or mention.method not in ("key", "fuzzy")):
+            return None
+        return f"reads as a person ({found.cue}) but {target.canonical} is {_a(kind)}"
+    return None
+
+
+def _a(kind: str) -> str:
+    return {"org": "an organisation", "other": "not a person"}.get(kind, f"a {kind}")
+
+
+_NEXT_WORD = re.compile(rf"[ \t\u00a0]+({WORD.pattern})")
+
+
+def _person_after(text: str, mention: Mention, index: Index) -> str | None:
+    """The word right after `mention` (spaces between) if the mention and
+    that word begin a person's listed name, as their transliteration keys
+    tell: ``Aqaila Saleh`` begins Aguila Saleh's, so ``Aqaila`` there is
+    his given name, whatever else it spells."""
+    match = _NEXT_WORD.match(text, mention.end)
+    if match is None or not match.group(1)[:1].isupper():
+        return None
+    key = (*(translit_key(t.text) for t in tokenize(mention.core)), translit_key(match.group(1)))
+    people = _name_beginnings(index).get(key, ())
+    return match.group(1) if any(entity_type(t) == "person" for t in people) else None
+
+
+_BEGINNINGS: dict[int, tuple[weakref.ref[Index], dict[tuple[str, ...], tuple[Target, ...]]]] = {}
+
+
+def _name_beginnings(index: Index) -> dict[tuple[str, ...], tuple[Target, ...]]:
+    """Every beginning of two or more words of a listed key -> a name it begins."""
+    held = _BEGINNINGS.get(id(index))
+    if held is None or held[0]() is not index:
+        if len(_BEGINNINGS) > 64:
+            _BEGINNINGS.clear()
+        table: dict[tuple[str, ...], dict[str, Target]] = {}
+        for key, named in index.keys.items():
+            for k in range(2, len(key) + 1):
+                for target, _ in named:
+                    table.setdefault(key[:k], {}).setdefault(target.entity, target)
+        held = _BEGINNINGS[id(index)] = (weakref.ref(index), {k: tuple(v.values()) for k, v in table.items()})
+    return held[1]
+
+
+def entity_type(target: Target) -> str | None:
+    """The gazetteer ``type`` of a target's entity (person, place, org,
+    other), or None when it cannot be told (a keep word)."""
+    return target.type or None

@@ -146,6 +146,7 @@ class Scanner:
             or folded.upper() in follow[1]
             or ("al" in follow[0] and folded.lower() in _ARTICLES)
             or (follow[2] and translit_key(after) in follow[2])
+            or ("AL" in follow[2] and folded.lower() in _ARTICLES)
         ):
             return end  # the common case, decided from one cached set per word
         exact_next, upper_next, key_next = self._next_words()
@@ -162,9 +163,9 @@ class Scanner:
             forms = (folded, "al") if folded.lower() in _ARTICLES else (folded,)
             exact = [(*p, f) for p in exact for f in forms if f in exact_next.get(p, ())]
             upper = [(*p, f.upper()) for p in upper for f in forms if f.upper() in upper_next.get(p, ())]
-            if keys:
-                key = translit_key(after)
-                keys = [(*p, key) for p in keys if key in key_next.get(p, ())]
+            if keys:  # an article inside a name has the key of ``al`` (matcher._key_at)
+                found = (translit_key(after), "AL") if folded.lower() in _ARTICLES else (translit_key(after),)
+                keys = [(*p, key) for p in keys for key in found if key in key_next.get(p, ())]
             if not (exact or upper or keys):
                 break
             end = match.end()

@@ -6,8 +6,8 @@ and written with an example sentence as a TSV file that a maintainer
 reviews (delete the rows you reject) and hands to ``gazetteer add --from``::
 
     >>> from normalize import Normalizer
-    >>> [s.spelling for s in suggest(Normalizer.load(), [("a.txt", "Heftir spoke in Sirte.")])]
-    ['Heftir']
+    >>> [s.spelling for s in suggest(Normalizer.load(), [("a.txt", "Hafteer spoke in Sirte.")])]
+    ['Hafteer']
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
-"""The common English word list that guards precision."""
+"""The word lists that guard precision: common English words, and the
+cues that tell how a span reads (function words, given names, titles...)."""
 
 from __future__ import annotations
 
 import gzip
+import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -16,3 +19,37 @@ def english_words() -> frozenset[str]:
     """
     data = resources.files("normalize").joinpath("data/english_words.txt.gz").read_bytes()
     return frozenset(gzip.decompress(data).decode("ascii").split())
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Words that tell how a span reads (``data/cues.toml``): lowercase
+    function words; given names, titles and place phrases as written; the
+    words after a person's name (lowercase)."""
+
+    function_words: frozenset[str]
+    given_names: frozenset[str]
+    person_titles: frozenset[str]
+    person_after: frozenset[str]
+    speech_verbs: frozenset[str]
+    place_before: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    """The bundled reading cues.
+
+    >>> "as" in cues().function_words, "Ali" in cues().given_names
+    (True, True)
+    """
+    data = tomllib.loads(resources.files("normalize").joinpath("data/cues.toml").read_text("utf-8"))
+    return Cues(**{name: frozenset(data[name]) for name in Cues.__dataclass_fields__})
+
+
+def is_function_word(word: str) -> bool:
+    """A short English function word, whatever its case (``As``, ``THE``).
+
+    >>> is_function_word("As"), is_function_word("Asad")
+    (True, False)
+    """
+    return word.lower() in cues().function_words
