@@ -41,7 +41,8 @@ def explain(normalizer: Normalizer, word: str, context: str | None = None) -> Ex
     result.steps.extend(_describe(mention))
     for decision in applied:
         if decision.mention.start <= start < decision.mention.end:
-            new = replacement(decision.mention.text, decision.mention.core, decision.candidate.target.canonical)
+            target = decision.candidate.target
+            new = replacement(decision.mention.text, decision.mention.core, target.canonical, target.type)
             result.verdict = f"changed to {new!r}" if new else "left alone"
             result.steps.append(f"applied: {decision.mention.text!r} -> {new!r}" if new else "already canonical")
             return result

@@ -86,7 +86,7 @@ def decide(
 
     def settle(mention: Mention) -> None:
         if confirmed and mention.method != "source" and (target := _confirmed(mention, confirmed, index)):
-            if replacement(mention.text, mention.core, target.canonical) is not None:
+            if replacement(mention.text, mention.core, target.canonical, target.type) is not None:
                 applied.append(Decision(replace(mention, method="source"), Candidate(target, 100.0)))
             return
         best = mention.candidates[0]
@@ -149,7 +149,9 @@ def _fixed_points(
         last = shift = 0
         for decision in applied:
             mention = decision.mention
-            new = replacement(mention.text, mention.core, decision.candidate.target.canonical)
+            new = replacement(
+                mention.text, mention.core, decision.candidate.target.canonical, decision.candidate.target.type
+            )
             if new is None:
                 continue
             pieces += [text[last : mention.start], new]
@@ -227,7 +229,7 @@ def _read_as(reading: Mention | None, start: int, end: int, target: Target) -> T
     if reading is None or reading.method != "exact" or reading.start > start or reading.end < end:
         return None
     read = reading.candidates[0].target
-    if read.keep or replacement(reading.text, reading.core, read.canonical) is not None:
+    if read.keep or replacement(reading.text, reading.core, read.canonical, read.type) is not None:
         return None
     if (reading.start, reading.end) != (start, end) and read.entity != target.entity:
         return None
@@ -251,13 +253,13 @@ def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSett
     the mention does not fit the target, if it does not (see `_objection`)."""
     target = best.target
     if mention.method == "source":  # the name is in the original
-        if replacement(mention.text, mention.core, target.canonical) is None:
+        if replacement(mention.text, mention.core, target.canonical, target.type) is None:
             return ""
         if target.ambiguous and not supported(target):
             return "ambiguous name in the original and no supporting context in the document"
         return None
     if mention.method == "exact":
-        if target.keep or replacement(mention.text, mention.core, target.canonical) is None:
+        if target.keep or replacement(mention.text, mention.core, target.canonical, target.type) is None:
             return ""  # nothing would change: neither a change nor a question
         if reason := objection(mention, target):
             return reason

@@ -22,18 +22,25 @@ _CONTEXT_CHARS = 60
 
 
 @lru_cache(maxsize=65536)
-def replacement(span: str, core: str, canonical: str) -> str | None:
+def replacement(span: str, core: str, canonical: str, kind: str = "") -> str | None:
     """Text to put in place of `span` (whose name proper is `core`), or None.
 
     None when the name is already canonical, with or without an article
-    (``al-Sarraj`` stays as written).
+    (``al-Sarraj`` stays as written), except for a place (`kind`) whose
+    canonical has no article: there a glued article is part of the variant
+    and goes, as the canonical spelling policy says (``Al-Jufra`` -> ``Jufra``).
+
+    >>> replacement("al-Sarraj", "Sarraj", "Sarraj", "person"), replacement("Al-Jufra", "Jufra", "Jufra", "place")
+    (None, 'Jufra')
     """
     if core == span:  # no article written, so none is inserted
         canonical = without_article(canonical)
     if is_all_caps(core) and not is_all_caps(canonical):
         canonical = canonical.upper()
     canonical = _keep_line_breaks(core, canonical)
-    return None if canonical in (span, core) else canonical
+    if canonical == span or (canonical == core and not (kind == "place" and without_article(canonical) == canonical)):
+        return None
+    return canonical
 
 
 def _keep_line_breaks(written: str, canonical: str) -> str:
@@ -74,7 +81,7 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
     last = 0
     for decision in applied:
         mention, candidate = decision.mention, decision.candidate
-        new = replacement(mention.text, mention.core, candidate.target.canonical)
+        new = replacement(mention.text, mention.core, candidate.target.canonical, candidate.target.type)
         if new is None:
             continue
         target = candidate.target

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from conftest import clean
 
 from normalize.rewrite import replacement
@@ -74,3 +75,28 @@ def test_a_name_wrapped_across_lines_keeps_its_line_break(mini):
 
 def test_decomposed_accents_and_soft_hyphens_stay_inside_a_word(mini):
     assert clean(mini, "Misura\u0304ta and Haf\u00adter") == "Misrata and Haftar"
+
+
+@pytest.mark.parametrize(
+    "written, clean",
+    [
+        ("Haftar forces withdrew to the Al-Jufra airbase.", "Haftar forces withdrew to the Jufra airbase."),
+        ("Haftar forces withdrew to al-Jufra.", "Haftar forces withdrew to Jufra."),
+        ("Clashes in Al-Bayda and Al-Zawiya, Libya.", "Clashes in Bayda and Zawiya, Libya."),
+        ("HAFTAR TAKES AL-JUFRA", "HAFTAR TAKES JUFRA"),
+    ],
+)
+def test_a_glued_article_on_a_place_whose_canonical_has_none_goes(shipped, written, clean):
+    assert shipped.normalize(written).text == clean
+    assert shipped.normalize(clean).text == clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fayez al-Sarraj met Al-Sarraj loyalists in Tripoli, Libya.",  # a person's article stays
+        "Haftar lost Al-Watiya to the GNA.",  # the canonical has the article
+    ],
+)
+def test_an_article_of_a_person_or_of_a_canonical_that_has_one_stays(shipped, text):
+    assert shipped.normalize(text).text == text
