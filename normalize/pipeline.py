@@ -395,11 +395,18 @@ def _resolved(folder: Path) -> Path:
     return folder.resolve()
 
 
+# The fields of the log rows: a journal record of another format is redone,
+# so a resumed run never mixes rows with and without a field.
+LOG_FORMAT = 2  # 2: rule, runner_up, margin in changes; signal in review
+
+
 def run_key(cleaner: Cleaner, options: RunOptions) -> str:
     """A hash of what decides the output: the cleaner (gazetteers, settings,
     model) and the options that change what is written."""
     fingerprint = getattr(cleaner, "fingerprint", lambda: repr(cleaner))()
-    key = json.dumps({"version": __version__, "cleaner": fingerprint, "options": options.output_key()})
+    key = json.dumps(
+        {"version": __version__, "logs": LOG_FORMAT, "cleaner": fingerprint, "options": options.output_key()}
+    )
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

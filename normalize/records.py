@@ -12,9 +12,30 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from functools import cache
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+class Signal(StrEnum):
+    """Why a candidate was not applied, for machines (``signal`` in
+    ``review.jsonl``); the human-readable ``reason`` says it in words.
+
+    ``cannot_choose``: two or more names fit about as well (the runner-up
+    within the apply margin, a transliteration key two entities share, a
+    rewrite that would read as another entity's name).  ``probably_none``:
+    the best name is too far or a guard refused it (score under the apply
+    threshold, no supporting context, a type that does not fit the words
+    around it, characters glued on, a nisba), so probably none of them is
+    meant.
+
+    >>> Signal.CANNOT_CHOOSE == "cannot_choose", str(Signal.PROBABLY_NONE)
+    (True, 'probably_none')
+    """
+
+    CANNOT_CHOOSE = "cannot_choose"
+    PROBABLY_NONE = "probably_none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +98,15 @@ class Mention:
 @dataclass(slots=True)
 class Decision:
     """A mention with the candidate chosen for it; `reason` says why it was
-    not applied (empty when it was)."""
+    not applied (empty when it was) and `signal` which kind of why that is.
+    `rule` is what applied it when finer than the mention's method (an
+    organisation spelling expanded by ``synonym`` or ``word_order``)."""
 
     mention: Mention
     candidate: Candidate
     reason: str = ""
+    signal: Signal | None = None
+    rule: str = ""
 
 
 @dataclass(slots=True)
@@ -112,6 +137,11 @@ class Change(Located):
     gazetteer_line: int
     method: str
     score: float
+    # which rule applied it: the method, or finer (``synonym``, ``word_order``,
+    # ``word_order+synonym`` for an organisation spelling expanded from a listed one)
+    rule: str = ""
+    runner_up: str | None = None  # the next candidate's canonical, if any
+    margin: float | None = None  # `score` minus the runner-up's score, if any
 
 
 @dataclass(slots=True)
@@ -123,6 +153,9 @@ class ReviewItem(Located):
     reason: str
     candidates: tuple[dict, ...]
     context: str
+    # cannot_choose or probably_none (see Signal); a name the translation
+    # lost has no written spelling to choose, hence the default
+    signal: str = Signal.PROBABLY_NONE.value
 
     def to_dict(self) -> dict:
         row = fields_dict(self)

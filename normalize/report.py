@@ -127,6 +127,9 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
             "changed_files": sum(1 for f in files if f["changes"]),
             "changes": len(changes),
             "review": len(review),
+            # the two review signals apart (a run from before them has neither: "not recorded")
+            "cannot_choose": sum(1 for r in review if r.get("signal") == "cannot_choose"),
+            "probably_none": sum(1 for r in review if r.get("signal") == "probably_none"),
             "errors": sum(1 for f in files if f["error"]),
             "texts": "whole" if whole else "lines around each mark",
             "exit_code": summary.get("exit_code", "not written (stopped?)"),
@@ -136,6 +139,7 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
         "entities": Counter(c["entity"] for c in changes).most_common(),
         "methods": Counter(c["method"] for c in changes).most_common(),
         "review_methods": Counter(r["method"] for r in review).most_common(),
+        "review_signals": Counter(r.get("signal") or "not recorded" for r in review).most_common(),
         "gazetteer_files": Counter(c["gazetteer_file"] for c in changes).most_common(),
         "files": files,
     }
@@ -152,8 +156,11 @@ def _mark(kind: str, row: dict) -> dict:
     if kind == "change":
         mark.update(before=row["before"], after=row["after"], entity=row["entity"], score=row["score"])
         mark.update(gazetteer=f"{row['gazetteer_file']}:{row['gazetteer_line']}")
+        # rule, runner-up and margin: absent from the log of a run from before them
+        mark.update(rule=row.get("rule", ""), runner_up=row.get("runner_up"), margin=row.get("margin"))
     else:
         mark.update(before=row["text"], reason=row["reason"], candidates=row["candidates"])
+        mark["signal"] = row.get("signal", "")
         mark["entity"] = row["candidates"][0]["entity"] if row["candidates"] else ""
     if "record" in row:  # JSON Lines: offsets are inside one field of one record
         mark.update(record=row["record"], field=row.get("field", ""))
@@ -235,7 +242,16 @@ _CHANGE: Fields = {
 }
 _REVIEW: Fields = {**_PLACE, "text": _TEXT, "reason": _TEXT, "candidates": list}
 _CANDIDATE: Fields = {"entity": _TEXT, "canonical": _TEXT, "score": _NUMBER}
-_OPTIONAL: Fields = {"record": _INT, "field": _TEXT, "error": (str, type(None)), "encoding": (str, type(None))}
+_OPTIONAL: Fields = {
+    "record": _INT,
+    "field": _TEXT,
+    "error": (str, type(None)),
+    "encoding": (str, type(None)),
+    "rule": _TEXT,
+    "runner_up": (str, type(None)),
+    "margin": (int, float, type(None)),
+    "signal": _TEXT,
+}
 
 
 def read_log(
@@ -306,6 +322,7 @@ def _typed(value: object, kind: type | tuple[type, ...]) -> bool:
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     names = {_TEXT: "a string", _INT: "an integer", _NUMBER: "a number", list: "a list"}
+    names[(int, float, type(None))] = "a number or null"
     return names.get(kind, "a string or null")
 
 

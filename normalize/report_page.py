@@ -52,7 +52,8 @@ _SCRIPT = r"""
 "use strict";
 const data = JSON.parse(document.getElementById("report-data").textContent);
 const PAGE = 100;
-const state = { entity: "", method: "", file: "", show: "all", page: 1, open: -1 };
+const state = { entity: "", method: "", signal: "", file: "", show: "all", page: 1, open: -1 };
+const SIGNALS = { cannot_choose: "cannot choose", probably_none: "probably none of these" };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -69,6 +70,7 @@ function readHash() {
   const params = new URLSearchParams(location.hash.slice(1));
   state.entity = params.get("entity") || "";
   state.method = params.get("method") || "";
+  state.signal = params.get("signal") || "";
   state.file = params.get("file") || "";
   state.show = params.get("show") || "all";
   state.page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
@@ -79,7 +81,7 @@ function readHash() {
 function writeHash(changes) {
   Object.assign(state, changes);
   const params = new URLSearchParams();
-  for (const key of ["entity", "method", "file", "show"]) {
+  for (const key of ["entity", "method", "signal", "file", "show"]) {
     if (state[key] && state[key] !== "all") params.set(key, state[key]);
   }
   if (state.page > 1) params.set("page", state.page);
@@ -92,12 +94,13 @@ function markShown(mark) {
   if (state.show === "review" && mark.kind !== "review") return false;
   if (state.entity && mark.entity !== state.entity) return false;
   if (state.method && mark.method !== state.method) return false;
+  if (state.signal && mark.signal !== state.signal) return false;  // only review marks have a signal
   return true;
 }
 
 function fileShown(file) {
   if (state.file && !file.name.toLowerCase().includes(state.file.toLowerCase())) return false;
-  if (!state.entity && !state.method && state.show === "all") return true;
+  if (!state.entity && !state.method && !state.signal && state.show === "all") return true;
   return (file.marks || []).some(markShown);
 }
 
@@ -120,13 +123,17 @@ function overview() {
   box.append(el("h2", { text: "Overview" }),
     el("table", {}, el("tbody", {},
       ...[["files", r.files], ["files changed", r.changed_files], ["changes", r.changes],
-          ["review candidates", r.review], ["files with errors", r.errors], ["exit code", r.exit_code],
+          ["review candidates", r.review], ["review: cannot choose", r.cannot_choose || 0],
+          ["review: probably none of these", r.probably_none || 0], ["files with errors", r.errors],
+          ["exit code", r.exit_code],
           ["interrupted", r.interrupted ? "yes: run the same command to finish" : "no"], ["texts shown", r.texts],
           ["log lines skipped", r.skipped || 0]]
         .map(([k, v]) => el("tr", {}, el("td", { text: k }), el("td", { class: "n", "data-total": k, text: v }))))));
   box.append(countTable("Changes per entity", data.entities, "entity"));
   box.append(countTable("Changes per method", data.methods, "method"));
   box.append(countTable("Review candidates per method", data.review_methods, "method"));
+  box.append(countTable("Review candidates per signal", (data.review_signals || []).filter(([s]) => s in SIGNALS),
+    "signal"));
   box.append(countTable("Changes per gazetteer file", data.gazetteer_files, null));
   return box;
 }
@@ -134,6 +141,7 @@ function overview() {
 function filters() {
   const entities = [...new Set(data.files.flatMap(f => (f.marks || []).map(m => m.entity)))].filter(Boolean).sort();
   const methods = [...new Set(data.files.flatMap(f => (f.marks || []).map(m => m.method)))].sort();
+  const signals = Object.keys(SIGNALS);
   const select = (name, values, current) => {
     const node = el("select", { id: `filter-${name}` }, el("option", { value: "", text: `all` }),
       ...values.map(v => el("option", { value: v, text: v })));
@@ -150,6 +158,7 @@ function filters() {
   file.addEventListener("change", () => writeHash({ file: file.value, page: 1, open: -1 }));
   return el("div", { class: "filters" },
     select("entity", entities, state.entity), select("method", methods, state.method),
+    select("signal", signals, state.signal),
     el("label", {}, "show", show), el("label", {}, "file", file));
 }
 
@@ -171,10 +180,16 @@ function fileList() {
 }
 
 function describe(mark) {
-  if (mark.kind === "change")
-    return `${mark.before} → ${mark.after} · ${mark.method} · score ${mark.score} · ${mark.entity} (${mark.gazetteer})`;
+  if (mark.kind === "change") {
+    const base =
+      `${mark.before} → ${mark.after} · ${mark.method} · score ${mark.score} · ${mark.entity} (${mark.gazetteer})`;
+    if (!mark.rule) return base;  // a run from before rules were logged
+    const runnerUp = mark.runner_up ? `runner-up ${mark.runner_up}, margin ${mark.margin}` : "no runner-up";
+    return `${base} · rule ${mark.rule} · ${runnerUp}`;
+  }
   const options = (mark.candidates || []).map(c => `${c.canonical} ${c.score}`).join(", ");
-  return `review: ${mark.before} · ${mark.method} · ${mark.reason} · candidates: ${options}`;
+  const signal = mark.signal ? ` · ${SIGNALS[mark.signal] || mark.signal}` : "";
+  return `review: ${mark.before} · ${mark.method}${signal} · ${mark.reason} · candidates: ${options}`;
 }
 
 function textView(file) {
@@ -190,6 +205,7 @@ function textView(file) {
       const shown = markShown(mark);
       pre.append(el("mark", { class: `${mark.kind}${shown ? "" : " dim"}`, title: describe(mark),
         "data-kind": mark.kind, "data-entity": mark.entity, "data-method": mark.method, "data-before": mark.before,
+        "data-signal": mark.signal || "",
         "data-after": mark.after || "" }, piece.text.slice(mark.at - start, mark.to - start)));
       cursor = mark.to;
     }
@@ -205,7 +221,7 @@ function fileView() {
   const file = data.files[state.open];
   const rows = el("tbody");
   for (const mark of (file.marks || []).filter(markShown)) {
-    rows.append(el("tr", { class: mark.kind, "data-kind": mark.kind },
+    rows.append(el("tr", { class: mark.kind, "data-kind": mark.kind, "data-signal": mark.signal || "" },
       el("td", { class: "n", text: mark.record !== undefined ? `record ${mark.record}` : `line ${mark.line}` }),
       el("td", { text: mark.kind === "change" ? `${mark.before} → ${mark.after}` : `${mark.before} (review)` }),
       el("td", { text: mark.method }),

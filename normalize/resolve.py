@@ -14,8 +14,12 @@ nisba ``Gatrani``, ``HafterΩ`` go to review)::
     >>> index = Index.build(load_gazetteers())
     >>> text = "Hafteer spoke in Paris."
     >>> applied, review = decide(find_mentions(Document(text), index), Context(text), index)
-    >>> applied, [(d.mention.text, d.reason) for d in review]
-    ([], [('Hafteer', 'nothing else in the document is about region LY')])
+    >>> applied, [(d.mention.text, d.reason, str(d.signal)) for d in review]
+    ([], [('Hafteer', 'nothing else in the document is about region LY', 'probably_none')])
+
+Each reason is made with its `Signal`: ``cannot_choose`` where two names
+fit about as well, ``probably_none`` where the best is too far or a guard
+refused it.
 """
 
 from __future__ import annotations
@@ -24,14 +28,15 @@ import re
 import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .context import Context, Reading, reading
 from .index import Index
 from .keys import APOSTROPHES, fold, translit_key
 from .matcher import MatchSettings, rereader
-from .records import Candidate, Decision, Mention, Target
+from .records import Candidate, Decision, Mention, Signal, Target
 from .rewrite import replacement
-from .tokens import WORD, tokenize
+from .tokens import WORD, name_tuples, tokenize
 from .words import is_function_word
 
 
@@ -90,12 +95,13 @@ def decide(
                 applied.append(Decision(replace(mention, method="source"), Candidate(target, 100.0)))
             return
         best = mention.candidates[0]
-        reason = _why_not(mention, best, supported, settings, lambda m, t: _objection(m, t, context.text, index))
-        if reason is None:
-            applied.append(Decision(mention, best))
+        refusal = _why_not(mention, best, supported, settings, lambda m, t: _objection(m, t, context.text, index))
+        if refusal is None:
+            applied.append(Decision(mention, best, rule=_rule(mention, best.target, index)))
             return
+        reason, signal = refusal
         if reason:
-            review.append(Decision(mention, best, reason))
+            review.append(Decision(mention, best, reason, signal))
         for inner in mention.inner:
             settle(inner)
 
@@ -169,13 +175,16 @@ def _fixed_points(
                 lo, reading = reader.reread(clean, start, end)
                 read = _read_as(reading, start - lo, end - lo, target)
                 if read is None:
+                    # another entity's name read there competes with the target; else nothing fits
+                    other = reading is not None and reading.candidates[0].target.entity != target.entity
+                    signal = Signal.CANNOT_CHOOSE if other else Signal.PROBABLY_NONE
                     why = (
                         f"rewritten to {clean[start:end]!r} it would read as {reading.text!r} "
                         f"({reading.method} match of {reading.candidates[0].target.canonical})"
                         if reading is not None
                         else f"rewritten to {clean[start:end]!r} it would not be read as a name"
                     )
-                    dropped.append(Decision(decision.mention, decision.candidate, why))
+                    dropped.append(Decision(decision.mention, decision.candidate, why, signal))
                     continue
             if not read.ambiguous:
                 seen.add(read.region)
@@ -246,46 +255,74 @@ def _confirmed(mention: Mention, confirmed: Collection[str], index: Index) -> Ta
     return next(iter(fits.values())) if len(fits) == 1 else None
 
 
-def _why_not(mention: Mention, best: Candidate, supported, settings: ResolveSettings, objection) -> str | None:
-    """None to apply; "" to drop silently; otherwise the reason for review.
+_NONE, _CLOSE = Signal.PROBABLY_NONE, Signal.CANNOT_CHOOSE
+_DROP = ("", _NONE)  # neither a change nor a question
+
+
+def _why_not(
+    mention: Mention, best: Candidate, supported, settings: ResolveSettings, objection
+) -> tuple[str, Signal] | None:
+    """None to apply; otherwise the reason for review and its signal (an
+    empty reason: drop silently).
 
     `objection(mention, target)` says why what is written in and around
     the mention does not fit the target, if it does not (see `_objection`)."""
     target = best.target
     if mention.method == "source":  # the name is in the original
         if replacement(mention.text, mention.core, target.canonical, target.type) is None:
-            return ""
+            return _DROP
         if target.ambiguous and not supported(target):
-            return "ambiguous name in the original and no supporting context in the document"
+            return "ambiguous name in the original and no supporting context in the document", _NONE
         return None
     if mention.method == "exact":
         if target.keep or replacement(mention.text, mention.core, target.canonical, target.type) is None:
-            return ""  # nothing would change: neither a change nor a question
+            return _DROP  # nothing would change: neither a change nor a question
         if reason := objection(mention, target):
-            return reason
+            return reason, _NONE
         if target.ambiguous and not supported(target):
-            return "ambiguous name and no supporting context in the document"
+            return "ambiguous name and no supporting context in the document", _NONE
         return None
     others = [c for c in mention.candidates[1:] if c.target.canonical != target.canonical]
     if mention.method == "key" and best.score < settings.key_review:
-        return ""
+        return _DROP
     if reason := objection(mention, target):
-        return reason
+        return reason, _NONE
     if mention.method == "key":
         if others:
             names = ", ".join(sorted({c.target.canonical for c in mention.candidates}))
-            return f"transliteration key shared by several names: {names}"
+            return f"transliteration key shared by several names: {names}", _CLOSE
         if best.score < settings.key_apply:
-            return f"same transliteration key but spelling too far (score {best.score:g})"
+            return f"same transliteration key but spelling too far (score {best.score:g})", _NONE
     else:
         runner_up = others[0].score if others else 0.0
         if best.score < settings.fuzzy_auto:
-            return f"fuzzy score {best.score:g} below {settings.fuzzy_auto:g}"
+            return f"fuzzy score {best.score:g} below {settings.fuzzy_auto:g}", _NONE
         if best.score - runner_up < settings.fuzzy_margin:
-            return f"runner-up {others[0].target.canonical} too close ({runner_up:g})"
+            return f"runner-up {others[0].target.canonical} too close ({runner_up:g})", _CLOSE
     if not supported(target):
-        return f"nothing else in the document is about region {target.region}"
+        return f"nothing else in the document is about region {target.region}", _NONE
     return None
+
+
+def _rule(mention: Mention, target: Target, index: Index) -> str:
+    """Which rule applies `target` to `mention`: its method, or for an exact
+    organisation spelling expanded from a listed one (`Index.expanded`),
+    ``synonym``, ``word_order`` or ``word_order+synonym``."""
+    if mention.method != "exact" or not index.expanded:
+        return mention.method
+    words = _spelled(target.spelling)
+    why = index.expanded.get(words)
+    if why is None or index.exact.get(words) != target:
+        return mention.method
+    # why: "'Listed spelling' with word order, A -> B (file:line), ..." (gazetteer.Expansion.why)
+    made = [name for name, mark in (("word_order", " with word order"), ("synonym", " -> ")) if mark in why]
+    return "+".join(made) or "expanded"
+
+
+@lru_cache(maxsize=4096)
+def _spelled(spelling: str) -> tuple[str, ...]:
+    """The folded words a gazetteer spelling is matched under, whole."""
+    return name_tuples(spelling)[0] if spelling else ()
 
 
 def _objection(mention: Mention, target: Target, text: str, index: Index) -> str | None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,14 @@ class ReviewGroup:
     @property
     def count(self) -> int:
         return len(self.places)
+
+    @property
+    def signals(self) -> list[tuple[str, int]]:
+        """The review signals of its places (``cannot_choose``,
+        ``probably_none``), most frequent first; none for a run from before
+        signals were logged."""
+        found = Counter(p["signal"] for p in self.places if isinstance(p.get("signal"), str) and p["signal"])
+        return found.most_common()
 
 
 def group_review(rows: Iterable[dict]) -> list[ReviewGroup]:
@@ -264,6 +273,11 @@ def describe(group: ReviewGroup, n: int, total: int) -> str:
         f"[{n}/{total}] {group.spelling!r} ({group.method}, {group.count} time(s) in {files} file(s))",
         f"  why not applied: {group.reason}",
     ]
+    signals = group.signals
+    if len(signals) == 1:
+        lines.append(f"  signal: {signals[0][0]} ({_SIGNAL_HELP.get(signals[0][0], 'unknown')})")
+    elif signals:
+        lines.append("  signal: " + ", ".join(f"{name} ({n} time(s))" for name, n in signals))
     for place in group.places[:3]:
         lines.append(f"  {place['file']}:{place['line']}: …{' '.join(place['context'].split())}…")
     for k, c in enumerate(group.candidates, 1):
@@ -271,6 +285,12 @@ def describe(group: ReviewGroup, n: int, total: int) -> str:
             f"  {k}) {c['canonical']} [{c['entity']}] score {c['score']:g}, {c['gazetteer_file']}:{c['gazetteer_line']}"
         )
     return "\n".join(lines)
+
+
+_SIGNAL_HELP = {
+    "cannot_choose": "two or more names fit about as well: choose",
+    "probably_none": "the best name is too far or a guard refused it: probably none of these",
+}
 
 
 def _context_words(group: ReviewGroup) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .positions import Positions
-from .records import Change, Decision, ReviewItem
+from .records import Candidate, Change, Decision, ReviewItem, Signal
 from .tokens import is_all_caps, is_article, name_gap, tokenize
 
 _CONTEXT_CHARS = 60
@@ -95,6 +95,8 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
                 target.line,
                 mention.method,
                 candidate.score,
+                decision.rule or mention.method,
+                *_runner_up(candidate, decision.mention.candidates),
             )
         )
         pieces.append(text[last : mention.start])
@@ -120,6 +122,24 @@ def review_items(text: str, review: list[Decision], file: str | None = None) -> 
                 reason=decision.reason,
                 candidates=tuple(c.as_record() for c in mention.candidates),
                 context=context,
+                signal=str(decision.signal or Signal.PROBABLY_NONE),
             )
         )
     return items
+
+
+def _runner_up(chosen: Candidate, candidates: tuple[Candidate, ...]) -> tuple[str | None, float | None]:
+    """The best other name among `candidates` (another canonical than the
+    chosen one's) and how far the chosen score is ahead of it; (None, None)
+    when there is none.
+
+    >>> from normalize.records import Target
+    >>> def c(name, score):
+    ...     return Candidate(Target(name.lower(), name, "LY", "g.toml", 1, name), score)
+    >>> _runner_up(c("Tarhuna", 95.0), (c("Tarhuna", 95.0), c("Tarhuna", 91.0), c("Taraghin", 80.5)))
+    ('Taraghin', 14.5)
+    """
+    for other in candidates:
+        if other.target.canonical != chosen.target.canonical:
+            return other.target.canonical, round(chosen.score - other.score, 2)
+    return None, None

@@ -50,6 +50,9 @@ def test_run_writes_a_change_log_with_every_field(tmp_path):
         "gazetteer_line": first["gazetteer_line"],
         "method": "exact",
         "score": 100.0,
+        "rule": "exact",
+        "runner_up": None,
+        "margin": None,
     }
     assert (second["before"], second["after"], second["byte_start"]) == ("Sirt", "Sirte", 20)
 
