@@ -81,9 +81,23 @@ class _Builder(HTMLParser):
 
 
 def open_page(path: Path, fragment: str = "") -> Node:
-    """The DOM of `path` after its script ran, as Chromium serialises it."""
+    """The DOM of `path` after its script ran, as Chromium serialises it.
+
+    Headless Chromium without a sandbox now and then crashes as it starts
+    (crashpad's "no stack mapping", nothing about the page): such a start is
+    tried once more; a second failure fails the test."""
+    proc = _dump_dom(path, fragment)
+    if proc.returncode != 0 and not proc.stdout:
+        proc = _dump_dom(path, fragment)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    builder = _Builder()
+    builder.feed(proc.stdout)
+    return builder.root
+
+
+def _dump_dom(path: Path, fragment: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run(
+        return subprocess.run(
             [
                 chromium(),
                 "--headless",
@@ -103,7 +117,3 @@ def open_page(path: Path, fragment: str = "") -> Node:
             text=True,
             timeout=120,
         )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    builder = _Builder()
-    builder.feed(proc.stdout)
-    return builder.root
