@@ -194,3 +194,13 @@ def test_al_khoms_loses_its_article_as_the_canonical_khoms_has_none(shipped):
     # Africanews (AFP), 18 August 2023
     text = "The port of al-Khoms, one of Libya's largest, can handle a million tons of containers a year."
     assert clean(shipped, text) == text.replace("al-Khoms", "Khoms")
+
+
+def test_the_thinni_government_becomes_the_thani_government(shipped):
+    # Libya Herald, 2016-01-24 (reposted by Silent War Journal)
+    text = (
+        "They met with him at his headquarters in Marj, along with a number of like-minded members "
+        "of the House of Representatives and of the Thinni government, plus delegates from the Tebu "
+        "and Tuareg communities."
+    )
+    assert clean(shipped, text) == text.replace("Thinni government", "Thani government")
