@@ -144,8 +144,9 @@ def test_a_killed_run_leaves_no_stale_lock(tmp_path):
 
 
 def test_workers_die_with_a_killed_run(tmp_path):
-    proc = start("run", str(corpus(tmp_path / "in", 600, lines=40)), "-o", str(tmp_path / "out"), "-j", "2", *ONLY)
+    proc = start("run", str(corpus(tmp_path / "in", 4000, lines=40)), "-o", str(tmp_path / "out"), "-j", "2", *ONLY)
     workers = wait_for_workers(proc, 2)
+    assert proc.poll() is None, "the run must still be going for this test to mean anything"
     proc.kill()
     proc.wait(timeout=10)
     assert gone(workers), "workers outlived their parent"
@@ -154,9 +155,10 @@ def test_workers_die_with_a_killed_run(tmp_path):
 
 def test_sigterm_writes_the_logs_and_exits_143(tmp_path):
     out = tmp_path / "out"
-    proc = start("run", str(corpus(tmp_path / "in", 600, lines=40)), "-o", str(out), "-j", "2", *ONLY)
+    # (enough work that the run is still going when the signal comes, even on a fast machine)
+    proc = start("run", str(corpus(tmp_path / "in", 4000, lines=40)), "-o", str(out), "-j", "2", *ONLY)
     workers = wait_for_workers(proc, 2)
-    time.sleep(0.5)
+    time.sleep(0.3)
     proc.terminate()
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == ExitCode.TERMINATED, stderr
