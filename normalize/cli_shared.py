@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,8 +19,29 @@ from .normalizer import Normalizer
 if TYPE_CHECKING:
     from .decoding import Decoded
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)  # never wrap paths in messages
-out = Console(highlight=False, soft_wrap=True)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters (but line breaks and tabs) shown as escapes.
+
+    >>> printable("Sirt\\x1b[31m.txt")
+    'Sirt\\\\x1b[31m.txt'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _SafeConsole(Console):
+    """A console that never sends a control character it was given to the
+    terminal: file names, article text and log lines are other people's
+    data, and an escape sequence in them could rewrite the screen."""
+
+    def print(self, *objects, **kwargs) -> None:
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True)  # never wrap paths in messages
+out = _SafeConsole(highlight=False, soft_wrap=True)
 
 GazetteerOpt = Annotated[
     list[Path] | None,

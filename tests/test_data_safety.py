@@ -333,3 +333,22 @@ def test_a_file_read_as_a_stream_gives_what_a_whole_read_gives(tmp_path, monkeyp
     streamed = run(small, [tmp_path / "in"], RunOptions(output=tmp_path / "streamed"))
     assert tree(tmp_path / "streamed") == tree(tmp_path / "whole")
     assert streamed.to_dict() == whole.to_dict()
+
+
+# Other people's text never drives the terminal
+
+
+def test_escape_sequences_in_file_names_and_articles_are_shown_not_sent(tmp_path):
+    (tmp_path / "gaz").mkdir()
+    shutil.copytree(MINI, tmp_path / "gaz", dirs_exist_ok=True)
+    (tmp_path / "in").mkdir()
+    hostile = "\x1b]0;owned\x07\x1b[2J"  # set the window title, clear the screen
+    (tmp_path / "in" / f"{hostile}.txt").write_bytes(b"\x00binary")  # an error names the file
+    (tmp_path / "in" / "a.txt").write_text(f"In Libya, Hoftoor met{hostile} envoys.\n", encoding="utf-8")
+    only = ("--no-default-gazetteers", "-g", "gaz")
+    ran = run_cli("run", "in", "-o", "out", *only, cwd=tmp_path)
+    reviewed = run_cli("review", "out", *only, input=b"s\n", cwd=tmp_path)
+    assert b"Hoftoor" in reviewed.stdout  # the candidate and its context were shown
+    for output in (ran.stderr, reviewed.stdout, reviewed.stderr):
+        assert b"\x1b" not in output and b"\x07" not in output
+    assert b"\\x1b]0;owned\\x07" in ran.stderr
