@@ -573,6 +573,11 @@ class Expansion:
         order = ("word order",) if self.reordered else ()
         return order + tuple(f"{word} -> {written} ({rule.file}:{rule.line})" for word, written, rule in self.used)
 
+    @property
+    def rule(self) -> str:
+        """``synonym``, ``word_order`` or ``word_order+synonym``: the kinds of rule that made it."""
+        return "+".join(name for name, used in (("word_order", self.reordered), ("synonym", self.used)) if used)
+
     def why(self) -> str:
         return f"{self.source.text!r} with {', '.join(self.rules)}"
 

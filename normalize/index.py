@@ -155,6 +155,7 @@ def _expanded(gazetteer: Gazetteer, listed: dict[tuple[str, ...], Target]) -> di
                 spelling=expansion.text,
                 ambiguous=form.ambiguous or entity.forms[0].ambiguous,
                 type=entity.type,
+                rule=expansion.rule,
             )
             for words in name_tuples(expansion.text):
                 if words in listed or (len(words) == 1 and words[0].lower() in english_words()):

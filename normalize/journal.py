@@ -59,10 +59,6 @@ class FileRecord:
         return line
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def file_sha256(path: Path) -> str:
     """The hash of a file's bytes, read a block at a time."""
     with open(path, "rb") as handle:

@@ -228,31 +228,26 @@ class Rereader:
         edges = self._edges.get(text[start:end])
         if edges is None:
             edges = self._edges_of(text[start:end])
-        lo, hi = start, end
-        near = edges[0]
-        for _ in range(self.reach):
-            word = glued_word_before(text, lo) if near else None
-            if word is None:
-                break
-            forms = _forms(text[word[0] : word[1]])
-            if near.isdisjoint(forms):
-                break
-            lo, near = word[0], self._near(self.before, forms)
+        lo = self._widen(text, start, edges[0], glued_word_before, self.before, 0)
         # a glued article is taken in by any name, listed with one or not
         # (a rewrite that leaves ``ash-`` glued to ``Sharara`` reads as ``ash-Sharara``)
         word = glued_word_before(text, lo)
         if word is not None and is_article(text[word[0] : word[1]], text[word[1] : lo]):
             lo = word[0]
-        near = edges[1]
+        return lo, self._widen(text, end, edges[1], glued_word_after, self.after, 1)
+
+    def _widen(self, text: str, at: int, near: frozenset[str], glued, table: dict, side: int) -> int:
+        """`at` moved over the glued words (`glued`: the one before or after)
+        while each may stand next to the last in some spelling (`table`)."""
         for _ in range(self.reach):
-            word = glued_word_after(text, hi) if near else None
+            word = glued(text, at) if near else None
             if word is None:
                 break
             forms = _forms(text[word[0] : word[1]])
             if near.isdisjoint(forms):
                 break
-            hi, near = word[1], self._near(self.after, forms)
-        return lo, hi
+            at, near = word[side], self._near(table, forms)
+        return at
 
     def _edges_of(self, name: str) -> tuple[frozenset[str], frozenset[str]]:
         """What may come right before the first word of `name` and right after its last."""

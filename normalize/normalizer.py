@@ -162,7 +162,7 @@ class Normalizer:
         if len(text) <= self.settings.part_chars:
             yield self.normalize(text, name=name, confirmed=confirmed)
             return
-        yield from self.normalize_stream(_parts(text, self.settings.part_chars), name=name, confirmed=confirmed)
+        yield from self.normalize_stream(text_parts([text], self.settings.part_chars), name=name, confirmed=confirmed)
 
     def normalize_stream(
         self, parts: Iterable[str], *, name: str | None = None, confirmed: Collection[str] = ()
@@ -195,22 +195,9 @@ class Normalizer:
         return Result("".join(clean), tuple(changes), tuple(review))
 
 
-def _parts(text: str, size: int) -> Iterator[str]:
-    """`text` in pieces of at most `size` characters, each ending after a
-    line break, else (a line longer than `size`) after a space, else anywhere.
-
-    >>> list(_parts("ab cd\\nef gh ij\\n", 6))
-    ['ab cd\\n', 'ef gh ', 'ij\\n']
-    """
-    start = 0
-    while start < len(text):
-        end = _cut(text, start, size) if start + size < len(text) else len(text)
-        yield text[start:end]
-        start = end
-
-
 def _cut(text: str, start: int, size: int) -> int:
-    """Where the part of `text` that begins at `start` ends (see `_parts`)."""
+    """Where the part of `text` that begins at `start` ends: after a line
+    break, else (a line longer than `size`) after a space, else anywhere."""
     end = text.rfind("\n", start, start + size) + 1
     if end <= start:  # no line break in reach: cut the long line between words
         end = max(text.rfind(" ", start, start + size), text.rfind("\t", start, start + size)) + 1
@@ -220,10 +207,13 @@ def _cut(text: str, start: int, size: int) -> int:
 
 
 def text_parts(chunks: Iterable[str], size: int) -> Iterator[str]:
-    """Consecutive pieces of text (as read from a stream) re-cut into the
-    parts `_parts` would make of their whole.
+    """Consecutive pieces of text (as read from a stream, or one whole text)
+    cut into parts of at most `size` characters (see `_cut`), the same
+    whatever the pieces.
 
-    >>> list(text_parts(["ab c", "d\\nef gh", " ij\\n"], 6))
+    >>> list(text_parts(["ab c", "d\\nef gh", " ij\\n"], 6)) == list(text_parts(["ab cd\\nef gh ij\\n"], 6))
+    True
+    >>> list(text_parts(["ab cd\\nef gh ij\\n"], 6))
     ['ab cd\\n', 'ef gh ', 'ij\\n']
     """
     rest = ""

@@ -41,7 +41,7 @@ from .corpus import (
 )
 from .decoding import DecodingError, decode_bytes, encode_text
 from .exitcodes import ExitCode
-from .journal import STATE_DIR, FileRecord, Journal, file_sha256, sha256
+from .journal import STATE_DIR, FileRecord, Journal, file_sha256
 from .jsonl import clean_jsonl
 from .logrows import Rows
 from .normalizer import text_parts
@@ -164,12 +164,13 @@ def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: 
     """
     relative = display_name(item.relative)
 
-    def failed(message: str, size: int = 0, input_sha: str = sha256(b"")) -> FileOutcome:
-        record = FileRecord(item.display, relative, input_sha, run_key, None, None, message)
-        _journal(options, item, record)
-        return FileOutcome(item, record, size)
-
     source = _Source()
+
+    def failed(message: str) -> FileOutcome:
+        record = FileRecord(item.display, relative, source.sha256, run_key, None, None, message)
+        _journal(options, item, record)
+        return FileOutcome(item, record, source.size)
+
     try:
         written = encoding = text = warning = None
         if _streamable(cleaner, item, options):
@@ -189,12 +190,12 @@ def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: 
             text, encoding, warning = decoded.text, decoded.encoding, decoded.warning or None
             written = _clean_and_write(_pieces(cleaner, item, text, encoding, options), item, encoding, options)
     except (InputError, DecodingError, LookupError, UnicodeError) as exc:  # LookupError: an unknown codec
-        return failed(str(exc), source.size, source.sha256)
+        return failed(str(exc))
     except OSError as exc:  # the output could not be written (disk full, read-only folder)
         where = f" {exc.filename}" if exc.filename else ""
-        return failed(f"cannot write{where}: {exc.strerror or exc}", source.size, source.sha256)
+        return failed(f"cannot write{where}: {exc.strerror or exc}")
     except Exception as exc:  # a bug must not cost the other files; it is reported as this file's error
-        return failed(f"internal error, please report: {type(exc).__name__}: {exc}", source.size, source.sha256)
+        return failed(f"internal error, please report: {type(exc).__name__}: {exc}")
     record = FileRecord(
         item.display, relative, source.sha256, run_key, written.sha256, encoding, None, *written.rows(), warning
     )
@@ -305,6 +306,16 @@ def _clean_and_write(
     waiting: list[bytes] = []
     with contextlib.ExitStack() as stack:
         sink = None
+
+        def flush() -> AtomicFile:
+            nonlocal sink
+            if sink is None:
+                sink = stack.enter_context(_sink(item, options))
+            for out in waiting:
+                sink.write(out)
+            waiting.clear()
+            return sink
+
         for text, changes, review in pieces:
             written.add(changes, review)
             out = encode_text(text, encoding)
@@ -313,17 +324,10 @@ def _clean_and_write(
             if options.check:
                 continue
             waiting.append(out)
-            if sink is None and (not options.in_place or written.changes or len(waiting) > 4):
-                sink = stack.enter_context(_sink(item, options))
-            if sink is not None:
-                for out in waiting:
-                    sink.write(out)
-                waiting.clear()
+            if sink is not None or not options.in_place or written.changes or len(waiting) > 4:
+                flush()
         if not options.check and (written.changes or not options.in_place):
-            if sink is None:
-                sink = stack.enter_context(_sink(item, options))
-                for out in waiting:
-                    sink.write(out)
+            sink = flush()
             if options.in_place and options.backup_suffix:
                 keep_original(item.path, options.backup_suffix)
             sink.commit()

@@ -51,6 +51,7 @@ class Target:
     ambiguous: bool = False
     keep: bool = False
     type: str = ""  # the entity's type in the gazetteer: person, place, org, ... ("" for keep words)
+    rule: str = ""  # for a spelling made from a listed one: synonym, word_order or word_order+synonym
 
 
 @dataclass(frozen=True, slots=True)

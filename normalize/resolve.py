@@ -28,7 +28,6 @@ import re
 import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from .context import Context, Reading, reading
 from .index import Index
@@ -36,7 +35,7 @@ from .keys import APOSTROPHES, fold, translit_key
 from .matcher import MatchSettings, rereader
 from .records import Candidate, Decision, Mention, Signal, Target
 from .rewrite import replacement
-from .tokens import WORD, name_tuples, tokenize
+from .tokens import WORD, tokenize
 from .words import is_function_word
 
 
@@ -97,7 +96,9 @@ def decide(
         best = mention.candidates[0]
         refusal = _why_not(mention, best, supported, settings, lambda m, t: _objection(m, t, context.text, index))
         if refusal is None:
-            applied.append(Decision(mention, best, rule=_rule(mention, best.target, index)))
+            # (an exact spelling made from a listed one says which rules made it)
+            rule = best.target.rule if mention.method == "exact" and best.target.rule else mention.method
+            applied.append(Decision(mention, best, rule=rule))
             return
         reason, signal = refusal
         if reason:
@@ -302,27 +303,6 @@ def _why_not(
     if not supported(target):
         return f"nothing else in the document is about region {target.region}", _NONE
     return None
-
-
-def _rule(mention: Mention, target: Target, index: Index) -> str:
-    """Which rule applies `target` to `mention`: its method, or for an exact
-    organisation spelling expanded from a listed one (`Index.expanded`),
-    ``synonym``, ``word_order`` or ``word_order+synonym``."""
-    if mention.method != "exact" or not index.expanded:
-        return mention.method
-    words = _spelled(target.spelling)
-    why = index.expanded.get(words)
-    if why is None or index.exact.get(words) != target:
-        return mention.method
-    # why: "'Listed spelling' with word order, A -> B (file:line), ..." (gazetteer.Expansion.why)
-    made = [name for name, mark in (("word_order", " with word order"), ("synonym", " -> ")) if mark in why]
-    return "+".join(made) or "expanded"
-
-
-@lru_cache(maxsize=4096)
-def _spelled(spelling: str) -> tuple[str, ...]:
-    """The folded words a gazetteer spelling is matched under, whole."""
-    return name_tuples(spelling)[0] if spelling else ()
 
 
 def _objection(mention: Mention, target: Target, text: str, index: Index) -> str | None:
