@@ -64,8 +64,10 @@ def _phrase(entry: str) -> re.Pattern[str] | None:
 @dataclass(frozen=True)
 class Reading:
     """How the words around a span make it read: as a ``person`` or a
-    ``place``; `cue` says which words; a `weak` cue (a verb of speech)
-    also fits a city speaking for its government (``Tripoli said``)."""
+    ``place``; `cue` says which words.  A `weak` cue counts only against
+    an unlisted spelling: a verb of speech also fits a city speaking for
+    its government (``Tripoli said``), and a place named after a person
+    is written with his name (``Gaddafi airport``)."""
 
     kind: str
     cue: str
@@ -83,7 +85,7 @@ def reading(text: str, start: int, end: int) -> Reading | None:
 
     A given name or a title before it, or ``who`` after it, make a person;
     so does a verb of speech after it, weakly; ``town of`` before it makes a
-    place::
+    place, and so does ``airport`` after it, weakly::
 
         >>> reading("the PC's Ali Gatrani who is", 13, 20)
         Reading(kind='person', cue="after the given name 'Ali'", weak=False)
@@ -108,6 +110,8 @@ def reading(text: str, start: int, end: int) -> Reading | None:
         word = after.group(2)
         if word in words.person_after:
             return Reading("person", f"before {word!r}")
+        if word.lower() in words.place_after and not after.group(1):
+            return Reading("place", f"before {word!r}", weak=True)
         if word in words.speech_verbs and not after.group(1):
             return Reading("person", f"before the verb of speech {word!r}", weak=True)
     return None

@@ -93,11 +93,16 @@ def decide(
             if replacement(mention.text, mention.core, target.canonical, target.type) is not None:
                 applied.append(Decision(replace(mention, method="source"), Candidate(target, 100.0)))
             return
+        mention, aside = _by_reading(mention, context.text)
         best = mention.candidates[0]
-        refusal = _why_not(mention, best, supported, settings, lambda m, t: _objection(m, t, context.text, index))
+        refusal = _why_not(
+            mention, best, supported, settings, lambda m, t: _objection(m, t, context.text, index), aside
+        )
         if refusal is None:
             # (an exact spelling made from a listed one says which rules made it)
             rule = best.target.rule if mention.method == "exact" and best.target.rule else mention.method
+            if aside:
+                rule += "+type"
             applied.append(Decision(mention, best, rule=rule))
             return
         reason, signal = refusal
@@ -261,13 +266,19 @@ _DROP = ("", _NONE)  # neither a change nor a question
 
 
 def _why_not(
-    mention: Mention, best: Candidate, supported, settings: ResolveSettings, objection
+    mention: Mention,
+    best: Candidate,
+    supported,
+    settings: ResolveSettings,
+    objection,
+    aside: frozenset[str] = frozenset(),
 ) -> tuple[str, Signal] | None:
     """None to apply; otherwise the reason for review and its signal (an
     empty reason: drop silently).
 
     `objection(mention, target)` says why what is written in and around
-    the mention does not fit the target, if it does not (see `_objection`)."""
+    the mention does not fit the target, if it does not (see `_objection`);
+    the candidates named in `aside` do not compete (`_by_reading`)."""
     target = best.target
     if mention.method == "source":  # the name is in the original
         if replacement(mention.text, mention.core, target.canonical, target.type) is None:
@@ -283,7 +294,7 @@ def _why_not(
         if target.ambiguous and not supported(target):
             return "ambiguous name and no supporting context in the document", _NONE
         return None
-    others = [c for c in mention.candidates[1:] if c.target.canonical != target.canonical]
+    others = [c for c in mention.candidates[1:] if c.target.canonical not in (target.canonical, *aside)]
     if mention.method == "key" and best.score < settings.key_review:
         return _DROP
     if reason := objection(mention, target):
@@ -303,6 +314,28 @@ def _why_not(
     if not supported(target):
         return f"nothing else in the document is about region {target.region}", _NONE
     return None
+
+
+def _by_reading(mention: Mention, text: str) -> tuple[Mention, frozenset[str]]:
+    """The mention with the candidates that fit how its surroundings read
+    put first, and the canonicals of those that do not: where an unlisted
+    spelling shares its key with a person and a place, ``Maitigua
+    airport`` reads as the place (Mitiga), not the person (Maiteeq).
+
+    Only key and fuzzy matches with candidates of more than one type are
+    sorted.  A verb of speech sorts nothing: a city speaks for its
+    government as a person does."""
+    if mention.method not in ("key", "fuzzy") or len({c.target.type for c in mention.candidates}) < 2:
+        return mention, frozenset()
+    found = reading(text, mention.start, mention.end)
+    if found is None or (found.weak and found.kind == "person"):
+        return mention, frozenset()
+    fitting = tuple(c for c in mention.candidates if entity_type(c.target) == found.kind)
+    if not fitting:
+        return mention, frozenset()
+    unfit = tuple(c for c in mention.candidates if c not in fitting)
+    aside = frozenset(c.target.canonical for c in unfit) - {c.target.canonical for c in fitting}
+    return replace(mention, candidates=fitting + unfit), aside
 
 
 def _objection(mention: Mention, target: Target, text: str, index: Index) -> str | None:
@@ -380,6 +413,8 @@ def _misread(mention: Mention, target: Target, text: str, index: Index) -> str |
     if kind is None:
         return None
     if found.kind == "place" and kind == "person":
+        if found.weak and mention.method not in ("key", "fuzzy"):
+            return None
         return f"reads as a place ({found.cue}) but {target.canonical} is a person"
     if found.kind == "person" and kind != "person":
         if found.weak and (kind != "place" or mention.method not in ("key", "fuzzy")):

@@ -60,6 +60,12 @@ class Scanner:
         self._max_words = max_words
         self._reach: dict[str, int] = {}
         self._windows: dict[str, tuple[Mention, ...]] = {}
+        # Names listed only with their article (``El Hums``: a bare ``Hums`` is
+        # English): the capitalised word after the article starts the window.
+        self._after_article: dict[str, int] = {}
+        for words in index.exact:
+            if len(words) > 1 and words[0] == "al" and words[1] not in index.starts:
+                self._after_article[words[1]] = max(self._after_article.get(words[1], 0), len(words) - 1)
         self._key_reach: dict[str, int] = {}
         for key in index.keys:
             self._key_reach[key[0]] = max(self._key_reach.get(key[0], 0), len(key))
@@ -114,7 +120,7 @@ class Scanner:
         if not word[:1].isupper():
             return 0
         index, settings, folded = self.index, self.settings, fold(word)
-        reach = index.starts.get(folded, 0)
+        reach = index.starts.get(folded, 0) or self._after_article.get(folded, 0)
         if is_all_caps(word):
             reach = max(reach, index.upper_starts.get(folded.upper(), 0))
         keyed = self._key_reach.get(translit_key(word), 0)
@@ -152,6 +158,8 @@ class Scanner:
         exact_next, upper_next, key_next = self._next_words()
         first = fold(word)
         exact = [(first,), ("al",)] if first.lower() in _ARTICLES else [(first,)]
+        if first in self._after_article:
+            exact.append(("al", first))
         upper = [tuple(w.upper() for w in p) for p in exact]
         keys = [(translit_key(word),)]
         for _ in range(n - 1):
@@ -180,10 +188,12 @@ class Scanner:
         """What may come second after `word`: folded words, ALL-CAPS words, keys."""
         exact_next, upper_next, key_next = self._next_words()
         first = fold(word)
-        firsts = [first, "al"] if first.lower() in _ARTICLES else [first]
+        firsts = [(first,), ("al",)] if first.lower() in _ARTICLES else [(first,)]
+        if first in self._after_article:
+            firsts.append(("al", first))
         return (
-            frozenset().union(*(exact_next.get((f,), ()) for f in firsts)),
-            frozenset().union(*(upper_next.get((f.upper(),), ()) for f in firsts)),
+            frozenset().union(*(exact_next.get(f, ()) for f in firsts)),
+            frozenset().union(*(upper_next.get(tuple(w.upper() for w in f), ()) for f in firsts)),
             frozenset(key_next.get((translit_key(word),), ())),
         )
 

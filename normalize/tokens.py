@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .keys import APOSTROPHES, HYPHENS, fold, is_article
+from .words import english_words
 
 # Combining marks (decomposed accents, Arabic harakat), soft hyphens and
 # zero-width characters do not end a word: "Misra\u0304ta" is one word.
@@ -197,13 +198,16 @@ def name_tuples(spelling: str) -> list[tuple[str, ...]]:
 
     The full spelling always; also without its leading article, so that
     ``Al-Jafra`` in a text finds a variant listed as ``Jafra`` and the other
-    way round.
+    way round, unless the name left is one English word: ``El Hums`` is
+    Khoms, a bare ``Hums`` is the English word.
 
-    >>> name_tuples("Al-Jafra")
-    [('al', 'Jafra'), ('Jafra',)]
+    >>> name_tuples("Al-Jafra"), name_tuples("El Hums")
+    ([('al', 'Jafra'), ('Jafra',)], [('al', 'Hums')])
     """
     full = tuple(fold_words(spelling, tokenize(spelling)))
-    return [full, full[1:]] if len(full) > 1 and full[0] == "al" else [full]
+    if len(full) < 2 or full[0] != "al" or (len(full) == 2 and full[1].lower() in english_words()):
+        return [full]
+    return [full, full[1:]]
 
 
 def spelling_problem(spelling: str) -> str | None:

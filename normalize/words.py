@@ -33,6 +33,7 @@ class Cues:
     person_after: frozenset[str]
     speech_verbs: frozenset[str]
     place_before: frozenset[str]
+    place_after: frozenset[str]
 
 
 @lru_cache(maxsize=1)

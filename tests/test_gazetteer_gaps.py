@@ -7,6 +7,9 @@ spelling under test was put into a real sentence, "constructed" that none was fo
 import pytest
 from conftest import clean
 
+from normalize import Normalizer
+from normalize.normalizer import Settings
+
 # Abdullah al-Thani, prime minister 2014-2021 (an ambiguous name: Al Thani is Qatar's ruling family)
 
 
@@ -204,3 +207,20 @@ def test_the_thinni_government_becomes_the_thani_government(shipped):
         "and Tuareg communities."
     )
     assert clean(shipped, text) == text.replace("Thinni government", "Thani government")
+
+
+@pytest.mark.parametrize("engine", ["scan", "reference"])
+@pytest.mark.parametrize("written", ["El Hums", "el-Hums", "Al-Hums"])
+def test_el_hums_becomes_khoms_with_its_article(engine, written):
+    # constructed: the issue saw 'El Hums' in machine-translated news
+    normalizer = Normalizer.load(settings=Settings(engine=engine))
+    assert clean(normalizer, f"Clashes broke out in {written}, east of Tripoli.") == (
+        "Clashes broke out in Khoms, east of Tripoli."
+    )
+
+
+@pytest.mark.parametrize("engine", ["scan", "reference"])
+def test_hums_without_an_article_stays_the_english_word(engine):
+    normalizer = Normalizer.load(settings=Settings(engine=engine))
+    text = "Hums of generators filled Tripoli and Khoms at night."
+    assert clean(normalizer, text) == text

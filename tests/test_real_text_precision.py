@@ -156,6 +156,47 @@ def test_a_persons_name_after_town_of_is_not_made_a_person(normalizer):
     assert "is a person" in reasons(normalizer, text)["Hifter"]
 
 
+# -- the reading chooses between a person and a place sharing a key ----------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # bench/devset p076, p077 (PANA) and p079: Mitiga airport, whose key Maiteeq shares
+        ("Flights were suspended at Maitigua airport in Libya.", "Flights were suspended at Mitiga airport in Libya."),
+        ("Militias inside the airport of Maitika, in Libya.", "Militias inside the airport of Mitiga, in Libya."),
+    ],
+)
+def test_a_place_reading_chooses_the_place_among_names_sharing_a_key(normalizer, text, expected):
+    result = normalizer.normalize(text)
+    assert result.text == expected
+    (change,) = result.changes
+    assert (change.rule, change.runner_up) == ("key+type", "Maiteeq")
+
+
+def test_without_a_reading_names_sharing_a_key_stay_a_question(normalizer):
+    text = "Maitigua was mentioned in Libya."
+    assert normalizer.normalize(text).text == text
+    assert "shared by several names" in reasons(normalizer, text)["Maitigua"]
+
+
+def test_a_verb_of_speech_does_not_choose_between_names_sharing_a_key(normalizer):
+    # a weak reading: a city speaks for its government as a person does
+    text = "Maitigua said on Monday in Libya that flights resume."
+    assert normalizer.normalize(text).text == text
+
+
+def test_a_place_word_after_a_persons_listed_spelling_does_not_make_it_a_place(normalizer):
+    # where nothing is to be chosen, the words after a listed name are not read
+    assert normalizer.normalize("Hifter airport talks in Libya.").text == "Haftar airport talks in Libya."
+
+
+def test_an_unlisted_persons_spelling_before_a_place_word_is_not_made_the_person(normalizer):
+    text = "Haftaar airport talks in Libya."
+    assert normalizer.normalize(text).text == text
+    assert "reads as a place" in reasons(normalizer, text)["Haftaar"]
+
+
 # -- the particle of a full name ------------------------------------------------
 
 
