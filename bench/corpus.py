@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from normalize import Gazetteer
-from normalize.words import english_words
+from normalize.text.words import english_words
 
 # --------------------------------------------------------------------------
 # Names taken from a gazetteer

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from normalize import Normalizer  # noqa: E402
-from normalize.tokens import tokenize  # noqa: E402
+from normalize.text.tokens import tokenize  # noqa: E402
 
 DEVSET = Path(__file__).resolve().parent / "devset"
 

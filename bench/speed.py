@@ -57,7 +57,7 @@ import psutil  # noqa: E402
 from flashtext import KeywordProcessor  # noqa: E402
 
 from normalize import Normalizer, __version__, load_gazetteers  # noqa: E402
-from normalize.tokens import CAPITALISED_WORD  # noqa: E402
+from normalize.text.tokens import CAPITALISED_WORD  # noqa: E402
 
 MB = 1_000_000  # throughput in decimal megabytes per second
 MiB = 2**20  # memory in binary megabytes

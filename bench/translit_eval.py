@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz  # noqa: E402
 
-from normalize.gazetteer import load_gazetteers  # noqa: E402
-from normalize.keys import fold, key_deletions, translit_key  # noqa: E402
-from normalize.matcher import fuzzy_score  # noqa: E402
-from normalize.translit_distance import translit_similarity  # noqa: E402
+from normalize.engine.matcher import fuzzy_score  # noqa: E402
+from normalize.gazetteer.loading import load_gazetteers  # noqa: E402
+from normalize.text.keys import fold, key_deletions, translit_key  # noqa: E402
+from normalize.text.translit_distance import translit_similarity  # noqa: E402
 
 AUTO, MARGIN = 90.0, 10.0  # resolve.Settings.fuzzy_auto, fuzzy_margin
 

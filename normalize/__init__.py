@@ -5,12 +5,11 @@
 'Clashes near Sirte between GNA and Haftar forces.'
 """
 
-__version__ = "0.1.0"  # first: modules below read it
-
-from .exitcodes import ExitCode
-from .gazetteer import Gazetteer, GazetteerError, Problem, default_gazetteer_dir, load_gazetteers
-from .normalizer import Normalizer, Settings, normalize_text
-from .records import Change, Result, ReviewItem
+from .batch.exitcodes import ExitCode
+from .engine.normalizer import Normalizer, Settings, normalize_text
+from .engine.records import Change, Result, ReviewItem
+from .gazetteer.loading import Gazetteer, GazetteerError, Problem, default_gazetteer_dir, load_gazetteers
+from .version import __version__
 
 _BATCH = ("RunOptions", "RunSummary", "UsageError", "run")
 
@@ -18,7 +17,7 @@ _BATCH = ("RunOptions", "RunSummary", "UsageError", "run")
 def __getattr__(name: str):
     # Batch runs pull in file handling a one-line `normalize text` never needs.
     if name in _BATCH:
-        from . import pipeline
+        from .batch import pipeline
 
         return getattr(pipeline, name)
     raise AttributeError(f"module 'normalize' has no attribute {name!r}")
@@ -37,6 +36,7 @@ __all__ = [
     "RunSummary",
     "Settings",
     "UsageError",
+    "__version__",
     "default_gazetteer_dir",
     "load_gazetteers",
     "normalize_text",

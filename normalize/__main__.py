@@ -1,5 +1,5 @@
 """``python -m normalize`` is the ``normalize`` command."""
 
-from .cli import app
+from .cli.app import app
 
 app(prog_name="normalize")

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from normalize import Normalizer
-from normalize.corpus import InputFile
-from normalize.pipeline import RunOptions, clean_file
+from normalize.batch.corpus import InputFile
+from normalize.batch.pipeline import RunOptions, clean_file
 
 ONLY = ("--no-default-gazetteers", "-g", str(MINI))
 MINI_NORMALIZER = Normalizer.load([MINI], include_default=False)

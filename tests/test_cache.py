@@ -7,7 +7,7 @@ import shutil
 import pytest
 from conftest import MINI, run_cli
 
-import normalize.cache
+import normalize.engine.cache
 from normalize import Normalizer
 
 
@@ -25,7 +25,7 @@ def _no_parsing(*args, **kwargs):
 def test_a_second_load_comes_from_the_cache(tmp_path, gazetteer, monkeypatch):
     cache = tmp_path / "cache"
     first = Normalizer.load([gazetteer], include_default=False, cache=cache)
-    monkeypatch.setattr(normalize.cache, "load_gazetteers", _no_parsing)
+    monkeypatch.setattr(normalize.engine.cache, "load_gazetteers", _no_parsing)
     second = Normalizer.load([gazetteer], include_default=False, cache=cache)
     assert second.gazetteer == first.gazetteer
     assert second.normalize("Hafter took Sirt.").text == first.normalize("Hafter took Sirt.").text
@@ -80,7 +80,7 @@ def test_no_cache_keeps_nothing(tmp_path, monkeypatch):
 def test_an_entry_from_other_code_is_not_used(tmp_path, gazetteer, monkeypatch):
     cache = tmp_path / "cache"
     Normalizer.load([gazetteer], include_default=False, cache=cache)
-    monkeypatch.setattr(normalize.cache, "_code_digest", lambda: "other code")
+    monkeypatch.setattr(normalize.engine.cache, "_code_digest", lambda: "other code")
     Normalizer.load([gazetteer], include_default=False, cache=cache)
     assert len(list(cache.glob("*.pickle"))) == 2
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from normalize.config import (
+from normalize.cli.config import (
     SETTINGS,
     Config,
     ConfigError,

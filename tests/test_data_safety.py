@@ -19,10 +19,10 @@ import pytest
 from conftest import MINI, ROOT, SEED, run_cli, tree
 
 from normalize import Normalizer, RunOptions, run
-from normalize.exitcodes import ExitCode
-from normalize.normalizer import Settings
-from normalize.records import Result
-from normalize.runfolder import claim
+from normalize.batch.exitcodes import ExitCode
+from normalize.batch.runfolder import claim
+from normalize.engine.normalizer import Settings
+from normalize.engine.records import Result
 
 ONLY = ("--no-default-gazetteers", "-g", str(MINI))
 LINE = "Hafter met envoys in Sirt, Libya.\n"
@@ -319,7 +319,7 @@ def test_a_large_file_runs_in_less_than_three_times_its_size(tmp_path):
 
 @pytest.mark.parametrize("tail", [b"", b"a stray \xff byte in Sirt\n", b"a NUL \x00 byte\n"])
 def test_a_file_read_as_a_stream_gives_what_a_whole_read_gives(tmp_path, monkeypatch, mini, tail):
-    from normalize import pipeline
+    from normalize.batch import pipeline
 
     (tmp_path / "in").mkdir()
     data = SEED.read_bytes() * 3 + (LINE * 3000).encode() + tail + LINE.encode()

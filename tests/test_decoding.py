@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from normalize.decoding import SAMPLE_BYTES, Decoded, DecodingError, decode_bytes, encode_text, looks_binary
+from normalize.batch.decoding import SAMPLE_BYTES, Decoded, DecodingError, decode_bytes, encode_text, looks_binary
 
 # Real news sentences; the tests encode them with Python's own codecs.
 ARABIC = [

@@ -16,7 +16,7 @@ from conftest import MINI, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.corpus import display_name, path_of_display
+from normalize.batch.corpus import display_name, path_of_display
 
 MINI_ONLY = ("--no-default-gazetteers", "-g", str(MINI))
 BYTE_NAME = os.fsdecode(b"\xff.txt")  # the byte 0xFF, then ".txt"

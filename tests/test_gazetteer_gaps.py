@@ -8,7 +8,7 @@ import pytest
 from conftest import clean
 
 from normalize import Normalizer
-from normalize.normalizer import Settings
+from normalize.engine.normalizer import Settings
 
 # Abdullah al-Thani, prime minister 2014-2021 (an ambiguous name: Al Thani is Qatar's ruling family)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from normalize import Normalizer, load_gazetteers
-from normalize.geonames import (
+from normalize.maintain.geonames import (
     AltName,
     GeonamesError,
     Place,

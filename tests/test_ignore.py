@@ -7,7 +7,8 @@ import json
 from conftest import MINI, run_cli
 
 from normalize import Normalizer
-from normalize.ignore import IgnoreList, add_rejection, load_ignore_file
+from normalize.engine.ignore import IgnoreList, load_ignore_file
+from normalize.maintain.rejections import add_rejection
 
 ONLY = ("--no-default-gazetteers", "-g", str(MINI))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from normalize.journal import FileRecord, Journal
-from normalize.logrows import Rows
+from normalize.batch.journal import FileRecord, Journal
+from normalize.batch.logrows import Rows
 
 
 def _record(relative: str, run_key: str) -> FileRecord:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from normalize.keys import fold, is_article, translit_key
+from normalize.text.keys import fold, is_article, translit_key
 
 
 def test_fold_removes_accents_and_keeps_case():

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from normalize.lint import lint
+from normalize.maintain.lint import lint
 
 BASE = """[gazetteer]
 region = "XX"

@@ -10,9 +10,9 @@ import pytest
 from conftest import run_cli
 
 from normalize import GazetteerError, Normalizer, load_gazetteers
-from normalize.gazetteer import MAX_EXPANSIONS
-from normalize.lint import lint
-from normalize.normalizer import Settings
+from normalize.engine.normalizer import Settings
+from normalize.gazetteer.loading import MAX_EXPANSIONS
+from normalize.maintain.lint import lint
 
 ENGINES = {engine: Normalizer.load(settings=Settings(engine=engine)) for engine in ("scan", "reference")}
 CONTEXT = " in Tripoli, Libya."

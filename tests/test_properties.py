@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from normalize import Normalizer
-from normalize.keys import translit_key
-from normalize.normalizer import Settings
-from normalize.tokens import tokenize
+from normalize.engine.normalizer import Settings
+from normalize.text.keys import translit_key
+from normalize.text.tokens import tokenize
 
 NORMALIZER = Normalizer.load([MINI], include_default=False)
 SHIPPED = Normalizer.load()
@@ -161,7 +161,7 @@ def test_any_text_is_handled(text):
 def test_positions_agree_with_counting_from_the_start(text, offsets):
     import re
 
-    from normalize.positions import Positions
+    from normalize.text.positions import Positions
 
     positions = Positions(text)
     for offset in [min(o, len(text)) for o in offsets]:  # rising or not

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from normalize import Normalizer
-from normalize.normalizer import Settings
-from normalize.words import cues
+from normalize.engine.normalizer import Settings
+from normalize.text.words import cues
 
 ENGINES = ("scan", "reference")
 

@@ -139,7 +139,7 @@ def test_run_report_accept_three_reject_one_rerun(tmp_path):
 
 
 def _groups(output: Path):
-    from normalize.review import group_review, read_review
+    from normalize.review.session import group_review, read_review
 
     return group_review(read_review(output))
 

@@ -11,13 +11,13 @@ import pytest
 from conftest import MINI, run_cli
 
 from normalize import Normalizer, load_gazetteers
-from normalize.context import Context
-from normalize.index import Index
-from normalize.normalizer import Settings
-from normalize.records import Candidate, Mention
-from normalize.report import build_report_data
-from normalize.resolve import ResolveSettings, decide
-from normalize.rewrite import rewrite
+from normalize.engine.context import Context
+from normalize.engine.index import Index
+from normalize.engine.normalizer import Settings
+from normalize.engine.records import Candidate, Mention
+from normalize.engine.resolve import ResolveSettings, decide
+from normalize.engine.rewrite import rewrite
+from normalize.review.report import build_report_data
 
 SIGNALS = {"cannot_choose", "probably_none"}
 

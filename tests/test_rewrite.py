@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from conftest import clean
 
-from normalize.rewrite import replacement
+from normalize.engine.rewrite import replacement
 
 
 def test_a_glued_article_is_replaced_with_the_name(mini):

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from normalize import Normalizer
-from normalize.normalizer import Settings
+from normalize.engine.normalizer import Settings
 
 NAMES = [
     "Haftar", "Hafter", "Heftar", "HAFTER", "Khalifa", "Khalifa Haftar", "Sirte", "Sirt", "Misrata",
@@ -108,7 +108,7 @@ def test_a_scanner_reuses_what_it_learned_about_a_window():
 
 
 def test_the_scanners_caches_are_bounded_and_starting_over_changes_nothing():
-    from normalize.scan import Scanner
+    from normalize.engine.scan import Scanner
 
     fast, reference = SHIPPED
     small = Scanner(fast.index, fast.settings.match, max_windows=3, max_words=5)

@@ -4,9 +4,9 @@ import pytest
 from conftest import clean
 
 from normalize import load_gazetteers
-from normalize.keys import translit_key
-from normalize.tokens import name_tuples
-from normalize.words import english_words
+from normalize.text.keys import translit_key
+from normalize.text.tokens import name_tuples
+from normalize.text.words import english_words
 
 GAZ = load_gazetteers()
 
@@ -88,6 +88,6 @@ def test_entities_that_share_a_key_are_not_merged_by_a_listed_spelling():
 
 
 def test_the_shipped_gazetteers_pass_their_own_lint():
-    from normalize.lint import lint
+    from normalize.maintain.lint import lint
 
     assert [f"{p.file}:{p.line}: {p.code} {p.message}" for p in lint()] == []

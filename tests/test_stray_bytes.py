@@ -14,8 +14,8 @@ import pytest
 from conftest import MINI, run_cli
 
 from normalize import Normalizer
-from normalize.decoding import SAMPLE_BYTES, DecodingError, decode_bytes, encode_text
-from normalize.normalizer import Settings
+from normalize.batch.decoding import SAMPLE_BYTES, DecodingError, decode_bytes, encode_text
+from normalize.engine.normalizer import Settings
 
 MINI_ONLY = ("--no-default-gazetteers", "-g", str(MINI))
 STRAY = b"Hafter met envoys in Sirt.\n" + b"stray \xff byte\n"

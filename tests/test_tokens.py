@@ -2,7 +2,7 @@
 
 import itertools
 
-from normalize.tokens import name_gap, name_tuples, spelling_problem, tokenize
+from normalize.text.tokens import name_gap, name_tuples, spelling_problem, tokenize
 
 
 def words(text):

@@ -3,8 +3,8 @@ forgives, with spelling pairs the shipped gazetteers list for one name."""
 
 import pytest
 
-from normalize.matcher import fuzzy_score
-from normalize.translit_distance import OTHER, translit_distance, translit_similarity
+from normalize.engine.matcher import fuzzy_score
+from normalize.text.translit_distance import OTHER, translit_distance, translit_similarity
 
 
 def test_the_same_word_is_at_distance_zero_and_similarity_100():

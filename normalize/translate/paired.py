@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..corpus import InputError, read_text
-from ..normalizer import Normalizer
-from ..records import Result
+from ..batch.corpus import InputError, read_text
+from ..engine.normalizer import Normalizer
+from ..engine.records import Result
 from .protect import ArabicNames
 from .segment import segment
 from .text import clean_source

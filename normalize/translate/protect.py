@@ -21,8 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..gazetteer import Gazetteer
-from ..records import Target
+from ..engine.records import Target
+from ..gazetteer.loading import Gazetteer
 from .engine import Translation
 from .text import normalize_arabic
 

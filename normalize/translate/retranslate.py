@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ..corpus import InputError
-from ..normalizer import Normalizer
-from ..positions import Positions
-from ..records import Candidate, Result, ReviewItem
+from ..batch.corpus import InputError
+from ..engine.normalizer import Normalizer
+from ..engine.records import Candidate, Result, ReviewItem
+from ..text.positions import Positions
 from .engine import Engine
 from .models import ModelError, source_language
 from .protect import ArabicNames, Rendered, SourceName, render

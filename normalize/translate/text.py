@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..script import ARABIC_LETTERS, HARAKAT
+from ..text.script import ARABIC_LETTERS, HARAKAT
 
 _SPACES = re.compile(r"[^\S\n]+")
 _HARAKAT = re.compile(f"[{HARAKAT}]")

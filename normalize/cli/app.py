@@ -1,0 +1,427 @@
+"""The ``normalize`` command: parse options, call the library, print.
+
+$ normalize run seeds -o out
+$ echo "Hafter took Sirt" | normalize text
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..batch import runners
+from ..batch.exitcodes import ExitCode
+from ..engine.records import json_lines
+from ..version import __version__
+from .config import ConfigError, render_config, resolve_config
+from .gazetteer import gazetteer_app
+from .review import report_command, review_command
+from .shared import (
+    GazetteerOpt,
+    IgnoreFileOpt,
+    IgnoreOpt,
+    NoDefaultOpt,
+    compiled_cache,
+    decode_input,
+    err,
+    load_normalizer,
+    read_input_bytes,
+    with_config,
+)
+from .translate import (
+    BatchOpt,
+    BeamOpt,
+    ComputeOpt,
+    DeviceOpt,
+    ModelOpt,
+    ModelsDirOpt,
+    ProtectOpt,
+    SourceLangOpt,
+    ThreadsOpt,
+    models_app,
+    translate_command,
+    translate_options,
+)
+
+if TYPE_CHECKING:
+    from ..batch.pipeline import FileOutcome, Runner, RunOptions, RunSummary
+    from ..engine.normalizer import Normalizer
+    from ..engine.records import Result
+    from ..review.session import InteractiveCleaner
+
+# Batch runs and translation are imported by the commands that need them,
+# so that `normalize text` in a pipeline starts quickly.
+
+app = typer.Typer(
+    help="Rewrite variant spellings of names in news text to one canonical spelling.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(gazetteer_app, name="gazetteer")
+app.add_typer(models_app, name="models")
+app.command("translate")(translate_command)
+app.command("review")(review_command)
+app.command("report")(report_command)
+ChangesOpt = Annotated[
+    Path | None, typer.Option(help="Write the changes (JSON Lines) here [run: OUTPUT/changes.jsonl].")
+]
+ReviewOpt = Annotated[
+    Path | None,
+    typer.Option(help="Write the review candidates (JSON Lines) here [run: OUTPUT/review.jsonl]."),
+]
+CheckOpt = Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if anything would change.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"normalize {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            help="Where compiled gazetteers are kept between runs "
+            "[default: $NORMALIZE_CACHE_DIR, else ~/.cache/normalize].",
+            show_default=False,
+        ),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Compile the gazetteers afresh; keep nothing.")] = False,
+) -> None:
+    """normalize: canonical spellings for names in machine-translated news."""
+    compiled_cache["use"] = False if no_cache else (cache_dir or True)
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to clean.", show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for the clean copies and logs.")] = None,
+    glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
+    changes: ChangesOpt = None,
+    review: ReviewOpt = None,
+    check: CheckOpt = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of each change.")] = False,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite the input files themselves.")] = False,
+    backup_suffix: Annotated[
+        str, typer.Option(help="With --in-place, keep the original as FILE+SUFFIX ('' for none).")
+    ] = ".orig",
+    quiet: Annotated[bool, typer.Option("--quiet/--no-quiet", "-q", help="No progress bar and no summary.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")] = 0,
+    engine: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, with --engine dask.")] = None,
+    resume: Annotated[bool, typer.Option(help="Skip files a previous run into OUTPUT finished.")] = True,
+    encoding: Annotated[str, typer.Option(help="Input encoding: auto, or a codec such as cp1256.")] = "auto",
+    output_encoding: Annotated[str, typer.Option(help="utf-8, or original (each file's own).")] = "utf-8",
+    field: Annotated[str, typer.Option(help="JSON Lines inputs (*.jsonl): the field to clean.")] = "text",
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+    ignore: IgnoreOpt = None,
+    ignore_file: IgnoreFileOpt = None,
+    retranslate: Annotated[
+        bool, typer.Option("--retranslate", help="The inputs are originals: translate them first (names protected).")
+    ] = False,
+    model: ModelOpt = None,
+    models_directory: ModelsDirOpt = None,
+    source_lang: SourceLangOpt = None,
+    beam_size: BeamOpt = 4,
+    device: DeviceOpt = "auto",
+    compute_type: ComputeOpt = "auto",
+    threads: ThreadsOpt = 0,
+    batch_tokens: BatchOpt = 4096,
+    protect: ProtectOpt = True,
+    originals: Annotated[
+        Path | None,
+        typer.Option(help="Folder of the originals (x.ar.txt for x.txt): their names decide between look-alikes."),
+    ] = None,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive", "-i", help="Ask about each uncertain change as in `normalize review` (one process)."
+        ),
+    ] = False,
+) -> None:
+    """Clean files and folders; mirror them into OUTPUT with a change log.
+
+    Options not given here come from [tool.normalize] in pyproject.toml or
+    from normalize.toml (see `normalize config`).
+    """
+    c = with_config(ctx, locals())
+    gazetteer, no_default_gazetteers, glob, jobs = c["gazetteer"], c["no_default_gazetteers"], c["glob"], c["jobs"]
+    quiet, backup_suffix, encoding, output_encoding = (
+        c["quiet"],
+        c["backup_suffix"],
+        c["encoding"],
+        c["output_encoding"],
+    )
+    field, model, models_directory, source_lang = c["field"], c["model"], c["models_directory"], c["source_lang"]
+    beam_size, compute_type, device, batch_tokens = c["beam_size"], c["compute_type"], c["device"], c["batch_tokens"]
+    threads, ignore, ignore_file = c["threads"], c["ignore"], c["ignore_file"]
+    if in_place and output is not None:
+        raise typer.BadParameter("use either --output or --in-place, not both")
+    if not (check or in_place or output is not None):
+        raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
+    from ..batch.pipeline import RunOptions, UsageError, run
+    from ..batch.runfolder import BusyError, UnsafeStateError
+    from ..batch.stopping import exit_status, shielded, stop_on_signals
+    from .progress import Bar, Plain
+
+    normalizer = load_normalizer(gazetteer, no_default_gazetteers, ignore, ignore_file)
+    cleaner = normalizer
+    if originals is not None:
+        from ..translate.paired import PairedCleaner, originals_by_name
+
+        if not originals.is_dir():
+            raise typer.BadParameter(f"{originals} is not a folder")
+        cleaner = PairedCleaner(normalizer, originals_by_name(originals))
+    if retranslate:
+        from ..translate.engine import Engine
+        from ..translate.models import find_model, models_dir
+        from ..translate.retranslate import RetranslatingCleaner
+
+        topts = translate_options(beam_size, device, compute_type, threads, batch_tokens)
+        directory = models_dir(option=models_directory)
+        cleaner = RetranslatingCleaner(
+            normalizer,
+            lambda lang: Engine(find_model(model, lang, directory), topts),
+            source_lang=source_lang,
+            protect_names=protect,
+        )
+    if interactive:
+        if retranslate or originals is not None:
+            raise typer.BadParameter("--interactive works on plain runs, not with --retranslate or --originals")
+        cleaner = _interactive_cleaner(gazetteer, no_default_gazetteers, ignore, ignore_file, output)
+        jobs = 1
+    options = RunOptions(
+        output=output,
+        in_place=in_place,
+        backup_suffix=backup_suffix,
+        check=check,
+        glob=glob,
+        changes_path=changes,
+        review_path=review,
+        field=field,
+        encoding=encoding,
+        output_encoding=output_encoding,
+        keep_texts=diff,
+        resume=resume,
+    )
+    runner = _runner(engine, scheduler, 1 if retranslate else (jobs or os.cpu_count() or 1))
+    # (questions and a progress bar would share the terminal)
+    show = Bar(err) if err.is_terminal and not (quiet or interactive) else Plain(None if quiet else err)
+    with show:
+
+        def on_file(outcome: FileOutcome) -> None:
+            show.advance(outcome)
+            if outcome.error:
+                err.print(f"error {outcome.input.display}: {outcome.error}", markup=False)
+            elif outcome.record.warning:
+                err.print(f"warning {outcome.input.display}: {outcome.record.warning}", markup=False)
+            elif diff and outcome.changed and outcome.text is not None:
+                _print_diff(outcome)
+
+        try:
+            with stop_on_signals():
+                summary = run(cleaner, paths, options, on_file, show.start, runner)
+        except UsageError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        except BusyError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(ExitCode.BUSY) from None
+        except (UnsafeStateError, OSError) as exc:  # before any file: the output folder cannot be used
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(ExitCode.RUN_FAILED) from None
+        except KeyboardInterrupt as exc:  # while the inputs were listed or checked: no file was cleaned
+            err.print("interrupted before any file was cleaned; nothing was written", markup=False)
+            raise typer.Exit(exit_status(exc)) from None
+    with shielded():  # the work is done and written: a late Ctrl-C must not turn it into a traceback
+        if not quiet:
+            _print_summary(summary, options)
+        if summary.interrupted:
+            err.print(
+                "interrupted: the finished files and their logs are written; run the same command to resume",
+                markup=False,
+            )
+        if summary.failure:
+            err.print(f"error: the run could not go on: {summary.failure}", markup=False)
+        raise typer.Exit(summary.exit_code)
+
+
+def _interactive_cleaner(
+    gazetteer: list[Path] | None,
+    no_default_gazetteers: bool,
+    ignore: list[str] | None,
+    ignore_file: Path,
+    output: Path | None,
+) -> InteractiveCleaner:
+    """The cleaner of `run --interactive`; decisions are kept in OUTPUT (in memory for --check)."""
+    from ..review.session import DecisionLog, InteractiveCleaner, Reviewer
+    from .review import ask_line, say_line
+
+    def load() -> Normalizer:
+        return load_normalizer(gazetteer, no_default_gazetteers, ignore, ignore_file)
+
+    reviewer = Reviewer(ignore_file, list(gazetteer or []), not no_default_gazetteers)
+    return InteractiveCleaner(load, reviewer, DecisionLog(output), ask_line, say_line)
+
+
+def _runner(engine: str, scheduler: str | None, jobs: int) -> Runner:
+    from ..batch.pipeline import serial
+
+    if engine == "dask":
+        if not scheduler:
+            raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
+        return runners.dask(scheduler)
+    if engine != "local":
+        raise typer.BadParameter(f"--engine must be local or dask, not {engine!r}")
+    return serial if jobs == 1 else runners.processes(jobs)
+
+
+@app.command("config")
+def config_command() -> None:
+    """Print the effective configuration: each setting, its value and where it came from."""
+    try:
+        config = resolve_config({})
+    except ConfigError as exc:
+        err.print(f"configuration error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.USAGE) from None
+    err.print(f"# from {config.file}" if config.file else "# no normalize.toml or [tool.normalize] found", markup=False)
+    typer.echo(render_config(config))
+
+
+@app.command("text")
+def text_command(
+    ctx: typer.Context,
+    file: Annotated[Path | None, typer.Argument(help="File to read; standard input if omitted or '-'.")] = None,
+    changes: ChangesOpt = None,
+    review: ReviewOpt = None,
+    check: CheckOpt = False,
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+    original: Annotated[
+        Path | None, typer.Option(help="The original the text was translated from: its names decide look-alikes.")
+    ] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="The input is JSON Lines: clean one field per record.")
+    ] = False,
+    field: Annotated[str, typer.Option(help="With --jsonl: the field to clean.")] = "text",
+    ignore: IgnoreOpt = None,
+    ignore_file: IgnoreFileOpt = None,
+) -> None:
+    """Clean one text (or a JSON Lines stream) from standard input or a file to standard output.
+
+    The input's encoding is detected as by normalize run, and the output
+    is UTF-8.  Bytes that are not UTF-8 in otherwise UTF-8 input are written
+    back as they were, with a warning naming their offsets.  Input that
+    cannot be cleaned (binary, an encoding that cannot be told, an unreadable
+    --original) is written through unchanged, with the reason on standard
+    error, and the exit code is 3.
+    """
+    c = with_config(ctx, locals())
+    name, data = read_input_bytes(file)
+    normalizer = load_normalizer(c["gazetteer"], c["no_default_gazetteers"], c["ignore"], c["ignore_file"])
+    field = c["field"]
+    from ..batch.corpus import display_name
+    from ..batch.decoding import encode_text
+
+    decoded, problem = decode_input(data)
+    source = None
+    if decoded is not None and original is not None:
+        try:
+            source, problem = decode_input(original.read_bytes())
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+        if source is None:
+            decoded, problem = None, f"its original {display_name(original)}: {problem}"
+        elif source.warning:
+            err.print(f"warning {display_name(original)}: {source.warning}", markup=False)
+
+    def write_through(problem: str) -> typer.Exit:
+        # A filter never swallows its input: what cannot be cleaned goes through as it came.
+        err.print(f"error {name}: {problem}; {'' if check else 'written through '}unchanged", markup=False)
+        for path in (changes, review):
+            if path is not None:
+                path.write_text("", encoding="utf-8")
+        if not check:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        return typer.Exit(ExitCode.BAD_INPUT)
+
+    if decoded is None:
+        raise write_through(problem)
+    if decoded.warning:
+        err.print(f"warning {name}: {decoded.warning}", markup=False)
+    extra = {} if decoded.encoding == "utf-8" else {"encoding": decoded.encoding}
+
+    def clean(value: str) -> Result:
+        if source is not None:
+            from ..translate.paired import clean_with_original
+
+            return clean_with_original(normalizer, value, source.text, name=name)
+        return normalizer.normalize(value, name=name)
+
+    try:
+        if jsonl:
+            from ..batch.jsonl import clean_jsonl
+
+            clean_text, changes_rows, review_rows = clean_jsonl(decoded.text, field, clean, file=name, extra=extra)
+        else:
+            result = clean(decoded.text)
+            clean_text = result.text
+            changes_rows = [c.to_dict() | extra for c in result.changes]
+            review_rows = [v.to_dict() for v in result.review]
+        out = encode_text(clean_text, "utf-8")
+        logs = [(path, json_lines(rows)) for path, rows in ((changes, changes_rows), (review, review_rows)) if path]
+    except Exception as exc:  # a bug, or text UTF-8 cannot hold: the input still goes through
+        raise write_through(f"not cleaned: {type(exc).__name__}: {exc}") from exc
+    for path, text in logs:
+        path.write_text(text, encoding="utf-8")
+    if check:
+        raise typer.Exit(ExitCode.CHANGES_FOUND if changes_rows else ExitCode.OK)
+    if extra:
+        err.print(f"note {name}: read as {decoded.encoding}, written as UTF-8", markup=False)
+    sys.stdout.buffer.write(out)
+    sys.stdout.buffer.flush()
+
+
+def _print_diff(outcome: FileOutcome) -> None:
+    name = outcome.input.display
+    lines = difflib.unified_diff(
+        outcome.original.splitlines(keepends=True),
+        outcome.text.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    for line in lines:
+        sys.stdout.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    sys.stdout.flush()
+
+
+def _print_summary(summary: RunSummary, options: RunOptions) -> None:
+    verb = "would change" if options.check else "changed"
+    resumed = f" ({summary.resumed} finished earlier)" if summary.resumed else ""
+    err.print(
+        f"{summary.files} files{resumed}, {summary.changed_files} {verb}, {summary.changes} changes, "
+        f"{summary.review} for review, {len(summary.problems)} with errors",
+        markup=False,
+    )
+    for name, count in summary.encodings.most_common():
+        err.print(f"  {count} file(s) decoded from {name}", markup=False)
+    for entity, count in summary.per_entity.most_common(10):
+        err.print(f"  {count:5d}  {entity}", markup=False)
+    if not options.check and options.output is not None:
+        err.print(f"clean text and logs in {options.output}", markup=False)
+    for problem in summary.problems:
+        err.print(f"error {problem}", markup=False)

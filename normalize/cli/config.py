@@ -1,0 +1,396 @@
+"""Settings from a configuration file, merged with the command line.
+
+Where the file is found: starting at the working folder and going up to the
+filesystem root, the first folder that has either
+
+- ``normalize.toml`` (the settings at its top level), or
+- ``pyproject.toml`` with a ``[tool.normalize]`` table
+
+wins.  When one folder has both, ``normalize.toml`` is used and that folder's
+``pyproject.toml`` is ignored (one file per project, never a mix of two).
+A ``pyproject.toml`` without a ``[tool.normalize]`` table does not count: the
+search goes on upward, so a package inside a larger project still finds the
+project's settings.
+
+Precedence: a value given on the command line beats the file, and the file
+beats the built-in default.  Paths in the file are relative to the file's
+folder, so a configuration means the same thing from any subfolder::
+
+    >>> [s.name for s in SETTINGS][:3]
+    ['gazetteer', 'no_default_gazetteers', 'glob']
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+CONFIG_NAME = "normalize.toml"
+PYPROJECT_NAME = "pyproject.toml"
+COMMAND_LINE = "command line"
+DEFAULT = "default"
+
+Kind = Literal["str", "int", "bool", "path", "paths", "str-list"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One known configuration key.
+
+    ``type`` is a kind name rather than a Python type because ``path`` and
+    ``str`` are both strings in TOML but are read differently.  A default of
+    ``None`` means "not set" (TOML has no null, so only the command line or
+    nothing can leave it unset).
+
+    >>> Setting("glob", "str", "*.txt", "Which files to take from folders.").default
+    '*.txt'
+    """
+
+    name: str
+    type: Kind
+    default: object
+    help: str
+    minimum: int | None = None  # for "int": the smallest value that makes sense
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("gazetteer", "paths", [], "Extra gazetteer files or folders (relative to the config file's folder)."),
+    Setting("no_default_gazetteers", "bool", False, "Use only the gazetteers given, not the shipped ones."),
+    Setting("glob", "str", "*.txt", "Which files to take from folders."),
+    Setting("jobs", "int", 0, "Files processed in parallel (0: one per core).", minimum=0),
+    Setting("quiet", "bool", False, "No progress bar and no summary."),
+    Setting("backup_suffix", "str", ".orig", "With --in-place, keep the original as FILE+SUFFIX ('' for none)."),
+    Setting("encoding", "str", "auto", "Encoding of the input files."),
+    Setting("output_encoding", "str", "utf-8", "Encoding of the files written."),
+    Setting("field", "str", "text", "The field holding the text in JSON Lines input."),
+    Setting("ignore", "str-list", [], "Spellings never changed: exact, or re:PATTERN for the whole spelling."),
+    Setting(
+        "ignore_file",
+        "path",
+        None,
+        "Ignore rules written by `normalize review` (default: normalize-ignore.toml beside the config file).",
+    ),
+    Setting("model", "str", None, "Translation model: a package, a folder or an installed name."),
+    Setting("models_dir", "path", None, "Folder of installed models (relative to the config file's folder)."),
+    Setting("source_lang", "str", None, "Language of the originals (default: from the file name or script)."),
+    Setting("beam_size", "int", 4, "Beam size (1 is fastest).", minimum=1),
+    Setting("compute_type", "str", "auto", "CTranslate2 compute type: auto, int8, int8_float16, float16..."),
+    Setting("device", "str", "auto", "auto (cuda if a GPU is seen), cpu or cuda."),
+    Setting("batch_tokens", "int", 4096, "Tokens per translation batch.", minimum=1),
+    Setting("threads", "int", 0, "Threads for one translation (0: one per core).", minimum=0),
+)
+
+_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used.
+
+    The message reads ``FILE:LINE: KEY: problem`` (line and key when known),
+    like the gazetteer loader's problems.
+
+    >>> str(ConfigError("expected an integer, got a string", path=Path("n.toml"), line=2, key="jobs"))
+    'n.toml:2: jobs: expected an integer, got a string'
+    """
+
+    def __init__(self, problem: str, *, path: Path | None = None, line: int | None = None, key: str | None = None):
+        self.problem = problem
+        self.path = path
+        self.line = line
+        self.key = key
+        where = "" if path is None else f"{path}:" if line is None else f"{path}:{line}:"
+        what = f"{key}: {problem}" if key else problem
+        super().__init__(f"{where} {what}" if where else what)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective settings and where each one came from.
+
+    ``sources`` maps every name to ``"default"``, ``"command line"`` or the
+    path of the configuration file.
+
+    >>> Config({"jobs": 2}, {"jobs": "command line"}, None).get("jobs")
+    2
+    """
+
+    values: dict[str, object]
+    sources: dict[str, str]
+    file: Path | None
+
+    def get(self, name: str) -> object:
+        """The effective value of one setting (KeyError for an unknown name).
+
+        >>> Config({"glob": "*.md"}, {"glob": "default"}, None).get("glob")
+        '*.md'
+        """
+        if name not in self.values:
+            raise KeyError(_unknown_message(name))
+        return self.values[name]
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The configuration file for a working folder, or None.
+
+    Search from ``start`` up to the root; the first folder with
+    ``normalize.toml``, or else a ``pyproject.toml`` that has a
+    ``[tool.normalize]`` table, wins.  A ``pyproject.toml`` without that
+    table does not count and the search continues in the parent folder.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     root = Path(d).resolve()
+    ...     _ = (root / "normalize.toml").write_text('glob = "*.md"\\n')
+    ...     (root / "sub").mkdir()
+    ...     find_config_file(root / "sub") == root / "normalize.toml"
+    True
+    """
+    # Resolved so that walking ``.parents`` really goes up (a relative or
+    # ``..``-laden path would stop early or walk lexically).
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate  # beats a pyproject.toml in the same folder
+        candidate = folder / PYPROJECT_NAME
+        if candidate.is_file() and _has_tool_table(candidate):
+            return candidate
+    return None
+
+
+def load_config_file(path: Path) -> dict[str, object]:
+    """The settings a file gives, checked and converted.
+
+    ``normalize.toml`` (or any file not named ``pyproject.toml``) holds the
+    settings at its top level; a ``pyproject.toml`` holds them in its
+    ``[tool.normalize]`` table (none there means no settings).  Path settings
+    are made absolute against the file's folder.  Problems raise
+    :class:`ConfigError` naming the file, the line and the key.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     config = Path(d, "normalize.toml")
+    ...     _ = config.write_text('jobs = 2\\nignore = ["GNA"]\\n')
+    ...     load_config_file(config)
+    {'jobs': 2, 'ignore': ['GNA']}
+    """
+    text, document = _read_toml(path)
+    if path.name == PYPROJECT_NAME:
+        table = document.get("tool", {}).get("normalize", {}) if isinstance(document.get("tool"), dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(
+                "[tool.normalize] must be a table", path=path, line=_find_line(text, "normalize", is_pyproject=False)
+            )
+    else:
+        table = document
+    values: dict[str, object] = {}
+    for key, raw in table.items():
+        setting = _BY_NAME.get(key)
+        if setting is None:
+            line = _find_line(text, key, is_pyproject=path.name == PYPROJECT_NAME)
+            raise ConfigError(_unknown_message(key), path=path, line=line, key=key)
+        try:
+            values[key] = _convert(setting, raw, path.parent)
+        except ConfigError as exc:
+            line = _find_line(text, key, is_pyproject=path.name == PYPROJECT_NAME)
+            raise ConfigError(exc.problem, path=path, line=line, key=key) from None
+    return values
+
+
+def resolve_config(cli: Mapping[str, object], *, start: Path | None = None, file: Path | None = None) -> Config:
+    """The effective settings: command line, else file, else default.
+
+    ``cli`` holds what the user actually typed, by setting name (the CLI's
+    ``models_directory`` is ``models_dir``); ``None``, an empty list or a
+    missing name means "not given".  Pass only flags the user gave (for
+    example via click's ``ctx.get_parameter_source``), or a default ``False``
+    would hide the file's ``true``.  ``file`` (an explicit ``--config``)
+    skips the search that otherwise starts at ``start`` (the working folder
+    by default).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = Path(d, "normalize.toml").write_text("jobs = 2\\nquiet = true\\n")
+    ...     config = resolve_config({"quiet": False}, start=Path(d))
+    >>> config.get("jobs"), config.get("quiet"), config.sources["quiet"], config.sources["glob"]
+    (2, False, 'command line', 'default')
+    """
+    unknown = [name for name in cli if name not in _BY_NAME]
+    if unknown:
+        # A programming error in the wiring, not a user error: fail loudly.
+        raise KeyError(_unknown_message(unknown[0]))
+    if file is not None:
+        path: Path | None = file.resolve()
+    else:
+        path = find_config_file(Path.cwd() if start is None else start)
+    from_file = load_config_file(path) if path is not None else {}
+    values: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    for setting in SETTINGS:
+        given = cli.get(setting.name)
+        if given is not None and not (isinstance(given, list | tuple) and not given):
+            values[setting.name], sources[setting.name] = given, COMMAND_LINE
+        elif setting.name in from_file:
+            values[setting.name], sources[setting.name] = from_file[setting.name], str(path)
+        else:
+            # Copied so that a caller appending to a list default cannot change it for everyone.
+            default = setting.default
+            values[setting.name] = list(default) if isinstance(default, list) else default
+            sources[setting.name] = DEFAULT
+    return Config(values=values, sources=sources, file=path)
+
+
+def ignore_file_of(config: Config) -> Path:
+    """The ignore file in use: as set, else ``normalize-ignore.toml`` in the
+    configuration file's folder, else in the working folder."""
+    from ..engine.ignore import DEFAULT_IGNORE_FILE
+
+    given = config.get("ignore_file")
+    if given is not None:
+        return Path(str(given))
+    return (config.file.parent if config.file is not None else Path.cwd()) / DEFAULT_IGNORE_FILE
+
+
+def render_config(config: Config) -> str:
+    """The settings as TOML lines, ``name = value  # source``, in SETTINGS order.
+
+    The output can be pasted under ``[tool.normalize]`` (or into
+    ``normalize.toml``).  A setting that is not set (TOML has no null) is
+    shown commented out.
+
+    >>> config = Config({"glob": "*.md", "model": None}, {"glob": "command line", "model": "default"}, None)
+    >>> print(render_config(config))
+    glob = "*.md"        # command line
+    # model = (not set)  # default
+    """
+    rows = []
+    for setting in SETTINGS:
+        if setting.name not in config.values:
+            continue
+        value = config.values[setting.name]
+        shown = "(not set)" if value is None else _toml_value(value)
+        assignment = f"{'# ' if value is None else ''}{setting.name} = {shown}"
+        rows.append((assignment, config.sources.get(setting.name, DEFAULT)))
+    # Sources in one column: easier to scan which values came from where.
+    width = max((len(a) for a, _ in rows), default=0)
+    return "\n".join(f"{a.ljust(width)}  # {source}" for a, source in rows)
+
+
+def _read_toml(path: Path) -> tuple[str, dict]:
+    """(text, parsed document), or ConfigError for unreadable or invalid files."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    except UnicodeDecodeError:
+        raise ConfigError("the file is not UTF-8 text", path=path) from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib only puts the position in its message: "... (at line 3, column 7)".
+        found = re.search(r"at line (\d+)", str(exc))
+        raise ConfigError(f"invalid TOML: {exc}", path=path, line=int(found.group(1)) if found else None) from None
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        from ..gazetteer.loading import NESTED_TOO_DEEP, deep_nesting_line
+
+        raise ConfigError(f"invalid TOML: {NESTED_TOO_DEEP}", path=path, line=deep_nesting_line(text)) from None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    """Does this pyproject.toml have a [tool.normalize] table?"""
+    try:
+        text = pyproject.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False  # an unreadable file in some parent folder is not ours to judge
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        # Broken TOML: claim it if it looks like ours, so the user hears about
+        # the error instead of silently getting another folder's settings.
+        return re.search(r"^\s*\[\s*tool\s*\.\s*normalize\s*[\].]", text, re.MULTILINE) is not None
+    return isinstance(tool, dict) and "normalize" in tool
+
+
+def _convert(setting: Setting, raw: object, base: Path) -> object:
+    """A file value checked against its setting's kind (problems as ConfigError without place)."""
+    kind = setting.type
+    if kind == "bool":
+        if not isinstance(raw, bool):
+            raise ConfigError(f"expected true or false, got {_describe(raw)}")
+        return raw
+    if kind == "int":
+        # bool is an int subclass in Python, but `jobs = true` is a mistake.
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise ConfigError(f"expected an integer, got {_describe(raw)}")
+        if setting.minimum is not None and raw < setting.minimum:
+            raise ConfigError(f"must be at least {setting.minimum}, got {raw}")
+        return raw
+    if kind in ("str", "path"):
+        if not isinstance(raw, str):
+            raise ConfigError(f"expected a string, got {_describe(raw)}")
+        return _file_path(raw, base) if kind == "path" else raw
+    # "paths" and "str-list": a list of strings; one string is taken as a list of one.
+    items = [raw] if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ConfigError(f"expected a list of strings, got {_describe(raw)}")
+    return [_file_path(item, base) for item in items] if kind == "paths" else list(items)
+
+
+def _file_path(value: str, base: Path) -> Path:
+    """A path from the file, relative to the file's folder (``~`` expanded)."""
+    return (base / Path(value).expanduser()).resolve()
+
+
+def _describe(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list", dict: "a table"}
+    name = next((n for t, n in names.items() if isinstance(value, t)), type(value).__name__)
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    return f"{name} ({shown})" if len(shown) <= 40 else name
+
+
+def _unknown_message(key: str) -> str:
+    close = difflib.get_close_matches(key.replace("-", "_"), list(_BY_NAME), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(_BY_NAME)}"
+    return f"unknown key{hint}"
+
+
+def _find_line(text: str, key: str, *, is_pyproject: bool) -> int | None:
+    """1-based line where ``key`` is set, found by scanning the text (tomllib gives no positions).
+
+    In a pyproject.toml, look inside ``[tool.normalize]`` first; then anywhere
+    (a sub-table header ``[tool.normalize.KEY]``, a dotted key).
+    """
+    lines = text.splitlines()
+    quoted = rf"(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')"
+    assignment = re.compile(rf"^\s*{quoted}\s*[=.]")
+    start, end = 0, len(lines)
+    if is_pyproject:
+        header = re.compile(r"^\s*\[\s*tool\s*\.\s*normalize\s*\]")
+        start = next((i + 1 for i, line in enumerate(lines) if header.match(line)), len(lines))
+    # The table ends at the next header.
+    end = next((i for i in range(start, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+    for i in range(start, end):
+        if assignment.match(lines[i]):
+            return i + 1
+    anywhere = re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])")
+    return next((i + 1 for i, line in enumerate(lines) if anywhere.search(line)), None)
+
+
+def _toml_value(value: object) -> str:
+    """A value written as TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    # JSON string escapes are valid TOML basic-string escapes; TOML also forbids a raw DEL.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -1,0 +1,245 @@
+"""``normalize gazetteer ...``: the maintainers' commands.
+
+$ normalize gazetteer lint
+$ normalize gazetteer add khalifa_haftar Haftir --short Haftar
+$ normalize gazetteer suggest corpus/ -o suggestions.tsv
+$ normalize gazetteer explain Hifter --context "Hifter's forces near Sirte"
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..batch.corpus import InputError, collect_inputs, read_text, write_atomic
+from ..batch.exitcodes import ExitCode
+from ..gazetteer.loading import GazetteerError, load_gazetteers
+from .shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out, report_gazetteer_error
+
+gazetteer_app = typer.Typer(
+    help="Check, extend and explain the gazetteer files.", no_args_is_help=True, add_completion=False
+)
+
+
+@gazetteer_app.command("lint")
+def lint_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Extra gazetteer files or folders.")] = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+) -> None:
+    """Check the gazetteers (shipped ones plus PATHS); exit 1 if anything is wrong."""
+    from ..maintain.lint import lint
+
+    problems = lint(paths or [], include_default=not no_default_gazetteers)
+    for p in problems:
+        out.print(f"{p.file}:{p.line}: {p.code} {p.message}", markup=False, soft_wrap=True)
+    if problems:
+        err.print(f"{len(problems)} problem(s)", markup=False)
+        loads = all(p.code != "G000" for p in problems)
+        raise typer.Exit(ExitCode.CHANGES_FOUND if loads else ExitCode.GAZETTEER)
+    err.print("no problems", markup=False)
+
+
+@gazetteer_app.command("stats")
+def stats_command(
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """What the gazetteers hold: entities by type, region and file; id and Arabic coverage."""
+    from rich.table import Table
+
+    from ..maintain.stats import gazetteer_stats
+
+    try:
+        stats = gazetteer_stats(load_gazetteers(gazetteer or [], include_default=not no_default_gazetteers))
+    except GazetteerError as exc:
+        raise report_gazetteer_error(exc) from None
+    if as_json:
+        out.print_json(json.dumps(stats))
+        return
+    table = Table("figure", "value", title="gazetteer", show_header=False)
+    total = stats["entities"]
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        elif key.startswith("with_"):
+            value = f"{value} of {total} ({100 * value / max(total, 1):.0f}%)"
+        table.add_row(key.replace("_", " "), str(value))
+    out.print(table)
+
+
+@gazetteer_app.command("explain")
+def explain_command(
+    word: Annotated[str, typer.Argument(help="The word or name to explain.")],
+    context: Annotated[str | None, typer.Option(help="A text around the word (its document).")] = None,
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+) -> None:
+    """Why WORD is or is not changed: the entry, the rule and the guard."""
+    from ..maintain.explain import explain
+
+    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
+    try:
+        result = explain(normalizer, word, context)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    out.print(f"{word!r}: {result.verdict}", markup=False)
+    for step in result.steps:
+        out.print(f"  {step}", markup=False, soft_wrap=True)
+
+
+@gazetteer_app.command("add")
+def add_command(
+    entity: Annotated[str | None, typer.Argument(help="Entity id to extend or create.")] = None,
+    spelling: Annotated[str | None, typer.Argument(help="The variant spelling to add.")] = None,
+    short: Annotated[
+        str | None, typer.Option(help="Add to the short form with this canonical (created if new).")
+    ] = None,
+    canonical: Annotated[str | None, typer.Option(help="New entity: its canonical name.")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="New entity: person, place, org or other.")] = None,
+    file: Annotated[Path | None, typer.Option(help="New entity: the gazetteer file to add it to.")] = None,
+    arabic: Annotated[list[str] | None, typer.Option(help="New entity: an Arabic form (repeatable).")] = None,
+    wikidata: Annotated[str | None, typer.Option(help="New entity: Wikidata id (Q...).")] = None,
+    geonames: Annotated[int | None, typer.Option(help="New entity: GeoNames id.")] = None,
+    ambiguous: Annotated[bool, typer.Option(help="New entity: needs context to be changed.")] = False,
+    source: Annotated[str | None, typer.Option(help="Where the spelling comes from.")] = None,
+    from_file: Annotated[
+        Path | None, typer.Option("--from", help="Add every row of a reviewed suggestions file.")
+    ] = None,
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+) -> None:
+    """Add a variant (or a new entity) to a gazetteer file, keeping its comments and layout.
+
+    The edited file is checked with lint before it replaces the old one.
+    """
+    from ..maintain.edit import EditError, NewEntity, add_entity, add_variant, find_entity_file
+    from ..maintain.suggest import read_suggestions
+
+    extra = gazetteer or []
+    include_default = not no_default_gazetteers
+    try:
+        if from_file is not None:
+            rows = read_suggestions(from_file)
+            for row in rows:
+                path = find_entity_file(row.entity, extra, include_default)
+                add_variant(
+                    path,
+                    row.entity,
+                    row.spelling,
+                    short=row.short or None,
+                    gazetteers=extra,
+                    include_default=include_default,
+                )
+                out.print(f"{path}: {row.entity} += {row.spelling!r}", markup=False)
+            return
+        if entity is None:
+            raise typer.BadParameter("give ENTITY [SPELLING], or --from FILE")
+        if canonical is not None:
+            if kind is None or file is None:
+                raise typer.BadParameter("a new entity needs --type and --file as well as --canonical")
+            new = NewEntity(
+                entity,
+                kind,
+                canonical,
+                (spelling,) if spelling else (),
+                tuple(arabic or ()),
+                wikidata,
+                geonames,
+                ambiguous,
+                source,
+            )
+            add_entity(file, new, gazetteers=extra, include_default=include_default)
+            out.print(f"{file}: added [{entity}] {canonical!r}", markup=False)
+            return
+        if spelling is None:
+            raise typer.BadParameter("give the SPELLING to add (or --canonical to create an entity)")
+        path = find_entity_file(entity, extra, include_default)
+        add_variant(path, entity, spelling, short=short, gazetteers=extra, include_default=include_default)
+        out.print(f"{path}: {entity} += {spelling!r}", markup=False)
+    except (EditError, ValueError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        for problem in getattr(exc, "problems", []):
+            err.print(f"  {problem.file}:{problem.line}: {problem.code} {problem.message}", markup=False)
+        raise typer.Exit(ExitCode.GAZETTEER) from None
+    except GazetteerError as exc:
+        raise report_gazetteer_error(exc) from None
+
+
+@gazetteer_app.command("suggest")
+def suggest_command(
+    corpus: Annotated[list[Path], typer.Argument(help="Files or folders of articles.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The suggestions file (TSV).")] = Path(
+        "suggestions.tsv"
+    ),
+    glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
+    gazetteer: GazetteerOpt = None,
+    no_default_gazetteers: NoDefaultOpt = False,
+) -> None:
+    """Find spellings in CORPUS that look like known names but are not listed."""
+    from ..maintain.suggest import suggest, write_suggestions
+
+    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
+    inputs, problems = collect_inputs(corpus, glob)
+    bad = [str(p) for p in problems]
+
+    def documents():
+        for item in inputs:
+            try:
+                yield item.display, read_text(item.path)
+            except InputError as exc:
+                bad.append(f"{item.display}: {exc}")
+
+    suggestions = suggest(normalizer, documents())
+    write_suggestions(output, suggestions)
+    for s in suggestions[:15]:
+        target = f"{s.entity}" + (f" ({s.short})" if s.short else "")
+        out.print(f"{s.count:5d}  {s.spelling!r} -> {target}  score {s.score:g}  {s.status}", markup=False)
+    err.print(f"{len(suggestions)} suggestion(s) from {len(inputs)} file(s) written to {output}", markup=False)
+    for message in bad:
+        err.print(f"error {message}", markup=False)
+    if bad:
+        raise typer.Exit(ExitCode.BAD_INPUT)
+
+
+@gazetteer_app.command("import-geonames")
+def import_geonames_command(
+    dump: Annotated[Path, typer.Argument(help="A GeoNames dump you downloaded (LY.txt, allCountries.txt).")],
+    country: Annotated[str, typer.Option(help="ISO country code to take, e.g. LY.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the gazetteer here (default: standard output).")
+    ] = None,
+    alternate_names: Annotated[
+        Path | None, typer.Option(help="alternateNamesV2.txt: drops historic names, adds Arabic forms.")
+    ] = None,
+    region: Annotated[str | None, typer.Option(help="Region name for the file (default: the country).")] = None,
+    min_population: Annotated[int, typer.Option(help="Leave out smaller populated places.")] = 0,
+    feature_code: Annotated[
+        list[str] | None, typer.Option(help="Also take places with this feature code (AIRP, PRT...).")
+    ] = None,
+) -> None:
+    """Bootstrap a gazetteer for a new region from a GeoNames dump; review it before use."""
+    from ..maintain.geonames import GeonamesError, import_geonames
+
+    if output is not None and output.exists():
+        raise typer.BadParameter(f"{output} exists; choose a new file")
+    try:
+        text = import_geonames(
+            dump,
+            country,
+            region=region,
+            min_population=min_population,
+            alternate_names=alternate_names,
+            feature_codes=tuple(feature_code or ()),
+        )
+    except GeonamesError as exc:
+        err.print(f"error {exc}", markup=False)
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    if output is None:
+        out.file.write(text)
+        return
+    write_atomic(output, text.encode("utf-8"))
+    err.print(f"wrote {output}; review it, then run: normalize gazetteer lint {output}", markup=False)

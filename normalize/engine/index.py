@@ -1,0 +1,173 @@
+"""Compiled lookup structures built once from a gazetteer.
+
+Spellings are compiled to dictionaries keyed by tuples of folded words, so
+matching a text costs one dictionary probe per candidate span, whatever the
+size of the gazetteer::
+
+    >>> from normalize import load_gazetteers
+    >>> idx = Index.build(load_gazetteers())
+    >>> idx.exact[("Hafter",)].canonical
+    'Haftar'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..gazetteer.loading import Gazetteer, entity_synonyms, expansions, iter_spellings, synonym_table
+from ..text.keys import fold, key_deletions, translit_key
+from ..text.tokens import is_all_caps, name_tuples
+from ..text.words import english_words
+from .records import Target
+
+
+@dataclass(frozen=True)
+class Index:
+    exact: dict[tuple[str, ...], Target]
+    upper: dict[tuple[str, ...], Target]
+    # key -> the names with that key, each with its spellings (folded, lowercase)
+    keys: dict[tuple[str, ...], tuple[tuple[Target, tuple[str, ...]], ...]]
+    # single-word spellings (lowercase), their targets, and by key neighbourhood
+    # (keys.key_deletions) the positions of the spellings worth scoring
+    fuzzy_choices: tuple[str, ...]
+    fuzzy_targets: tuple[tuple[Target, ...], ...]
+    fuzzy_buckets: dict[str, tuple[int, ...]]
+    max_words: int
+    # first word of a listed spelling -> its longest spelling in words, so
+    # the matcher tries only spans that can match (most words start none)
+    starts: dict[str, int]
+    upper_starts: dict[str, int]
+    entity_context: dict[str, frozenset[str]]
+    region_context: dict[str, frozenset[str]]
+    # exact spellings made from listed organisation names by word synonyms
+    # and word order (gazetteer.expansions) -> which listed spelling and rules
+    expanded: dict[tuple[str, ...], str]
+
+    @classmethod
+    def build(cls, gazetteer: Gazetteer) -> Index:
+        exact: dict[tuple[str, ...], Target] = {}
+        keys: dict[tuple[str, ...], dict[str, tuple[Target, list[str]]]] = defaultdict(dict)
+        fuzzy: dict[str, dict[str, Target]] = defaultdict(dict)
+        entity_context: dict[str, frozenset[str]] = {}
+        for entity in gazetteer.entities:
+            entity_context[entity.id] = frozenset(entity.context)
+            for form, spelling in iter_spellings(entity):
+                target = Target(
+                    entity=entity.id,
+                    canonical=form.canonical.text,
+                    region=entity.region,
+                    file=entity.file,
+                    line=spelling.line,
+                    spelling=spelling.text,
+                    ambiguous=form.ambiguous or entity.forms[0].ambiguous,
+                    type=entity.type,
+                )
+                for words in name_tuples(spelling.text):
+                    exact.setdefault(words, target)
+                    if any(is_all_caps(w) for w in words):
+                        continue  # acronyms have no transliteration to vary
+                    key = tuple(translit_key(w) for w in words)
+                    keys[key].setdefault(target.canonical, (target, []))[1].append(" ".join(words).lower())
+                    if len(words) == 1:
+                        fuzzy[words[0].lower()].setdefault(target.canonical, target)
+            for spelling in entity.keep:
+                keeper = Target(
+                    entity.id,
+                    spelling.text,
+                    entity.region,
+                    entity.file,
+                    spelling.line,
+                    spelling.text,
+                    keep=True,
+                )
+                for words in name_tuples(spelling.text):
+                    exact.setdefault(words, keeper)
+        for kept in gazetteer.keep:
+            keeper = Target("", kept.text, kept.region, kept.file, kept.line, kept.text, keep=True)
+            for words in name_tuples(kept.text):
+                exact.setdefault(words, keeper)
+        expanded = _expanded(gazetteer, exact)
+        for words, (target, _) in expanded.items():
+            exact[words] = target
+        choices = sorted(fuzzy)
+        buckets: dict[str, list[int]] = defaultdict(list)
+        for at, choice in enumerate(choices):
+            for near in key_deletions(translit_key(choice)):
+                buckets[near].append(at)
+        upper: dict[tuple[str, ...], Target] = {}
+        for words, target in exact.items():
+            upper.setdefault(tuple(w.upper() for w in words), target)
+        return cls(
+            exact=exact,
+            upper=upper,
+            keys={k: tuple((t, tuple(s)) for t, s in v.values()) for k, v in keys.items()},
+            fuzzy_choices=tuple(choices),
+            fuzzy_targets=tuple(tuple(fuzzy[w].values()) for w in choices),
+            fuzzy_buckets={k: tuple(v) for k, v in buckets.items()},
+            max_words=max((len(w) for w in exact), default=1),
+            starts=_starts(exact),
+            upper_starts=_starts(upper),
+            entity_context=entity_context,
+            region_context={r: frozenset(ws) for r, ws in gazetteer.region_context.items()},
+            expanded={words: why for words, (_, why) in expanded.items()},
+        )
+
+    def fuzzy_neighbours(self, word: str) -> list[int]:
+        """Positions in `fuzzy_choices` of the spellings whose key is near the
+        word's key: the only ones the fuzzy stage scores, so a word is never
+        compared with the whole gazetteer.
+
+        >>> from normalize import load_gazetteers
+        >>> idx = Index.build(load_gazetteers())
+        >>> "tarhuna" in [idx.fuzzy_choices[k] for k in idx.fuzzy_neighbours("tarchuna")]
+        True
+        """
+        near = key_deletions(translit_key(word))
+        return sorted({at for key in near for at in self.fuzzy_buckets.get(key, ())})
+
+    def is_known(self, word: str) -> bool:
+        """A single word that the gazetteer lists (any form, any case)."""
+        return (fold(word),) in self.exact or (fold(word).upper(),) in self.upper
+
+
+def _expanded(gazetteer: Gazetteer, listed: dict[tuple[str, ...], Target]) -> dict[tuple[str, ...], tuple[Target, str]]:
+    """Exact entries for the spellings organisation names expand into.
+
+    Matched whole, like a listed spelling, with the listed spelling's line
+    (so a change record points at the name it comes from).  Precision first:
+    a listed spelling or keep word always wins over an expansion; an
+    expansion two names share is dropped for both; one that reads as a single
+    common English word is never made (lint G013, G014 report them).
+    """
+    found: dict[tuple[str, ...], tuple[Target, str] | None] = {}
+    tables = {region: synonym_table(rules) for region, rules in gazetteer.synonyms.items()}
+    for entity in gazetteer.entities:
+        table = entity_synonyms(entity, tables.get(entity.region, {}))
+        for expansion in expansions(entity, table):
+            form = expansion.form
+            target = Target(
+                entity=entity.id,
+                canonical=form.canonical.text,
+                region=entity.region,
+                file=entity.file,
+                line=expansion.source.line,
+                spelling=expansion.text,
+                ambiguous=form.ambiguous or entity.forms[0].ambiguous,
+                type=entity.type,
+                rule=expansion.rule,
+            )
+            for words in name_tuples(expansion.text):
+                if words in listed or (len(words) == 1 and words[0].lower() in english_words()):
+                    continue
+                other = found.setdefault(words, (target, expansion.why()))
+                if other is not None and other[0].canonical != target.canonical:
+                    found[words] = None  # two names: neither is decided here
+    return {words: value for words, value in found.items() if value is not None}
+
+
+def _starts(table: dict[tuple[str, ...], Target]) -> dict[str, int]:
+    starts: dict[str, int] = {}
+    for words in table:
+        starts[words[0]] = max(starts.get(words[0], 0), len(words))
+    return starts

@@ -1,0 +1,467 @@
+"""Mentions -> decisions: apply the change, or send it to review, and why.
+
+Precision first.  An exact spelling is applied unless its name is
+ambiguous and the document gives no support; a key or fuzzy match is
+applied only when it is unique, close enough, clearly ahead of the
+runner-up, and the document is about the entity's region.  Whatever the
+method, a name is not given to a span whose surroundings read as another
+type of name (a given name or a title before a place spelling), and a key
+or fuzzy match must stand for the whole word written (``Sirtthe``, the
+nisba ``Gatrani``, ``HafterΩ`` go to review)::
+
+    >>> from normalize import load_gazetteers
+    >>> from normalize.engine.matcher import Document, find_mentions
+    >>> index = Index.build(load_gazetteers())
+    >>> text = "Hafteer spoke in Paris."
+    >>> applied, review = decide(find_mentions(Document(text), index), Context(text), index)
+    >>> applied, [(d.mention.text, d.reason, str(d.signal)) for d in review]
+    ([], [('Hafteer', 'nothing else in the document is about region LY', 'probably_none')])
+
+Each reason is made with its `Signal`: ``cannot_choose`` where two names
+fit about as well, ``probably_none`` where the best is too far or a guard
+refused it.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+
+from ..text.keys import APOSTROPHES, fold, translit_key
+from ..text.tokens import WORD, tokenize
+from ..text.words import is_function_word
+from .context import Context, Reading, reading
+from .index import Index
+from .matcher import MatchSettings, rereader
+from .records import Candidate, Decision, Mention, Signal, Target
+from .rewrite import replacement
+
+
+@dataclass(frozen=True)
+class ResolveSettings:
+    key_apply: float = 75.0  # a key match this close to a listed spelling is applied
+    key_review: float = 60.0  # below this a shared key is a coincidence, not a candidate
+    fuzzy_auto: float = 90.0
+    fuzzy_margin: float = 10.0
+
+
+def decide(
+    mentions: list[Mention],
+    context: Context,
+    index: Index,
+    settings: ResolveSettings = ResolveSettings(),
+    confirmed: Collection[str] = (),
+    match: MatchSettings = MatchSettings(),
+) -> tuple[list[Decision], list[Decision]]:
+    """Split mentions into those to apply and those to review.
+
+    What is applied is a fixed point: a second run over the clean text reads
+    each rewritten name back as itself, so it changes nothing (see
+    `_fixed_points`; `match` are the settings the mentions were found with).
+
+    `confirmed` holds ids of entities the original (the Arabic source) is
+    known to name: a mention whose spelling fits exactly one of them is
+    rewritten to it (method ``source``), even where the English alone
+    could not decide (Jufra and Jafara share a key).
+    """
+    # An exact name swallowed by a longer key match is still written in the
+    # document: ``Hifter`` in ``Khalid Hifter`` is about Libya all the same.
+    regions = {
+        m.candidates[0].target.region
+        for m in (*mentions, *(k for m in mentions for k in m.inner))
+        if m.method in ("exact", "source") and not m.candidates[0].target.ambiguous
+    }
+
+    contexts = [context]  # the text, then what this run writes into it
+    refused: list[Target] = []
+
+    def supported(target: Target) -> bool:
+        entity_words = index.entity_context.get(target.entity, frozenset())
+        region_words = index.region_context.get(target.region, frozenset())
+        if target.region in regions or any(c.mentions(entity_words) or c.mentions(region_words) for c in contexts):
+            return True
+        refused.append(target)
+        return False
+
+    applied: list[Decision] = []
+    review: list[Decision] = []
+
+    def settle(mention: Mention) -> None:
+        if confirmed and mention.method != "source" and (target := _confirmed(mention, confirmed, index)):
+            if replacement(mention.text, mention.core, target.canonical, target.type) is not None:
+                applied.append(Decision(replace(mention, method="source"), Candidate(target, 100.0)))
+            return
+        mention, aside = _by_reading(mention, context.text)
+        best = mention.candidates[0]
+        refusal = _why_not(
+            mention, best, supported, settings, lambda m, t: _objection(m, t, context.text, index), aside
+        )
+        if refusal is None:
+            # (an exact spelling made from a listed one says which rules made it)
+            rule = best.target.rule if mention.method == "exact" and best.target.rule else mention.method
+            if aside:
+                rule += "+type"
+            applied.append(Decision(mention, best, rule=rule))
+            return
+        reason, signal = refusal
+        if reason:
+            review.append(Decision(mention, best, reason, signal))
+        for inner in mention.inner:
+            settle(inner)
+
+    # The next run reads the clean text: each name written there is an exact
+    # name whose region counts as support, and its words are context words.
+    # Count them now, until no refused name would be supported, so that the
+    # next run decides as this one did.
+    while True:
+        for mention in mentions:
+            settle(mention)
+        applied.sort(key=lambda d: d.mention.start)
+        applied, unstable, seen, clean, spans = _fixed_points(applied, context.text, index, match)
+        regions |= seen
+        asked, refused[:] = refused[:], []
+        if not asked:
+            break
+        if spans:
+            contexts.append(Context(_around(clean, spans, index)))
+        if not any(supported(target) for target in asked):
+            break
+        applied, review = [], []
+    if unstable:
+        review = sorted(review + unstable, key=lambda d: d.mention.start)
+    return applied, review
+
+
+def _fixed_points(
+    applied: list[Decision], text: str, index: Index, match: MatchSettings
+) -> tuple[list[Decision], list[Decision], set[str], str, list[tuple[int, int]]]:
+    """The decisions whose rewrite the next run leaves alone; the others, as
+    review decisions saying how that run would read the rewrite; the regions
+    of the unambiguous names that run finds where this one wrote; and the
+    text as rewritten, with where those names are in it.
+
+    The next run reads each rewritten name with the words glued to it (in
+    the text as rewritten).  The rewrite is kept when that reading is the
+    name itself, or the full canonical of the same entity it completes
+    (``Dbeibeh`` in ``Abdul Hamid Dbeibeh``).  Otherwise that run would change
+    the text again (``Khalid Hifter`` -> ``Khalid Haftar``, the surname alone,
+    is the listed ``Khalid Haftar``, another person), or would find another
+    entity's name that the writer never wrote.  Leaving one rewrite out
+    changes the text around the others, so this is repeated until nothing
+    more is left out.  A name taken from the original of a translation
+    (method ``source``) is known from elsewhere and kept.
+    """
+    reader = rereader(index, match)
+    unstable: list[Decision] = []
+    while True:
+        pieces: list[str] = []
+        spans: list[tuple[Decision, int, int]] = []
+        last = shift = 0
+        for decision in applied:
+            mention = decision.mention
+            new = replacement(
+                mention.text, mention.core, decision.candidate.target.canonical, decision.candidate.target.type
+            )
+            if new is None:
+                continue
+            pieces += [text[last : mention.start], new]
+            spans.append((decision, mention.start + shift, mention.start + shift + len(new)))
+            shift += len(new) - (mention.end - mention.start)
+            last = mention.end
+        pieces.append(text[last:])
+        clean = "".join(pieces)
+        dropped, seen = [], set()
+        for decision, start, end in spans:
+            target = decision.candidate.target
+            if decision.mention.method == "source":
+                read = target
+            else:
+                lo, reading = reader.reread(clean, start, end)
+                read = _read_as(reading, start - lo, end - lo, target)
+                if read is None:
+                    # another entity's name read there competes with the target; else nothing fits
+                    other = reading is not None and reading.candidates[0].target.entity != target.entity
+                    signal = Signal.CANNOT_CHOOSE if other else Signal.PROBABLY_NONE
+                    why = (
+                        f"rewritten to {clean[start:end]!r} it would read as {reading.text!r} "
+                        f"({reading.method} match of {reading.candidates[0].target.canonical})"
+                        if reading is not None
+                        else f"rewritten to {clean[start:end]!r} it would not be read as a name"
+                    )
+                    dropped.append(Decision(decision.mention, decision.candidate, why, signal))
+                    continue
+            if not read.ambiguous:
+                seen.add(read.region)
+        if not dropped:
+            return applied, unstable, seen, clean, [(a, b) for _, a, b in spans]
+        unstable += dropped
+        gone = {id(d.mention) for d in dropped}
+        applied = [d for d in applied if id(d.mention) not in gone]
+
+
+def _around(text: str, spans: list[tuple[int, int]], index: Index) -> str:
+    """The pieces of `text` around `spans` where a context word or phrase
+    could overlap them, whole words only, kept apart by a NUL (which no
+    phrase spans): all of the clean text that the original lacks."""
+    if not spans:
+        return ""
+    reach = _context_reach(index)
+    ranges: list[list[int]] = []
+    for start, end in spans:
+        lo, hi = max(0, start - reach), min(len(text), end + reach)
+        while lo and not text[lo - 1].isspace():
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        if ranges and lo <= ranges[-1][1]:
+            ranges[-1][1] = hi
+        else:
+            ranges.append([lo, hi])
+    return "\0".join(text[lo:hi] for lo, hi in ranges)
+
+
+_REACH: dict[int, tuple[weakref.ref[Index], int]] = {}
+
+
+def _context_reach(index: Index) -> int:
+    """How far a context word or phrase of `index` reaches: its longest, and one."""
+    held = _REACH.get(id(index))
+    if held is None or held[0]() is not index:
+        if len(_REACH) > 64:
+            _REACH.clear()
+        entries = (*index.entity_context.values(), *index.region_context.values())
+        held = _REACH[id(index)] = (weakref.ref(index), 1 + max((len(e) for es in entries for e in es), default=0))
+    return held[1]
+
+
+def _read_as(reading: Mention | None, start: int, end: int, target: Target) -> Target | None:
+    """What the next run reads a name rewritten to `target` at `start:end`
+    as (`reading`, offsets alike), if that run leaves it alone: an exact
+    mention needing no change, of that very span or of a full name of the
+    same entity around it."""
+    if reading is None or reading.method != "exact" or reading.start > start or reading.end < end:
+        return None
+    read = reading.candidates[0].target
+    if read.keep or replacement(reading.text, reading.core, read.canonical, read.type) is not None:
+        return None
+    if (reading.start, reading.end) != (start, end) and read.entity != target.entity:
+        return None
+    return read
+
+
+def _confirmed(mention: Mention, confirmed: Collection[str], index: Index) -> Target | None:
+    """The one confirmed entity this mention's spelling (or its key) fits."""
+    if mention.candidates[0].target.keep:
+        return None
+    key = tuple(translit_key(t.text) for t in tokenize(mention.core))
+    pool = [c.target for c in mention.candidates] + [t for t, _ in index.keys.get(key, ())]
+    fits = {t.canonical: t for t in pool if t.entity in confirmed}
+    return next(iter(fits.values())) if len(fits) == 1 else None
+
+
+_NONE, _CLOSE = Signal.PROBABLY_NONE, Signal.CANNOT_CHOOSE
+_DROP = ("", _NONE)  # neither a change nor a question
+
+
+def _why_not(
+    mention: Mention,
+    best: Candidate,
+    supported,
+    settings: ResolveSettings,
+    objection,
+    aside: frozenset[str] = frozenset(),
+) -> tuple[str, Signal] | None:
+    """None to apply; otherwise the reason for review and its signal (an
+    empty reason: drop silently).
+
+    `objection(mention, target)` says why what is written in and around
+    the mention does not fit the target, if it does not (see `_objection`);
+    the candidates named in `aside` do not compete (`_by_reading`)."""
+    target = best.target
+    if mention.method == "source":  # the name is in the original
+        if replacement(mention.text, mention.core, target.canonical, target.type) is None:
+            return _DROP
+        if target.ambiguous and not supported(target):
+            return "ambiguous name in the original and no supporting context in the document", _NONE
+        return None
+    if mention.method == "exact":
+        if target.keep or replacement(mention.text, mention.core, target.canonical, target.type) is None:
+            return _DROP  # nothing would change: neither a change nor a question
+        if reason := objection(mention, target):
+            return reason, _NONE
+        if target.ambiguous and not supported(target):
+            return "ambiguous name and no supporting context in the document", _NONE
+        return None
+    others = [c for c in mention.candidates[1:] if c.target.canonical not in (target.canonical, *aside)]
+    if mention.method == "key" and best.score < settings.key_review:
+        return _DROP
+    if reason := objection(mention, target):
+        return reason, _NONE
+    if mention.method == "key":
+        if others:
+            names = ", ".join(sorted({c.target.canonical for c in mention.candidates}))
+            return f"transliteration key shared by several names: {names}", _CLOSE
+        if best.score < settings.key_apply:
+            return f"same transliteration key but spelling too far (score {best.score:g})", _NONE
+    else:
+        runner_up = others[0].score if others else 0.0
+        if best.score < settings.fuzzy_auto:
+            return f"fuzzy score {best.score:g} below {settings.fuzzy_auto:g}", _NONE
+        if best.score - runner_up < settings.fuzzy_margin:
+            return f"runner-up {others[0].target.canonical} too close ({runner_up:g})", _CLOSE
+    if not supported(target):
+        return f"nothing else in the document is about region {target.region}", _NONE
+    return None
+
+
+def _by_reading(mention: Mention, text: str) -> tuple[Mention, frozenset[str]]:
+    """The mention with the candidates that fit how its surroundings read
+    put first, and the canonicals of those that do not: where an unlisted
+    spelling shares its key with a person and a place, ``Maitigua
+    airport`` reads as the place (Mitiga), not the person (Maiteeq).
+
+    Only key and fuzzy matches with candidates of more than one type are
+    sorted.  A verb of speech sorts nothing: a city speaks for its
+    government as a person does."""
+    if mention.method not in ("key", "fuzzy") or len({c.target.type for c in mention.candidates}) < 2:
+        return mention, frozenset()
+    found = reading(text, mention.start, mention.end)
+    if found is None or (found.weak and found.kind == "person"):
+        return mention, frozenset()
+    fitting = tuple(c for c in mention.candidates if entity_type(c.target) == found.kind)
+    if not fitting:
+        return mention, frozenset()
+    unfit = tuple(c for c in mention.candidates if c not in fitting)
+    aside = frozenset(c.target.canonical for c in unfit) - {c.target.canonical for c in fitting}
+    return replace(mention, candidates=fitting + unfit), aside
+
+
+def _objection(mention: Mention, target: Target, text: str, index: Index) -> str | None:
+    """Why `mention` must not be rewritten to `target` whatever its score, or None:
+    an unlisted spelling that does not stand for the whole word written
+    (`_not_whole`), or words around it that read as another type of name
+    than the target's (`_misread`)."""
+    if mention.method in ("key", "fuzzy") and (reason := _not_whole(mention.core, index) or _nisba(mention, target)):
+        return reason
+    return _misread(mention, target, text, index)
+
+
+def _nisba(mention: Mention, target: Target) -> str | None:
+    """Why an unlisted spelling ending in ``-i`` is not the place it shares a
+    key with, or None: ``Gatrani``, ``al-Misrati`` are the nisba of Qatrun
+    and Misrata, a person's surname or an adjective (``from Misrata``),
+    unless the place itself is spelled with that ending (``Bengazi``)."""
+    word = WORD.findall(mention.core)[-1] if mention.core else ""
+    low = fold(word).lower()
+    if len(low) < 3 or low[-1] != "i" or low[-2] in "aeiouy":
+        return None
+    if any(fold(s).lower().endswith(("i", "y")) for s in (target.canonical, target.spelling)):
+        return None
+    if entity_type(target) != "place":
+        return None
+    return f"{word!r} reads as the nisba of {target.canonical} (a surname or an adjective), not the place"
+
+
+def _not_whole(core: str, index: Index) -> str | None:
+    """Why a key or fuzzy match over `core` would drop characters of what
+    was written, or None.  The key reads Latin letters only (``HafterΩ`` and
+    ``Hafter2`` have the key of ``Haftar``), and a listed name with a
+    function word or an accented letter glued on (``Sirtthe``, ``Hafteré``)
+    is a typo around that name, not another spelling of it::
+
+        >>> from normalize import load_gazetteers
+        >>> index = Index.build(load_gazetteers())
+        >>> _not_whole("Sirtthe", index), _not_whole("Haftir", index)
+        ("'Sirtthe' reads as 'Sirt' with 'the' glued on", None)
+    """
+    for word in WORD.findall(core):
+        stray = sorted({c for c in fold(word) if not (c.isascii() and (c.isalpha() or c == "'"))})
+        if stray:
+            return f"{word!r} has characters a transliteration key cannot read: {' '.join(stray)}"
+        for cut in range(4, len(word)):
+            head, tail = word[:cut].rstrip(APOSTROPHES), word[cut:].lstrip(APOSTROPHES)
+            glued = tail and ((len(tail) > 1 and is_function_word(tail)) or (len(tail) <= 2 and fold(tail) != tail))
+            listed = glued and index.exact.get((fold(head),))
+            if listed and not listed.keep:
+                return f"{word!r} reads as {head!r} with {tail!r} glued on"
+    return None
+
+
+def _misread(mention: Mention, target: Target, text: str, index: Index) -> str | None:
+    """Why the words around `mention` do not fit the type of `target`
+    (person, place, org), or None.  A span after a given name or a title, or
+    before ``who``, reads as a person and is never made a place or an
+    organisation (``Ali Gatrani`` is not ``Ali Qatrun``); nor is a place
+    spelling that begins a person's name with the word after it (``Aqaila
+    Saleh``: the given name of Aguila Saleh, not the town Uqayla).  A span after ``town of`` reads
+    as a place and is never made a person.  A verb of speech after a span
+    weakly reads as a person: it only keeps an unlisted spelling from
+    becoming a place (``Tripoli said`` speaks for a government)."""
+    found = reading(text, mention.start, mention.end)
+    kind = None
+    if found is None:
+        follower = _person_after(text, mention, index)
+        if follower is None:
+            return None
+        kind = entity_type(target)
+        if kind == "person":
+            return None
+        found = Reading("person", f"before the person's name {follower!r}")
+    kind = kind or entity_type(target)
+    if kind is None:
+        return None
+    if found.kind == "place" and kind == "person":
+        if found.weak and mention.method not in ("key", "fuzzy"):
+            return None
+        return f"reads as a place ({found.cue}) but {target.canonical} is a person"
+    if found.kind == "person" and kind != "person":
+        if found.weak and (kind != "place" or mention.method not in ("key", "fuzzy")):
+            return None
+        return f"reads as a person ({found.cue}) but {target.canonical} is {_a(kind)}"
+    return None
+
+
+def _a(kind: str) -> str:
+    return {"org": "an organisation", "other": "not a person"}.get(kind, f"a {kind}")
+
+
+_NEXT_WORD = re.compile(rf"[ \t\u00a0]+({WORD.pattern})")
+
+
+def _person_after(text: str, mention: Mention, index: Index) -> str | None:
+    """The word right after `mention` (spaces between) if the mention and
+    that word begin a person's listed name, as their transliteration keys
+    tell: ``Aqaila Saleh`` begins Aguila Saleh's, so ``Aqaila`` there is
+    his given name, whatever else it spells."""
+    match = _NEXT_WORD.match(text, mention.end)
+    if match is None or not match.group(1)[:1].isupper():
+        return None
+    key = (*(translit_key(t.text) for t in tokenize(mention.core)), translit_key(match.group(1)))
+    people = _name_beginnings(index).get(key, ())
+    return match.group(1) if any(entity_type(t) == "person" for t in people) else None
+
+
+_BEGINNINGS: dict[int, tuple[weakref.ref[Index], dict[tuple[str, ...], tuple[Target, ...]]]] = {}
+
+
+def _name_beginnings(index: Index) -> dict[tuple[str, ...], tuple[Target, ...]]:
+    """Every beginning of two or more words of a listed key -> a name it begins."""
+    held = _BEGINNINGS.get(id(index))
+    if held is None or held[0]() is not index:
+        if len(_BEGINNINGS) > 64:
+            _BEGINNINGS.clear()
+        table: dict[tuple[str, ...], dict[str, Target]] = {}
+        for key, named in index.keys.items():
+            for k in range(2, len(key) + 1):
+                for target, _ in named:
+                    table.setdefault(key[:k], {}).setdefault(target.entity, target)
+        held = _BEGINNINGS[id(index)] = (weakref.ref(index), {k: tuple(v.values()) for k, v in table.items()})
+    return held[1]
+
+
+def entity_type(target: Target) -> str | None:
+    """The gazetteer ``type`` of a target's entity (person, place, org,
+    other), or None when it cannot be told (a keep word)."""
+    return target.type or None

@@ -1,0 +1,276 @@
+"""Find mentions without splitting the whole text into words.
+
+The reference matcher (`matcher.find_mentions`) looks at every word of a
+document.  The scanner finds the same mentions faster: one regex pass lists
+the words that start with a capital (a name can start nowhere else); each
+distinct word is asked once per run whether a name could start there and how
+many words it could span; only those places, widened to a glued article
+before and to that many words after, go to the reference matcher, as small
+windows whose mentions are cached by their text.  ``Haftar`` is looked at
+once per run, however often it occurs::
+
+    >>> from normalize import load_gazetteers
+    >>> scanner = Scanner(Index.build(load_gazetteers()))
+    >>> [m.text for m in scanner.find("Forces loyal to Hafter took al-Sirt.")]
+    ['Hafter', 'al-Sirt']
+
+A window never cuts a mention: it reaches as far as the longest listed
+spelling or key that starts with its first word, and overlapping windows
+are merged.  tests/test_scan.py checks that both matchers agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text.keys import ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
+from ..text.tokens import CAPITALISED_WORD, WORD, gap_glue, is_all_caps, is_word_char, starts_word, words_around
+from .index import Index
+from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
+from .records import Candidate, Mention
+
+_SPACES = " \t\u00a0"
+_ARTICLES = ARTICLES_HYPHEN | ARTICLES_SPACE
+# A word glued to what precedes it as inside a name (tokens.gap_glue).
+_GLUED_WORD = re.compile(rf"(?:[{_SPACES}]*(?:\r\n|\n|\r)?[{_SPACES}]*|[{HYPHENS}])({WORD.pattern})")
+_GAP_ENDS = _SPACES + "\n\r" + HYPHENS  # what a glued article is followed by
+_GAP_STARTS = frozenset(_GAP_ENDS)  # what may follow a word inside a name
+# Last letters of the articles, to pass over most words before a name at once.
+_ENDS_BEFORE_HYPHEN = "".join(sorted({a[-1] for a in ARTICLES_HYPHEN} | {a[-1].upper() for a in ARTICLES_HYPHEN}))
+_ENDS_BEFORE_SPACE = "".join(sorted({a[-1] for a in ARTICLES_SPACE} | {a[-1].upper() for a in ARTICLES_SPACE}))
+# Before "X Name": an article's last letter, more white space or anything not ASCII.
+_AFTER_SPACE = frozenset(_ENDS_BEFORE_SPACE + _SPACES + "\n\r")
+
+
+class Scanner:
+    """Mentions of one index, with caches that live as long as the scanner."""
+
+    def __init__(
+        self,
+        index: Index,
+        settings: MatchSettings = MatchSettings(),
+        fuzzy_cache: dict[str, tuple[Candidate, ...]] | None = None,
+        max_windows: int = 200_000,
+        max_words: int = 1_000_000,
+    ):
+        self.index = index
+        self.settings = settings
+        self._fuzzy_cache = {} if fuzzy_cache is None else fuzzy_cache
+        self._max_windows = max_windows
+        self._max_words = max_words
+        self._reach: dict[str, int] = {}
+        self._windows: dict[str, tuple[Mention, ...]] = {}
+        # Names listed only with their article (``El Hums``: a bare ``Hums`` is
+        # English): the capitalised word after the article starts the window.
+        self._after_article: dict[str, int] = {}
+        for words in index.exact:
+            if len(words) > 1 and words[0] == "al" and words[1] not in index.starts:
+                self._after_article[words[1]] = max(self._after_article.get(words[1], 0), len(words) - 1)
+        self._key_reach: dict[str, int] = {}
+        for key in index.keys:
+            self._key_reach[key[0]] = max(self._key_reach.get(key[0], 0), len(key))
+        self._next: tuple[dict[tuple[str, ...], set[str]], ...] | None = None
+        self._follow: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+
+    def find(self, text: str) -> list[Mention]:
+        """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
+        reach = self._reach
+        mentions: list[Mention] = []
+        start = end = -1
+        for match in CAPITALISED_WORD.finditer(text):
+            word = match.group()
+            n = reach.get(word)
+            if n is None:
+                if len(reach) >= self._max_words:  # a corpus of endless new words: start over
+                    reach.clear()
+                    self._follow.clear()
+                n = reach[word] = self.word_reach(word)
+            if not n:
+                continue  # most capitalised words: nothing can start here
+            at = lo = match.start()
+            if at:
+                before = text[at - 1]
+                if before in _GAP_ENDS:
+                    if at > 2 and (before != " " or (c := text[at - 2]) in _AFTER_SPACE or not c.isascii()):
+                        lo = _article_start(text, at)
+                elif is_word_char(before) and not starts_word(text, at):
+                    continue
+            hi = at + len(word)
+            if n > 1 and text[hi : hi + 1] in _GAP_STARTS:
+                hi = self._extent(text, hi, word, n)
+            if lo < end:  # overlaps the open window: one window
+                if hi > end:
+                    end = hi
+                continue
+            if end > 0:
+                self._window(text, start, end, mentions)
+            start, end = lo, hi
+        if end > 0:
+            self._window(text, start, end, mentions)
+        return mentions
+
+    def word_reach(self, word: str) -> int:
+        """How many words a name that starts at `word` can span; 0 if none can.
+
+        >>> from normalize import load_gazetteers
+        >>> scanner = Scanner(Index.build(load_gazetteers()))
+        >>> scanner.word_reach("Hafter"), scanner.word_reach("Government"), scanner.word_reach("The")
+        (1, 5, 0)
+        """
+        if not word[:1].isupper():
+            return 0
+        index, settings, folded = self.index, self.settings, fold(word)
+        reach = index.starts.get(folded, 0) or self._after_article.get(folded, 0)
+        if is_all_caps(word):
+            reach = max(reach, index.upper_starts.get(folded.upper(), 0))
+        keyed = self._key_reach.get(translit_key(word), 0)
+        # (a listed name needs no guard: its window is looked at anyway)
+        if keyed > reach and (keyed > 1 or may_be_variant(word, index, settings.min_key_word)):
+            reach = keyed
+        if not reach and fuzzy_candidates(word, index, settings, self._fuzzy_cache):
+            reach = 1
+        return reach
+
+    def _extent(self, text: str, end: int, word: str, n: int) -> int:
+        """Where a name that starts with `word` (ending at `end`) can end: words
+        glued after it are taken while they continue a listed spelling or key,
+        at most `n` words in all.
+
+        Most names are followed by an ordinary word; their window is then the
+        name alone, and one cached answer serves every occurrence.
+        """
+        match = _GLUED_WORD.match(text, end)
+        if match is None:
+            return end
+        follow = self._follow.get(word)
+        if follow is None:
+            follow = self._follow[word] = self._followers(word)
+        after = match.group(1)
+        folded = fold(after)
+        if not (
+            folded in follow[0]
+            or folded.upper() in follow[1]
+            or ("al" in follow[0] and folded.lower() in _ARTICLES)
+            or (follow[2] and translit_key(after) in follow[2])
+            or ("AL" in follow[2] and folded.lower() in _ARTICLES)
+        ):
+            return end  # the common case, decided from one cached set per word
+        exact_next, upper_next, key_next = self._next_words()
+        first = fold(word)
+        exact = [(first,), ("al",)] if first.lower() in _ARTICLES else [(first,)]
+        if first in self._after_article:
+            exact.append(("al", first))
+        upper = [tuple(w.upper() for w in p) for p in exact]
+        keys = [(translit_key(word),)]
+        for _ in range(n - 1):
+            match = _GLUED_WORD.match(text, end)
+            if match is None:
+                break
+            after = match.group(1)
+            folded = fold(after)
+            forms = (folded, "al") if folded.lower() in _ARTICLES else (folded,)
+            exact = [(*p, f) for p in exact for f in forms if f in exact_next.get(p, ())]
+            upper = [(*p, f.upper()) for p in upper for f in forms if f.upper() in upper_next.get(p, ())]
+            if keys:  # an article inside a name has the key of ``al`` (matcher._key_at)
+                found = (translit_key(after), "AL") if folded.lower() in _ARTICLES else (translit_key(after),)
+                keys = [(*p, key) for p in keys for key in found if key in key_next.get(p, ())]
+            if not (exact or upper or keys):
+                break
+            end = match.end()
+        return end
+
+    def _next_words(self) -> tuple[dict[tuple[str, ...], set[str]], ...]:
+        if self._next is None:
+            self._next = _next_words(self.index)
+        return self._next
+
+    def _followers(self, word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """What may come second after `word`: folded words, ALL-CAPS words, keys."""
+        exact_next, upper_next, key_next = self._next_words()
+        first = fold(word)
+        firsts = [(first,), ("al",)] if first.lower() in _ARTICLES else [(first,)]
+        if first in self._after_article:
+            firsts.append(("al", first))
+        return (
+            frozenset().union(*(exact_next.get(f, ()) for f in firsts)),
+            frozenset().union(*(upper_next.get(tuple(w.upper() for w in f), ()) for f in firsts)),
+            frozenset(key_next.get((translit_key(word),), ())),
+        )
+
+    def _window(self, text: str, start: int, end: int, into: list[Mention]) -> None:
+        """Add the mentions of text[start:end], worked out once per distinct window."""
+        window = text[start:end]
+        found = self._windows.get(window)
+        if found is None:
+            if len(self._windows) >= self._max_windows:
+                self._windows.clear()
+            doc = Document(window)
+            found = self._windows[window] = tuple(find_mentions(doc, self.index, self.settings, self._fuzzy_cache))
+        if found:
+            into += [_shifted(m, start) for m in found] if start else found
+
+
+def _article_start(text: str, at: int) -> int:
+    """Where a name at `at` may begin: before any glued articles (``al-``, ``El ``)."""
+    start = at
+    while True:
+        gap_start = start
+        if gap_start and text[gap_start - 1] in HYPHENS:
+            gap_start -= 1
+        else:
+            while gap_start and text[gap_start - 1] in _SPACES:
+                gap_start -= 1
+            if gap_start and text[gap_start - 1] == "\n":
+                gap_start -= 1
+            if gap_start and text[gap_start - 1] == "\r":
+                gap_start -= 1
+            while gap_start and text[gap_start - 1] in _SPACES:
+                gap_start -= 1
+        if gap_start == start or not gap_start:
+            return start
+        last = text[gap_start - 1]
+        if last.isascii() and last not in (_ENDS_BEFORE_HYPHEN if text[gap_start] in HYPHENS else _ENDS_BEFORE_SPACE):
+            return start  # no article ends so (most words before a name)
+        if not is_word_char(last):
+            return start
+        glue = gap_glue(text[gap_start:start])
+        word = _word_ending_at(text, gap_start)
+        if glue is None or word is None or not is_article(word[1], glue):
+            return start
+        start = word[0]
+
+
+def _word_ending_at(text: str, end: int) -> tuple[int, str] | None:
+    """The word the tokenizer finds ending at `end`, with its start, if any."""
+    for match in words_around(text, end):
+        if match.end() >= end:
+            return (match.start(), match.group()) if match.end() == end else None
+    return None
+
+
+def _next_words(index: Index) -> tuple[dict[tuple[str, ...], set[str]], ...]:
+    """Each beginning of a listed spelling (folded; ALL-CAPS) and of a key ->
+    the words that may come next.
+
+    A spelling of n words keeps n - 1 beginnings of up to n - 1 words: memory
+    quadratic in n, which the loader bounds by refusing a spelling of more than
+    `gazetteer.MAX_SPELLING_WORDS` words (at most 190 words kept per spelling).
+    """
+    tables: tuple[dict[tuple[str, ...], set[str]], ...] = ({}, {}, {})
+    for table, names in zip(tables, (index.exact, index.upper, index.keys), strict=True):
+        for name in names:
+            for k in range(1, len(name)):
+                table.setdefault(name[:k], set()).add(name[k])
+    return tables
+
+
+def _shifted(m: Mention, by: int) -> Mention:
+    return Mention(
+        m.start + by,
+        m.end + by,
+        m.core_start + by,
+        m.text,
+        m.method,
+        m.candidates,
+        tuple(_shifted(i, by) for i in m.inner) if m.inner else (),
+    )

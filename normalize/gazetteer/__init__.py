@@ -1,0 +1,1 @@
+"""Gazetteer files: the model of entities and spellings, and loading them with precise errors."""

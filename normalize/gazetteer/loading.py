@@ -1,0 +1,814 @@
+"""Gazetteer files: schema, loading and validation.
+
+A gazetteer is a folder of TOML files, one table per entity (see
+``gazetteers/README.md``).  Loading is all or nothing: every problem in every
+file is collected with its file and line, and a single `GazetteerError`
+lists them, so a broken file never yields a half-loaded gazetteer::
+
+    >>> gaz = load_gazetteers()                      # the shipped files
+    >>> gaz.entity("khalifa_haftar").canonical
+    'Khalifa Haftar'
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import itertools
+import math
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..text.script import ARABIC_LETTERS
+from ..text.tokens import WORD, name_tuples, spelling_problem
+
+ENTITY_TYPES = ("person", "place", "org", "other")
+_ENTITY_KEYS = {
+    "type",
+    "canonical",
+    "variants",
+    "short",
+    "arabic",
+    "wikidata",
+    "geonames",
+    "ambiguous",
+    "context",
+    "keep",
+    "lookalikes",
+    "source",
+    "notes",
+    "word_variants",
+    "word_order",
+}
+_FORM_KEYS = {"canonical", "variants", "ambiguous", "source", "notes"}
+_META_KEYS = {"region", "context", "keep", "source", "notes"}
+_META_TABLES = {"synonyms"}  # [gazetteer.synonyms]
+META_TABLE = "gazetteer"
+_ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+_WIKIDATA = re.compile(r"Q[1-9][0-9]*")
+_ARABIC = re.compile(f"[{ARABIC_LETTERS}]+(?: [{ARABIC_LETTERS}]+)*")
+# The longest spelling (canonical, variant, keep word, Arabic form) a file may
+# list; see gazetteers/README.md.  The scanner keeps every word prefix of every
+# spelling (quadratic in its words) and the matcher tries every length up to
+# the longest, so one huge spelling would cost memory and time for no name.
+MAX_SPELLING_CHARS = 200
+MAX_SPELLING_WORDS = 20
+# The most spellings one listed organisation name may expand into through
+# word synonyms and word order (see `expansions`); more is a load error (G016),
+# so a careless rule cannot multiply the index.
+MAX_EXPANSIONS = 64
+# Entity types whose names are expanded by word synonyms and word order.
+EXPANDED_TYPES = ("org",)
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """A name as written in a gazetteer file, with the line it is on."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One canonical spelling of an entity and the variants that map to it.
+
+    An entity's first form is its full name; further forms are shorter names
+    (a surname alone) with their own canonical.
+    """
+
+    canonical: Spelling
+    variants: tuple[Spelling, ...]
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Synonym:
+    """A word of organisation names and the other words it may be written as:
+    ``Corporation = ["Company", "Corp"]`` in a file's ``[gazetteer.synonyms]``
+    (every organisation of the region) or in an entity's ``word_variants``."""
+
+    word: str
+    alternatives: tuple[str, ...]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    type: str
+    forms: tuple[Form, ...]
+    file: str
+    line: int
+    region: str
+    arabic: tuple[str, ...] = ()
+    wikidata: str | None = None
+    geonames: int | None = None
+    context: tuple[str, ...] = ()
+    keep: tuple[Spelling, ...] = ()
+    lookalikes: tuple[str, ...] = ()  # ids of distinct entities that look alike, on purpose
+    source: str | None = None
+    word_variants: tuple[Synonym, ...] = ()  # this entity's own word synonyms
+    word_order: bool = False  # "X of Y" also reads "Y X" (and the canonical "Y X" as "X of Y")
+
+    @property
+    def canonical(self) -> str:
+        return self.forms[0].canonical.text
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A word that is never rewritten (a file-level ``keep`` entry)."""
+
+    text: str
+    file: str
+    line: int
+    region: str
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Entities from one or more files, validated together."""
+
+    entities: tuple[Entity, ...]
+    files: tuple[str, ...]
+    region_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    keep: tuple[Kept, ...] = ()
+    digest: str = ""  # sha256 of the files' names and bytes as loaded
+    # region -> the word synonyms declared for its organisations ([gazetteer.synonyms])
+    synonyms: dict[str, tuple[Synonym, ...]] = field(default_factory=dict)
+
+    def entity(self, entity_id: str) -> Entity:
+        for entity in self.entities:
+            if entity.id == entity_id:
+                return entity
+        raise KeyError(entity_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong in a gazetteer file; `code` names the check (see maintain/lint.py)."""
+
+    file: str
+    line: int
+    message: str
+    code: str = "G000"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class GazetteerError(Exception):
+    """One or more problems found while loading gazetteer files."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def default_gazetteer_dir() -> Path:
+    """The shipped gazetteers: inside the installed package, else the checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "gazetteers"  # the wheel puts them here
+    if installed.is_dir():
+        return installed
+    return package.parent / "gazetteers"
+
+
+def gazetteer_files(paths: Iterable[Path]) -> list[Path]:
+    """Every ``*.toml`` file named or found (recursively) under `paths`, once each."""
+    files: dict[Path, Path] = {}
+    for path in paths:
+        for file in sorted(path.rglob("*.toml")) if path.is_dir() else [path]:
+            files.setdefault(file.resolve(), file)
+    return list(files.values())
+
+
+def load_gazetteers(
+    paths: Iterable[str | Path] = (),
+    *,
+    include_default: bool = True,
+    texts: Mapping[Path, str] | None = None,
+) -> Gazetteer:
+    """Load and validate gazetteer files and folders; raise `GazetteerError`.
+
+    `texts` gives the content to use for some files instead of what is on
+    disk, so an edit can be checked before it is written.
+    """
+    roots = gazetteer_roots(paths, include_default)
+    problems: list[Problem] = []
+    entities: list[Entity] = []
+    region_context: dict[str, dict[str, None]] = {}  # insertion-ordered sets
+    keep: list[Kept] = []
+    synonyms: dict[str, list[Synonym]] = {}
+    files = gazetteer_files(roots)
+    if not files:
+        raise GazetteerError(
+            [Problem(str(p), 0, "no gazetteer files found") for p in roots]
+            or [Problem("-", 0, "no gazetteer files given")]
+        )
+    replaced = {Path(p).resolve(): text for p, text in (texts or {}).items()}
+    for path in files:
+        parsed = _parse_file(path, problems, replaced.get(path.resolve()))
+        if parsed is None:
+            continue
+        region, context, file_keep, file_entities, file_synonyms = parsed
+        region_context.setdefault(region, {}).update(dict.fromkeys(context))
+        keep.extend(file_keep)
+        entities.extend(file_entities)
+        synonyms.setdefault(region, []).extend(file_synonyms)
+    _check_across_files(entities, problems)
+    _check_synonyms(entities, synonyms, problems)
+    if problems:
+        raise GazetteerError(problems)
+    return Gazetteer(
+        entities=tuple(entities),
+        files=tuple(str(f) for f in files),
+        region_context={r: tuple(ws) for r, ws in region_context.items()},
+        keep=tuple(keep),
+        digest=gazetteer_digest(files, replaced),
+        synonyms={r: tuple(rules) for r, rules in synonyms.items() if rules},
+    )
+
+
+def gazetteer_roots(paths: Iterable[str | Path] = (), include_default: bool = True) -> list[Path]:
+    """The files and folders a gazetteer is loaded from, the shipped one first."""
+    return ([default_gazetteer_dir()] if include_default else []) + [Path(p) for p in paths]
+
+
+def gazetteer_digest(files: Iterable[Path], replaced: Mapping[Path, str] | None = None) -> str:
+    """A hash of the files' names and bytes: what decides a compiled gazetteer.
+
+    Cheap next to parsing, so a cache can be checked before anything is loaded.
+    """
+    digest = hashlib.sha256()
+    for path in files:
+        override = (replaced or {}).get(path.resolve())
+        try:
+            digest.update(str(path).encode("utf-8", "surrogateescape"))
+            digest.update(path.read_bytes() if override is None else override.encode("utf-8"))
+        except OSError:
+            digest.update(b"\0unreadable")  # the loader reports it
+    return digest.hexdigest()
+
+
+def _parse_file(
+    path: Path, problems: list[Problem], text: str | None = None
+) -> tuple[str, list[str], list[Kept], list[Entity], list[Synonym]] | None:
+    name = str(path)
+    try:
+        raw = path.read_bytes() if text is None else text.encode("utf-8")
+    except OSError as exc:
+        problems.append(Problem(name, 0, f"cannot read file: {exc.strerror or exc}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(name, line, "not valid UTF-8"))
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(m.group(1)) if m else 0
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        problems.append(Problem(name, line, f"TOML syntax: {message}"))
+        return None
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        problems.append(Problem(name, deep_nesting_line(text), f"TOML syntax: {NESTED_TOO_DEEP}"))
+        return None
+    where = _Locator(text)
+    meta = data.pop(META_TABLE, {})
+    region = path.parent.name if path.parent.name else path.stem
+    context: list[str] = []
+    keep: list[Kept] = []
+    synonyms: list[Synonym] = []
+    if not isinstance(meta, dict):
+        problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}] must be a table"))
+    else:
+
+        def report(message: str) -> None:
+            problems.append(Problem(name, where.header(META_TABLE), f"[{META_TABLE}] {message}"))
+
+        for key in sorted(set(meta) - _META_KEYS - _META_TABLES):
+            report(f"unknown key {key!r} (expected one of: {', '.join(sorted(_META_KEYS))})")
+        region = meta.get("region", region)
+        if not isinstance(region, str):
+            report("'region' must be a string")
+        context = _strings(meta.get("context", []), "'context'", report)
+        for word in _strings(meta.get("keep", []), "'keep'", report):
+            line = where.find_in(where.block(META_TABLE), word)
+            if reason := _spelling_problem(word):
+                problems.append(Problem(name, line, f"[{META_TABLE}] keep {_shown(word)} {reason}"))
+            keep.append(Kept(word, name, line, region))
+        table = f"{META_TABLE}.synonyms"
+        block = where.block(table) if where.has_header(table) else where.block(META_TABLE)
+        synonyms = _parse_synonyms(
+            meta.get("synonyms", {}),
+            f"[{table}]",
+            name,
+            where,
+            block,
+            lambda m, at: problems.append(Problem(name, at, m)),
+        )
+    entities = []
+    for entity_id, table in data.items():
+        entity = _parse_entity(entity_id, table, name, region, where, problems)
+        if entity is not None:
+            entities.append(entity)
+    return region, context, keep, entities, synonyms
+
+
+def _parse_entity(
+    entity_id: str, table: object, file: str, region: str, where: _Locator, problems: list[Problem]
+) -> Entity | None:
+    line = where.header(entity_id)
+    before = len(problems)
+
+    def problem(message: str, at: int = line) -> None:
+        problems.append(Problem(file, at, f"{entity_id}: {message}"))
+
+    if not isinstance(table, dict):
+        problem("must be a table: [" + entity_id + "]")
+        return None
+    if not _ID.fullmatch(entity_id):
+        problem("id must be lowercase ASCII letters and digits joined by '_'")
+    for key in sorted(set(table) - _ENTITY_KEYS):
+        problem(f"unknown key {key!r} (expected one of: {', '.join(sorted(_ENTITY_KEYS))})")
+    kind = table.get("type")
+    if kind not in ENTITY_TYPES:
+        problem(f"'type' must be one of {', '.join(ENTITY_TYPES)}, not {kind!r}")
+    forms = [_parse_form(table, where, where.block(entity_id), problem)]
+    shorts = table.get("short", [])
+    if not isinstance(shorts, list):
+        problem("'short' must be an array of tables: [[" + entity_id + ".short]]")
+        shorts = []
+    for i, short in enumerate(shorts):
+        short_at = where.header(f"{entity_id}.short", i)
+        if not isinstance(short, dict):
+            problem("each 'short' entry must be a table", short_at)
+            continue
+        for key in sorted(set(short) - _FORM_KEYS):
+            problem(
+                f"short form: unknown key {key!r} (expected one of: {', '.join(sorted(_FORM_KEYS))})",
+                short_at,
+            )
+        forms.append(_parse_form(short, where, where.block(f"{entity_id}.short", i), problem))
+    arabic = _strings(table.get("arabic", []), "'arabic'", problem)
+    for text in arabic:
+        if reason := _length_problem(text, len(text.split())):
+            problem(f"arabic form {_shown(text)} {reason}", where.find(entity_id, text, "arabic"))
+        elif not _ARABIC.fullmatch(text):
+            problem(
+                f"arabic form {text!r} must hold Arabic letters and single spaces only",
+                where.find(entity_id, text, "arabic"),
+            )
+    wikidata = table.get("wikidata")
+    if wikidata is not None and not (isinstance(wikidata, str) and _WIKIDATA.fullmatch(wikidata)):
+        problem(f"'wikidata' must look like \"Q123\", not {wikidata!r}", where.find(entity_id, "wikidata"))
+    geonames = table.get("geonames")
+    if geonames is not None and (not isinstance(geonames, int) or isinstance(geonames, bool) or geonames <= 0):
+        problem(f"'geonames' must be a positive integer, not {geonames!r}", where.find(entity_id, "geonames"))
+    context = _strings(table.get("context", []), "'context'", problem)
+    keep = [Spelling(k, where.find(entity_id, k, "keep")) for k in _strings(table.get("keep", []), "'keep'", problem)]
+    for spelling in keep:
+        if reason := _spelling_problem(spelling.text):
+            problem(f"keep {_shown(spelling.text)} {reason}", spelling.line)
+    lookalikes = _strings(table.get("lookalikes", []), "'lookalikes'", problem)
+    word_variants = _parse_synonyms(
+        table.get("word_variants", {}), "'word_variants'", file, where, where.block(entity_id), problem
+    )
+    word_order = table.get("word_order", False)
+    if not isinstance(word_order, bool):
+        problem("'word_order' must be true or false", where.find(entity_id, "word_order"))
+    if (word_variants or word_order is True) and kind in ENTITY_TYPES and kind not in EXPANDED_TYPES:
+        problem(f"'word_variants' and 'word_order' apply to {' and '.join(EXPANDED_TYPES)} names only, not {kind!r}")
+    source = table.get("source")
+    if len(problems) > before or any(f is None for f in forms):
+        return None
+    return Entity(
+        id=entity_id,
+        type=kind,
+        forms=tuple(forms),
+        file=file,
+        line=line,
+        region=region,
+        arabic=tuple(arabic),
+        wikidata=wikidata,
+        geonames=geonames,
+        context=tuple(context),
+        keep=tuple(keep),
+        lookalikes=tuple(lookalikes),
+        source=source if isinstance(source, str) else None,
+        word_variants=tuple(word_variants),
+        word_order=word_order is True,
+    )
+
+
+def _parse_synonyms(
+    value: object, what: str, file: str, where: _Locator, block: tuple[int, int], report: Callable[[str, int], None]
+) -> list[Synonym]:
+    """``{Word = ["Other", ...], ...}``: single words, each alternative a
+    different word; problems go to `report` with `what` (the table's name)."""
+    if not isinstance(value, dict):
+        report(f'{what} must be a table of words to lists of words: {{Company = ["Corporation"]}}', block[0])
+        return []
+    rules = []
+    for word, alternatives in value.items():
+        at = where.find_in(block, f"{word} =")
+        if at == block[0]:
+            at = where.find_in(block, word)
+        if not isinstance(alternatives, list) or not alternatives or not all(isinstance(a, str) for a in alternatives):
+            report(f"{what} {_shown(word)} must be a non-empty list of words", at)
+        elif bad := next((w for w in [word, *alternatives] if _synonym_problem(w)), None):
+            report(f"{what} {_shown(bad)} {_synonym_problem(bad)}", at)
+        elif word in alternatives or len(set(alternatives)) < len(alternatives):
+            report(f"{what} {_shown(word)} lists a word twice or itself", at)
+        else:
+            rules.append(Synonym(word, tuple(alternatives), file, at))
+    return rules
+
+
+def _synonym_problem(word: str) -> str | None:
+    """Why `word` cannot be a word synonym: one capitalised word of a name.
+
+    >>> _synonym_problem("Corp"), _synonym_problem("Oil Company"), _synonym_problem("Al-Oil")
+    (None, 'must be a single word', 'must be a single word')
+    """
+    if reason := _spelling_problem(word):
+        return reason
+    if len(WORD.findall(word)) != 1 or not WORD.fullmatch(word):
+        return "must be a single word"
+    return None
+
+
+def _parse_form(table: dict, where: _Locator, block: tuple[int, int], problem) -> Form | None:
+    start, _ = block
+    canonical = table.get("canonical")
+    if not isinstance(canonical, str):
+        problem("'canonical' is required and must be a string", start)
+        return None
+    spellings = []
+    for text in [canonical, *_strings(table.get("variants", []), "'variants'", lambda m: problem(m, start))]:
+        at = where.find_in(block, text)
+        if reason := _spelling_problem(text):
+            problem(f"{_shown(text)} {reason}", at)
+        spellings.append(Spelling(text, at))
+    ambiguous = table.get("ambiguous", False)
+    if not isinstance(ambiguous, bool):
+        problem("'ambiguous' must be true or false", start)
+    seen = {spellings[0].text}
+    for variant in spellings[1:]:
+        if variant.text in seen:
+            problem(f"variant {variant.text!r} is listed twice or equals its canonical", variant.line)
+        seen.add(variant.text)
+    return Form(spellings[0], tuple(spellings[1:]), ambiguous is True)
+
+
+def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None:
+    """Ids are unique and one spelling maps to one canonical, across files.
+
+    Spellings are compared as matched: folded, with and without a leading
+    article, so ``Al-Jafra`` in one entity and ``Jafra`` in another clash.
+    """
+    first_by_id: dict[str, Entity] = {}
+    owner: dict[tuple[str, ...], tuple[Entity, Form, Spelling]] = {}
+    for entity in entities:
+        if entity.id in first_by_id:
+            other = first_by_id[entity.id]
+            message = f"duplicate id {entity.id!r}, first defined at {other.file}:{other.line}"
+            problems.append(Problem(entity.file, entity.line, message, "G001"))
+            continue
+        first_by_id[entity.id] = entity
+        for form, spelling in iter_spellings(entity):
+            for key in name_tuples(spelling.text):
+                other_entity, other_form, other_spelling = owner.setdefault(key, (entity, form, spelling))
+                if other_form.canonical.text == form.canonical.text:
+                    continue
+                chain = spelling is form.canonical or other_spelling is other_form.canonical
+                problems.append(
+                    Problem(
+                        entity.file,
+                        spelling.line,
+                        f"{entity.id}: {spelling.text!r} maps to {form.canonical.text!r} but "
+                        f"{other_spelling.text!r} at {other_entity.file}:{other_spelling.line} "
+                        f"maps to {other_form.canonical.text!r} ({other_entity.id})",
+                        "G003" if chain else "G002",
+                    )
+                )
+                break
+
+
+def _check_synonyms(entities: list[Entity], synonyms: dict[str, list[Synonym]], problems: list[Problem]) -> None:
+    """A word has one synonym rule per region (and per entity), and no listed
+    name expands into more than `MAX_EXPANSIONS` spellings (G016)."""
+    for rules in synonyms.values():
+        first: dict[str, Synonym] = {}
+        for rule in rules:
+            other = first.setdefault(rule.word, rule)
+            if other is not rule:
+                message = f"synonyms for {rule.word!r} are declared twice, first at {other.file}:{other.line}"
+                problems.append(Problem(rule.file, rule.line, message))
+    by_region = {region: synonym_table(rules) for region, rules in synonyms.items()}
+    for entity in entities:
+        if entity.type not in EXPANDED_TYPES:
+            continue
+        table = entity_synonyms(entity, by_region.get(entity.region, {}))
+        for form, spelling in iter_spellings(entity):
+            count = count_expansions(spelling.text, table, entity.word_order, spelling is form.canonical)
+            if count > MAX_EXPANSIONS:
+                problems.append(
+                    Problem(
+                        entity.file,
+                        spelling.line,
+                        f"{entity.id}: {spelling.text!r} expands into {count} spellings through word synonyms "
+                        f"and word order; at most {MAX_EXPANSIONS} (MAX_EXPANSIONS): narrow the rules or list "
+                        "the spellings that occur",
+                        "G016",
+                    )
+                )
+
+
+def synonym_table(rules: Iterable[Synonym]) -> dict[str, tuple[tuple[str, Synonym], ...]]:
+    """word -> (alternative, the rule that gives it), in declared order."""
+    table: dict[str, dict[str, Synonym]] = {}
+    for rule in rules:
+        for alternative in rule.alternatives:
+            table.setdefault(rule.word, {}).setdefault(alternative, rule)
+    return {word: tuple(alts.items()) for word, alts in table.items()}
+
+
+def entity_synonyms(
+    entity: Entity, region_table: Mapping[str, tuple[tuple[str, Synonym], ...]]
+) -> dict[str, tuple[tuple[str, Synonym], ...]]:
+    """The word synonyms that apply to an entity's names: its region's, then its own."""
+    if entity.type not in EXPANDED_TYPES:
+        return {}
+    if not entity.word_variants:
+        return dict(region_table)
+    table = {word: dict(alts) for word, alts in region_table.items()}
+    for rule in entity.word_variants:
+        for alternative in rule.alternatives:
+            table.setdefault(rule.word, {}).setdefault(alternative, rule)
+    return {word: tuple(alts.items()) for word, alts in table.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """A spelling an organisation name is also matched as, and why."""
+
+    text: str
+    form: Form
+    source: Spelling  # the listed spelling it was made from
+    reordered: bool  # by word_order
+    used: tuple[tuple[str, str, Synonym], ...]  # (word, written as, the rule)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """``word order`` and ``Corporation -> Company (file:line)``: how it was made."""
+        order = ("word order",) if self.reordered else ()
+        return order + tuple(f"{word} -> {written} ({rule.file}:{rule.line})" for word, written, rule in self.used)
+
+    @property
+    def rule(self) -> str:
+        """``synonym``, ``word_order`` or ``word_order+synonym``: the kinds of rule that made it."""
+        return "+".join(name for name, used in (("word_order", self.reordered), ("synonym", self.used)) if used)
+
+    def why(self) -> str:
+        return f"{self.source.text!r} with {', '.join(self.rules)}"
+
+
+_SEPARATORS = re.compile(r"(\s+|-)")
+
+
+def _reordered(text: str, canonical: bool) -> str | None:
+    """``X of Y`` -> ``Y X`` (a leading ``the`` of Y dropped); a canonical
+    ``Y X`` without ``of`` -> ``X of Y`` (X its last word).
+
+    >>> _reordered("Dawn of Libya", False), _reordered("Libya Dawn", True), _reordered("Libya Dawn", False)
+    ('Libya Dawn', 'Dawn of Libya', None)
+    >>> _reordered("Government of the National Accord", False)
+    'National Accord Government'
+    """
+    words = text.split(" ")
+    ofs = [i for i, w in enumerate(words) if w == "of"]
+    if len(ofs) == 1 and 0 < ofs[0] < len(words) - 1:
+        head, tail = words[: ofs[0]], words[ofs[0] + 1 :]
+        if tail[0] == "the" and len(tail) > 1:
+            tail = tail[1:]
+        return " ".join(tail + head)
+    if canonical and not ofs and len(words) > 1 and all(words):
+        return f"{words[-1]} of {' '.join(words[:-1])}"
+    return None
+
+
+def _bases(text: str, word_order: bool, canonical: bool) -> list[str]:
+    reordered = _reordered(text, canonical) if word_order else None
+    return [text] if reordered is None or reordered == text else [text, reordered]
+
+
+def count_expansions(
+    text: str, table: Mapping[str, Sequence[object]], word_order: bool = False, canonical: bool = False
+) -> int:
+    """How many spellings `expansions` makes of `text`, without making them."""
+    total = 0
+    for base in _bases(text, word_order, canonical):
+        total += math.prod(1 + len(table.get(part, ())) for part in _SEPARATORS.split(base)[::2])
+    return total - 1
+
+
+def expansions(entity: Entity, table: Mapping[str, tuple[tuple[str, Synonym], ...]]) -> Iterator[Expansion]:
+    """Every spelling the entity's listed names expand into: each word
+    replaced by each of its synonyms (`table`, from `entity_synonyms`), and
+    with ``word_order``, ``X of Y`` as ``Y X``.  The listed spellings
+    themselves are not repeated; an expansion may equal another listed
+    spelling (the index and lint sort that out).
+
+    >>> from normalize import load_gazetteers
+    >>> gaz = load_gazetteers()
+    >>> noc = gaz.entity("national_oil_corporation")
+    >>> [e.text for e in expansions(noc, entity_synonyms(noc, synonym_table(gaz.synonyms["LY"])))]
+    ['National Oil Company']
+    """
+    if entity.type not in EXPANDED_TYPES or not (table or entity.word_order):
+        return
+    for form, spelling in iter_spellings(entity):
+        for b, base in enumerate(_bases(spelling.text, entity.word_order, spelling is form.canonical)):
+            parts = _SEPARATORS.split(base)
+            choices = [
+                [(part, None), *table.get(part, ())] if i % 2 == 0 else [(part, None)] for i, part in enumerate(parts)
+            ]
+            if math.prod(len(c) for c in choices) > MAX_EXPANSIONS + 1:
+                continue  # refused by the loader (G016); never built
+            for combo in itertools.product(*choices):
+                used = tuple((parts[i], word, rule) for i, (word, rule) in enumerate(combo) if rule)
+                if b == 0 and not used:
+                    continue  # the listed spelling itself
+                yield Expansion("".join(word for word, _ in combo), form, spelling, b > 0, used)
+
+
+def _spelling_problem(text: str) -> str | None:
+    """Why `text` cannot be a listed spelling: too long, or `tokens.spelling_problem`.
+
+    >>> _spelling_problem("Sirte"), _spelling_problem(" ".join(["Sirte"] * 21))
+    (None, 'has 21 words; a spelling has at most 20 (MAX_SPELLING_WORDS)')
+    """
+    if len(text) > MAX_SPELLING_CHARS:  # before tokenizing it
+        return _length_problem(text, 0)
+    return _length_problem(text, len(WORD.findall(text))) or spelling_problem(text)
+
+
+def _length_problem(text: str, words: int) -> str | None:
+    if len(text) > MAX_SPELLING_CHARS:
+        return f"is {len(text)} characters long; a spelling has at most {MAX_SPELLING_CHARS} (MAX_SPELLING_CHARS)"
+    if words > MAX_SPELLING_WORDS:
+        return f"has {words} words; a spelling has at most {MAX_SPELLING_WORDS} (MAX_SPELLING_WORDS)"
+    return None
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """`text` quoted for a message, cut short if long."""
+    return repr(text) if len(text) <= limit else repr(text[: limit - 20]) + "..."
+
+
+NESTED_TOO_DEEP = "arrays or inline tables nested too deeply to parse"
+_NESTING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}\n]')
+
+
+def deep_nesting_line(text: str) -> int:
+    """The line where ``[`` and ``{`` (outside strings and comments) nest deepest,
+    first reached: where a file too deeply nested for tomllib goes wrong.
+
+    >>> deep_nesting_line('a = 1\\nb = [[1], "[[["]\\nc = [[[\\n[[\\n')
+    4
+    """
+    depth = deepest = 0
+    line = at = 1
+    for m in _NESTING.finditer(text):
+        token = m.group()
+        if token == "\n":
+            line += 1
+        elif token in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, line
+        elif token in "]}":
+            depth = max(0, depth - 1)
+    return at
+
+
+def _strings(value: object, what: str, report: Callable[[str], None]) -> list[str]:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    report(f"{what} must be a list of strings")
+    return []
+
+
+class _Locator:
+    """Line numbers for tables and values; tomllib does not report them.
+
+    Made in one pass over the file: headers by name, and every quoted string
+    with the lines it is on, so each lookup is a dictionary access and a
+    bisection, and a file of any number of entries loads in linear time.
+    """
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+    _QUOTED = (re.compile(r'"([^"\n]*)"'), re.compile(r"'([^'\n]*)'"))
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.headers: list[tuple[str, int]] = []
+        self._named: dict[str, list[int]] = {}
+        # "double" and 'literal' strings -> the lines that hold them, in order
+        self._quoted: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
+        for number, line in enumerate(self.lines, start=1):
+            if m := self._HEADER.match(line):
+                name = ".".join(part.strip().strip('"').strip("'") for part in m.group(2).split("."))
+                self.headers.append((name, number))
+                self._named.setdefault(name, []).append(number)
+            for pattern, strings in zip(self._QUOTED, self._quoted, strict=True):
+                if pattern.pattern[0] in line:
+                    for m in pattern.finditer(line):
+                        _add_line(strings, m.group(1), number)
+                        if "\\" in m.group(1) and strings is self._quoted[0]:
+                            _add_line(strings, _unescaped(m.group(1)), number)
+        self._starts = [n for _, n in self.headers]
+        self._entity_blocks: dict[str, tuple[int, int]] = {}
+        self._key_lines: dict[tuple[tuple[int, int], str], int] = {}
+        # Lines searched word by word for what no quoted string holds (a
+        # missing key, a string split over lines): at most a few times the
+        # file, then such a lookup gives the block's first line.
+        self._scan_budget = 4 * len(self.lines) + 1000
+
+    def has_header(self, name: str) -> bool:
+        return name in self._named
+
+    def header(self, name: str, occurrence: int = 0) -> int:
+        found = self._named.get(name, ())
+        return found[occurrence] if occurrence < len(found) else 1
+
+    def block(self, name: str, occurrence: int = 0) -> tuple[int, int]:
+        start = self.header(name, occurrence)
+        later = bisect.bisect_right(self._starts, start)
+        return start, (self._starts[later] if later < len(self._starts) else len(self.lines) + 1)
+
+    def find(self, entity_id: str, text: str, key: str | None = None) -> int:
+        """Line of `text` in an entity's block, looking from its `key` on."""
+        block = self._entity_blocks.get(entity_id)
+        if block is None:  # up to the next header that is not one of its own tables
+            start, inner = self.header(entity_id), entity_id + "."
+            later = bisect.bisect_right(self._starts, start)
+            while later < len(self.headers) and self.headers[later][0].startswith(inner):
+                later += 1
+            end = self._starts[later] if later < len(self._starts) else len(self.lines) + 1
+            block = self._entity_blocks[entity_id] = (start, end)
+        if key is not None:
+            key_line = self._key_lines.get((block, key))
+            if key_line is None:
+                key_line = self._key_lines[block, key] = self.find_in(block, f"{key} =")
+            block = (key_line, block[1])
+        return self.find_in(block, text)
+
+    def find_in(self, block: tuple[int, int], text: str) -> int:
+        """First line of `block` that holds `text` (quoted, if possible)."""
+        start, end = block
+        end = min(end, len(self.lines) + 1)
+        for strings in self._quoted:
+            lines = strings.get(text)
+            if lines:
+                i = bisect.bisect_left(lines, start)
+                if i < len(lines) and lines[i] < end:
+                    return lines[i]
+        if self._scan_budget > 0:
+            self._scan_budget -= max(0, end - start)
+            for number in range(start, end):
+                if text in self.lines[number - 1]:
+                    return number
+        return start
+
+
+def _add_line(strings: dict[str, list[int]], text: str, number: int) -> None:
+    lines = strings.setdefault(text, [])
+    if not lines or lines[-1] != number:
+        lines.append(number)
+
+
+def _unescaped(raw: str) -> str:
+    """The value of a TOML basic string written as `raw` (escapes decoded), or `raw`."""
+    try:
+        return tomllib.loads(f'v = "{raw}"')["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def iter_spellings(entity: Entity) -> Iterator[tuple[Form, Spelling]]:
+    """Every (form, spelling) of an entity: canonicals first, then variants."""
+    for form in entity.forms:
+        yield form, form.canonical
+        for variant in form.variants:
+            yield form, variant

@@ -1,0 +1,1 @@
+"""Tools for gazetteer maintainers: lint, add, suggest, stats, explain and the GeoNames import."""

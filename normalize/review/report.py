@@ -1,0 +1,377 @@
+"""``normalize report``: one offline HTML page of what a run changed.
+
+The page is built from a run's own outputs (the manifest, ``changes.jsonl``,
+``review.jsonl`` and the clean copies), so it can be made at any time after
+the run.  Everything from the articles and the gazetteers travels as JSON
+data inside the page and is put into it as text, never as markup: a hostile
+article renders as the characters it holds (page.py).  Large runs
+stay quick to open: the file list is paged, a file's text is laid out only
+when opened, and past a budget the page carries the lines around each
+change instead of whole texts::
+
+    >>> data = build_report_data(Path("no-such-run"))
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no-such-run/.normalize/manifest.jsonl: not found; is no-such-run the output folder of a run?
+
+The logs are data, not orders: a file is read only at a place below the
+output folder (`inside_output`: relative, no ``..``, and still inside once
+every link is resolved), and a log line that is not a JSON object with the
+fields the page needs is skipped with a warning naming it (`read_log`)::
+
+    >>> inside_output(Path("out"), "../secret.txt") is None, inside_output(Path("out"), "/etc/passwd") is None
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import stat
+import sys
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..batch.corpus import path_of_display
+from ..batch.journal import STATE_DIR
+from ..version import __version__
+from .page import render_page
+
+TEXT_BUDGET = 16_000_000  # characters of clean text carried whole; beyond it, lines around marks
+_SNIPPET = 160  # characters kept on each side of a mark in snippet mode
+
+
+Warn = Callable[[str], None]  # one line about a log record that was skipped
+
+
+def warn_stderr(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    text_budget: int = TEXT_BUDGET
+
+
+def write_report(
+    output: Path, target: Path | None = None, options: ReportOptions = ReportOptions(), warn: Warn = warn_stderr
+) -> Path:
+    """Build the report of the run in `output`; returns the file written."""
+    from ..batch.corpus import write_atomic
+
+    data = build_report_data(output, options, warn)
+    target = target or output / "report.html"
+    write_atomic(target, render_page(data).encode("utf-8"))
+    return target
+
+
+def build_report_data(output: Path, options: ReportOptions = ReportOptions(), warn: Warn = warn_stderr) -> dict:
+    """Everything the page shows, as plain JSON-ready values; each log line
+    that cannot be used is left out, with a warning."""
+    skipped = 0
+
+    def skip(message: str) -> None:
+        nonlocal skipped
+        skipped += 1
+        warn(message)
+
+    def clean_copy(m: dict) -> str | None:
+        if inside_output(output, m["relative"]) is None:
+            return f"its place {m['relative']!r} is not inside {output}"
+        return None
+
+    manifest = read_log(output, f"{STATE_DIR}/manifest.jsonl", skip, _MANIFEST, check=clean_copy, required=True)
+    summary = _read_summary(output, skip)
+    by_source = {m["file"]: n for n, m in enumerate(manifest)}
+
+    def known_file(row: dict) -> str | None:
+        return None if row["file"] in by_source else f"its file {row['file']!r} is not among the run's files"
+
+    changes = read_log(output, "changes.jsonl", skip, _CHANGE, check=known_file)
+    review = read_log(output, "review.jsonl", skip, _REVIEW, check=lambda r: _candidates_problem(r) or known_file(r))
+    files = [
+        {
+            "name": m["relative"],
+            "source": m["file"],
+            "changes": 0,
+            "review": 0,
+            "error": m.get("error"),
+            "encoding": m.get("encoding"),
+        }
+        for m in manifest
+    ]
+    marks: dict[int, list[dict]] = {}
+    for kind, rows in (("change", changes), ("review", review)):
+        for row in rows:
+            n = by_source[row["file"]]
+            files[n]["changes" if kind == "change" else "review"] += 1
+            marks.setdefault(n, []).append(_mark(kind, row))
+    copies = {n: inside_output(output, files[n]["name"]) for n in marks}
+    carried = sum(_size(copies[n]) for n in marks if "record" not in marks[n][0])
+    whole = carried <= options.text_budget
+    for n, file_marks in marks.items():
+        file_marks.sort(key=lambda m: (m.get("record", 0), m["start"], m["kind"] != "change"))
+        files[n]["marks"] = file_marks
+        files[n]["view"] = _view(copies[n], file_marks, whole)
+    return {
+        "run": {
+            "output": str(output),
+            "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "version": __version__,
+            "files": len(files),
+            "changed_files": sum(1 for f in files if f["changes"]),
+            "changes": len(changes),
+            "review": len(review),
+            # the two review signals apart (a run from before them has neither: "not recorded")
+            "cannot_choose": sum(1 for r in review if r.get("signal") == "cannot_choose"),
+            "probably_none": sum(1 for r in review if r.get("signal") == "probably_none"),
+            "errors": sum(1 for f in files if f["error"]),
+            "texts": "whole" if whole else "lines around each mark",
+            "exit_code": summary.get("exit_code", "not written (stopped?)"),
+            "interrupted": summary.get("interrupted", False),
+            "skipped": skipped,
+        },
+        "entities": Counter(c["entity"] for c in changes).most_common(),
+        "methods": Counter(c["method"] for c in changes).most_common(),
+        "review_methods": Counter(r["method"] for r in review).most_common(),
+        "review_signals": Counter(r.get("signal") or "not recorded" for r in review).most_common(),
+        "gazetteer_files": Counter(c["gazetteer_file"] for c in changes).most_common(),
+        "files": files,
+    }
+
+
+def _mark(kind: str, row: dict) -> dict:
+    mark = {
+        "kind": kind,
+        "start": row["start"],
+        "end": row["end"],
+        "line": row["line"],
+        "method": row["method"],
+    }
+    if kind == "change":
+        mark.update(before=row["before"], after=row["after"], entity=row["entity"], score=row["score"])
+        mark.update(gazetteer=f"{row['gazetteer_file']}:{row['gazetteer_line']}")
+        # rule, runner-up and margin: absent from the log of a run from before them
+        mark.update(rule=row.get("rule", ""), runner_up=row.get("runner_up"), margin=row.get("margin"))
+    else:
+        mark.update(before=row["text"], reason=row["reason"], candidates=row["candidates"])
+        mark["signal"] = row.get("signal", "")
+        mark["entity"] = row["candidates"][0]["entity"] if row["candidates"] else ""
+    if "record" in row:  # JSON Lines: offsets are inside one field of one record
+        mark.update(record=row["record"], field=row.get("field", ""))
+    return mark
+
+
+def _view(path: Path | None, marks: list[dict], whole: bool) -> dict:
+    """The clean text (or pieces of it) with each mark placed in it."""
+    if any("record" in m for m in marks):
+        return {"kind": "list", "note": "JSON Lines: the changes are listed by record"}
+    if path is None:
+        return {"kind": "list", "note": "the clean copy is not inside the output folder: not read"}
+    data = read_regular(path)
+    if isinstance(data, str):
+        return {"kind": "list", "note": f"the clean copy: {data}"}
+    # a byte kept from a damaged input is one character, as in the offsets
+    text = _KEPT_BYTE.sub("\ufffd", data.decode("utf-8", "surrogateescape"))
+    # Offsets are those of the input; in the clean text each change moved what follows it.
+    shift = 0
+    for mark in marks:
+        mark["at"] = mark["start"] + shift
+        if mark["kind"] == "change":
+            mark["to"] = mark["at"] + len(mark["after"])
+            shift += len(mark["after"]) - len(mark["before"])
+        else:
+            mark["to"] = mark["at"] + (mark["end"] - mark["start"])
+    if whole:
+        return {"kind": "text", "pieces": [{"offset": 0, "text": text}]}
+    pieces: list[dict] = []
+    for mark in marks:
+        lo, hi = max(0, mark["at"] - _SNIPPET), min(len(text), mark["to"] + _SNIPPET)
+        if pieces and lo <= pieces[-1]["end"]:
+            pieces[-1]["end"] = max(pieces[-1]["end"], hi)
+        else:
+            pieces.append({"offset": lo, "end": hi})
+    return {"kind": "text", "pieces": [{"offset": p["offset"], "text": text[p["offset"] : p["end"]]} for p in pieces]}
+
+
+_KEPT_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path is not None else 0
+    except OSError:
+        return 0
+
+
+def inside_output(output: Path, relative: str) -> Path | None:
+    """Where `relative`, a place read from a run's logs, is: a path below
+    `output` with every link resolved, or None when it is not one (absolute,
+    with ``..``, or leading out of `output` through a link)."""
+    if not isinstance(relative, str) or not relative or "\0" in relative:
+        return None
+    place = path_of_display(relative)  # (names that are not UTF-8 are logged escaped)
+    if place.is_absolute() or place.drive or ".." in place.parts:
+        return None
+    try:
+        root = output.resolve()
+        path = (output / place).resolve()
+    except (OSError, RuntimeError, ValueError):  # a link loop, a name the system refuses
+        return None
+    return path if path.is_relative_to(root) and path != root else None
+
+
+Fields = Mapping[str, type | tuple[type, ...]]  # what a log line must hold, and of which type
+
+_TEXT, _INT, _NUMBER = str, int, (int, float)
+_MANIFEST: Fields = {"file": _TEXT, "relative": _TEXT}
+_PLACE: Fields = {"file": _TEXT, "line": _INT, "start": _INT, "end": _INT, "method": _TEXT}
+_CHANGE: Fields = {
+    **_PLACE,
+    "before": _TEXT,
+    "after": _TEXT,
+    "entity": _TEXT,
+    "score": _NUMBER,
+    "gazetteer_file": _TEXT,
+    "gazetteer_line": _INT,
+}
+_REVIEW: Fields = {**_PLACE, "text": _TEXT, "reason": _TEXT, "candidates": list}
+_CANDIDATE: Fields = {"entity": _TEXT, "canonical": _TEXT, "score": _NUMBER}
+_OPTIONAL: Fields = {
+    "record": _INT,
+    "field": _TEXT,
+    "error": (str, type(None)),
+    "encoding": (str, type(None)),
+    "rule": _TEXT,
+    "runner_up": (str, type(None)),
+    "margin": (int, float, type(None)),
+    "signal": _TEXT,
+}
+
+
+def read_log(
+    output: Path,
+    name: str,
+    warn: Warn,
+    fields: Fields,
+    check: Callable[[dict], str | None] | None = None,
+    required: bool = False,
+) -> list[dict]:
+    """The usable lines of the log `name` in `output`: JSON objects with
+    `fields` (and passing `check`, which says what is wrong or None).
+    Every other line is skipped with a warning naming it.  A log that is
+    missing (or leads out of `output`) is an error if `required`, else none."""
+    path = output / name
+    data = _read_inside(output, name)
+    if isinstance(data, str):
+        if required and data == "not found":
+            raise FileNotFoundError(f"{path}: not found; is {output} the output folder of a run?")
+        if required:
+            raise ValueError(f"{path}: {data}; not read")
+        if data != "not found":
+            warn(f"{path}: {data}; not read")
+        return []
+    rows = []
+    for n, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            warn(f"{path}:{n}: skipped: not a JSON line")
+            continue
+        problem = field_problem(row, fields)
+        if problem is not None and isinstance(row, dict) and isinstance(row.get("reason"), str):
+            problem += f" ({row['reason']})"  # a JSON Lines record that could not be cleaned says why
+        if problem is None and check is not None:
+            problem = check(row)
+        if problem is not None:
+            warn(f"{path}:{n}: skipped: {problem}")
+            continue
+        rows.append(row)
+    return rows
+
+
+def field_problem(row: object, fields: Fields) -> str | None:
+    """What keeps `row` from being a log line with `fields` (of their types), or None."""
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    for key, kind in fields.items():
+        if key not in row:
+            return f"no {key!r} field"
+        if not _typed(row[key], kind):
+            return f"{key!r} is not {_kind_name(kind)}"
+    for key, kind in _OPTIONAL.items():
+        if key in row and not _typed(row[key], kind):
+            return f"{key!r} is not {_kind_name(kind)}"
+    return None
+
+
+def _typed(value: object, kind: type | tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and kind is not bool:
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # NaN or infinity: the page's JSON could not carry it
+    return isinstance(value, kind)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {_TEXT: "a string", _INT: "an integer", _NUMBER: "a number", list: "a list"}
+    names[(int, float, type(None))] = "a number or null"
+    return names.get(kind, "a string or null")
+
+
+def _candidates_problem(row: dict) -> str | None:
+    for candidate in row["candidates"]:
+        if problem := field_problem(candidate, _CANDIDATE):
+            return f"a candidate: {problem}"
+    return None
+
+
+def _read_summary(output: Path, warn: Warn) -> dict:
+    data = _read_inside(output, "summary.json")
+    if isinstance(data, str):
+        if data != "not found":  # else a run from before summaries, or one stopped before its end
+            warn(f"{output / 'summary.json'}: {data}; not read")
+        return {}
+    try:
+        summary = json.loads(data.decode("utf-8"))
+    except ValueError:
+        summary = None
+    if not isinstance(summary, dict):
+        warn(f"{output / 'summary.json'}: skipped: not a JSON object")
+        return {}
+    return summary
+
+
+def _read_inside(output: Path, name: str) -> bytes | str:
+    """The bytes of `name` in `output`, or why they were not read."""
+    path = inside_output(output, name)
+    if path is None:
+        return "not found" if not os.path.lexists(output / name) else f"leads out of {output}"
+    return read_regular(path)
+
+
+def read_regular(path: Path) -> bytes | str:
+    """The bytes of the regular file `path`, or why they were not read.  The
+    last step is not followed if it is a link (one swapped in after a check
+    is refused), and a pipe or a device is not waited on."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return "not found"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return "not a regular file"
+            return stream.read()
+        except OSError as exc:
+            return f"cannot be read: {exc.strerror or exc}"

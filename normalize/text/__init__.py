@@ -1,0 +1,1 @@
+"""Pure text primitives: folding, transliteration keys, tokens, word lists, script ranges, positions."""
