@@ -52,6 +52,8 @@ from difflib import get_close_matches
 from fnmatch import fnmatch
 from pathlib import Path
 
+from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line
+
 DEFAULT_IGNORE_FILE = "normalize-ignore.toml"
 _CONTEXT_CHARS = 80
 _KEYS = {"text", "pattern", "reason", "context", "files", "added"}
@@ -145,10 +147,8 @@ def load_ignore_file(path: Path) -> IgnoreList:
     except tomllib.TOMLDecodeError as exc:
         raise IgnoreError(f"{path}: not valid TOML: {exc}") from None
     except RecursionError:
-        from ..gazetteer.loading import NESTED_TOO_DEEP, deep_nesting_line
-
         raise IgnoreError(f"{path}:{deep_nesting_line(raw)}: not valid TOML: {NESTED_TOO_DEEP}") from None
-    lines = _table_lines(raw)
+    lines = TomlLines(raw).headers_named("ignore")
     tables = data.get("ignore", [])
     unknown = sorted(set(data) - {"ignore"})
     if unknown or not isinstance(tables, list):
@@ -246,8 +246,3 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     if compiled is None:
         compiled = _PATTERNS[pattern] = re.compile(pattern)
     return compiled
-
-
-def _table_lines(raw: str) -> list[int]:
-    """1-based line of each [[ignore]] header, in order."""
-    return [n for n, line in enumerate(raw.splitlines(), 1) if line.strip().startswith("[[ignore]]")]

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..text.keys import ARTICLES_HYPHEN, ARTICLES_SPACE, fold, is_article, translit_key
+from ..text.keys import ARTICLES, fold, is_article, translit_key
 from ..text.tokens import WORD, gap_glue, glued_word_after, glued_word_before, is_all_caps, is_capitalised
 from ..text.translit_distance import translit_similarity
 from ..text.words import english_words, is_function_word
@@ -36,7 +36,6 @@ from .records import Candidate, Mention, Target
 # Endings that turn a name into another word (Libya -> Libyan, Misrata ->
 # Misratans): such words are not misspellings of the name.
 _DERIVED_SUFFIXES = ("ians", "ans", "ian", "an", "ns", "is", "i", "s", "n", "ese")
-_ARTICLES = ARTICLES_HYPHEN | ARTICLES_SPACE
 _MAX_FUZZY_CACHE = 500_000
 
 
@@ -120,7 +119,7 @@ def find_mentions(
     texts = doc.texts
     # Only a capitalised word or an article can start a listed spelling
     # (the loader makes every spelling start so): the rest is never looked at.
-    starters = [k for k in range(doc.n) if texts[k][:1].isupper() or texts[k].lower() in _ARTICLES]
+    starters = [k for k in range(doc.n) if texts[k][:1].isupper() or texts[k].lower() in ARTICLES]
     exact: dict[int, tuple[int, Mention]] = {}  # first word -> (end word, mention)
     cursor = 0
     for i in starters:
@@ -271,7 +270,7 @@ def _forms(word: str) -> tuple[str, ...]:
     key, and as ``al`` if it may be an article."""
     folded = fold(word)
     forms = (folded, folded.upper(), translit_key(word))
-    return (*forms, "al") if word.lower() in _ARTICLES else forms
+    return (*forms, "al") if word.lower() in ARTICLES else forms
 
 
 _REREADERS: dict[tuple[int, MatchSettings], Rereader] = {}
@@ -300,7 +299,7 @@ def _exact_at(doc: Document, i: int, index: Index) -> tuple[int, Mention] | None
     first = fold(text)
     if (
         first not in index.starts
-        and text.lower() not in _ARTICLES
+        and text.lower() not in ARTICLES
         and not (first.upper() in index.upper_starts and doc.caps(i))
     ):
         return None  # most capitalised words start no listed spelling: decided without looking around

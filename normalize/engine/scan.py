@@ -21,18 +21,21 @@ are merged.  tests/test_scan.py checks that both matchers agree.
 
 from __future__ import annotations
 
-import re
-
-from ..text.keys import ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
-from ..text.tokens import CAPITALISED_WORD, WORD, gap_glue, is_all_caps, is_word_char, starts_word, words_around
+from ..text.keys import ARTICLES, ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
+from ..text.tokens import (
+    CAPITALISED_WORD,
+    GLUED_WORD,
+    gap_glue,
+    is_all_caps,
+    is_word_char,
+    starts_word,
+    words_around,
+)
 from .index import Index
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
 from .records import Candidate, Mention
 
 _SPACES = " \t\u00a0"
-_ARTICLES = ARTICLES_HYPHEN | ARTICLES_SPACE
-# A word glued to what precedes it as inside a name (tokens.gap_glue).
-_GLUED_WORD = re.compile(rf"(?:[{_SPACES}]*(?:\r\n|\n|\r)?[{_SPACES}]*|[{HYPHENS}])({WORD.pattern})")
 _GAP_ENDS = _SPACES + "\n\r" + HYPHENS  # what a glued article is followed by
 _GAP_STARTS = frozenset(_GAP_ENDS)  # what may follow a word inside a name
 # Last letters of the articles, to pass over most words before a name at once.
@@ -139,7 +142,7 @@ class Scanner:
         Most names are followed by an ordinary word; their window is then the
         name alone, and one cached answer serves every occurrence.
         """
-        match = _GLUED_WORD.match(text, end)
+        match = GLUED_WORD.match(text, end)
         if match is None:
             return end
         follow = self._follow.get(word)
@@ -150,29 +153,29 @@ class Scanner:
         if not (
             folded in follow[0]
             or folded.upper() in follow[1]
-            or ("al" in follow[0] and folded.lower() in _ARTICLES)
+            or ("al" in follow[0] and folded.lower() in ARTICLES)
             or (follow[2] and translit_key(after) in follow[2])
-            or ("AL" in follow[2] and folded.lower() in _ARTICLES)
+            or ("AL" in follow[2] and folded.lower() in ARTICLES)
         ):
             return end  # the common case, decided from one cached set per word
         exact_next, upper_next, key_next = self._next_words()
         first = fold(word)
-        exact = [(first,), ("al",)] if first.lower() in _ARTICLES else [(first,)]
+        exact = [(first,), ("al",)] if first.lower() in ARTICLES else [(first,)]
         if first in self._after_article:
             exact.append(("al", first))
         upper = [tuple(w.upper() for w in p) for p in exact]
         keys = [(translit_key(word),)]
         for _ in range(n - 1):
-            match = _GLUED_WORD.match(text, end)
+            match = GLUED_WORD.match(text, end)
             if match is None:
                 break
             after = match.group(1)
             folded = fold(after)
-            forms = (folded, "al") if folded.lower() in _ARTICLES else (folded,)
+            forms = (folded, "al") if folded.lower() in ARTICLES else (folded,)
             exact = [(*p, f) for p in exact for f in forms if f in exact_next.get(p, ())]
             upper = [(*p, f.upper()) for p in upper for f in forms if f.upper() in upper_next.get(p, ())]
             if keys:  # an article inside a name has the key of ``al`` (matcher._key_at)
-                found = (translit_key(after), "AL") if folded.lower() in _ARTICLES else (translit_key(after),)
+                found = (translit_key(after), "AL") if folded.lower() in ARTICLES else (translit_key(after),)
                 keys = [(*p, key) for p in keys for key in found if key in key_next.get(p, ())]
             if not (exact or upper or keys):
                 break
@@ -188,7 +191,7 @@ class Scanner:
         """What may come second after `word`: folded words, ALL-CAPS words, keys."""
         exact_next, upper_next, key_next = self._next_words()
         first = fold(word)
-        firsts = [(first,), ("al",)] if first.lower() in _ARTICLES else [(first,)]
+        firsts = [(first,), ("al",)] if first.lower() in ARTICLES else [(first,)]
         if first in self._after_article:
             firsts.append(("al", first))
         return (

@@ -12,7 +12,6 @@ lists them, so a broken file never yields a half-loaded gazetteer::
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import itertools
 import math
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from ..text.script import ARABIC_LETTERS
 from ..text.tokens import WORD, name_tuples, spelling_problem
+from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line
 
 ENTITY_TYPES = ("person", "place", "org", "other")
 _ENTITY_KEYS = {
@@ -282,7 +282,7 @@ def _parse_file(
     except RecursionError:  # tomllib recurses once per level of [ or {
         problems.append(Problem(name, deep_nesting_line(text), f"TOML syntax: {NESTED_TOO_DEEP}"))
         return None
-    where = _Locator(text)
+    where = TomlLines(text)
     meta = data.pop(META_TABLE, {})
     region = path.parent.name if path.parent.name else path.stem
     context: list[str] = []
@@ -325,7 +325,7 @@ def _parse_file(
 
 
 def _parse_entity(
-    entity_id: str, table: object, file: str, region: str, where: _Locator, problems: list[Problem]
+    entity_id: str, table: object, file: str, region: str, where: TomlLines, problems: list[Problem]
 ) -> Entity | None:
     line = where.header(entity_id)
     before = len(problems)
@@ -411,7 +411,7 @@ def _parse_entity(
 
 
 def _parse_synonyms(
-    value: object, what: str, file: str, where: _Locator, block: tuple[int, int], report: Callable[[str, int], None]
+    value: object, what: str, file: str, where: TomlLines, block: tuple[int, int], report: Callable[[str, int], None]
 ) -> list[Synonym]:
     """``{Word = ["Other", ...], ...}``: single words, each alternative a
     different word; problems go to `report` with `what` (the table's name)."""
@@ -447,7 +447,7 @@ def _synonym_problem(word: str) -> str | None:
     return None
 
 
-def _parse_form(table: dict, where: _Locator, block: tuple[int, int], problem) -> Form | None:
+def _parse_form(table: dict, where: TomlLines, block: tuple[int, int], problem) -> Form | None:
     start, _ = block
     canonical = table.get("canonical")
     if not isinstance(canonical, str):
@@ -676,134 +676,11 @@ def _shown(text: str, limit: int = 60) -> str:
     return repr(text) if len(text) <= limit else repr(text[: limit - 20]) + "..."
 
 
-NESTED_TOO_DEEP = "arrays or inline tables nested too deeply to parse"
-_NESTING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}\n]')
-
-
-def deep_nesting_line(text: str) -> int:
-    """The line where ``[`` and ``{`` (outside strings and comments) nest deepest,
-    first reached: where a file too deeply nested for tomllib goes wrong.
-
-    >>> deep_nesting_line('a = 1\\nb = [[1], "[[["]\\nc = [[[\\n[[\\n')
-    4
-    """
-    depth = deepest = 0
-    line = at = 1
-    for m in _NESTING.finditer(text):
-        token = m.group()
-        if token == "\n":
-            line += 1
-        elif token in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest, at = depth, line
-        elif token in "]}":
-            depth = max(0, depth - 1)
-    return at
-
-
 def _strings(value: object, what: str, report: Callable[[str], None]) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
     report(f"{what} must be a list of strings")
     return []
-
-
-class _Locator:
-    """Line numbers for tables and values; tomllib does not report them.
-
-    Made in one pass over the file: headers by name, and every quoted string
-    with the lines it is on, so each lookup is a dictionary access and a
-    bisection, and a file of any number of entries loads in linear time.
-    """
-
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-    _QUOTED = (re.compile(r'"([^"\n]*)"'), re.compile(r"'([^'\n]*)'"))
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-        self.headers: list[tuple[str, int]] = []
-        self._named: dict[str, list[int]] = {}
-        # "double" and 'literal' strings -> the lines that hold them, in order
-        self._quoted: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
-        for number, line in enumerate(self.lines, start=1):
-            if m := self._HEADER.match(line):
-                name = ".".join(part.strip().strip('"').strip("'") for part in m.group(2).split("."))
-                self.headers.append((name, number))
-                self._named.setdefault(name, []).append(number)
-            for pattern, strings in zip(self._QUOTED, self._quoted, strict=True):
-                if pattern.pattern[0] in line:
-                    for m in pattern.finditer(line):
-                        _add_line(strings, m.group(1), number)
-                        if "\\" in m.group(1) and strings is self._quoted[0]:
-                            _add_line(strings, _unescaped(m.group(1)), number)
-        self._starts = [n for _, n in self.headers]
-        self._entity_blocks: dict[str, tuple[int, int]] = {}
-        self._key_lines: dict[tuple[tuple[int, int], str], int] = {}
-        # Lines searched word by word for what no quoted string holds (a
-        # missing key, a string split over lines): at most a few times the
-        # file, then such a lookup gives the block's first line.
-        self._scan_budget = 4 * len(self.lines) + 1000
-
-    def has_header(self, name: str) -> bool:
-        return name in self._named
-
-    def header(self, name: str, occurrence: int = 0) -> int:
-        found = self._named.get(name, ())
-        return found[occurrence] if occurrence < len(found) else 1
-
-    def block(self, name: str, occurrence: int = 0) -> tuple[int, int]:
-        start = self.header(name, occurrence)
-        later = bisect.bisect_right(self._starts, start)
-        return start, (self._starts[later] if later < len(self._starts) else len(self.lines) + 1)
-
-    def find(self, entity_id: str, text: str, key: str | None = None) -> int:
-        """Line of `text` in an entity's block, looking from its `key` on."""
-        block = self._entity_blocks.get(entity_id)
-        if block is None:  # up to the next header that is not one of its own tables
-            start, inner = self.header(entity_id), entity_id + "."
-            later = bisect.bisect_right(self._starts, start)
-            while later < len(self.headers) and self.headers[later][0].startswith(inner):
-                later += 1
-            end = self._starts[later] if later < len(self._starts) else len(self.lines) + 1
-            block = self._entity_blocks[entity_id] = (start, end)
-        if key is not None:
-            key_line = self._key_lines.get((block, key))
-            if key_line is None:
-                key_line = self._key_lines[block, key] = self.find_in(block, f"{key} =")
-            block = (key_line, block[1])
-        return self.find_in(block, text)
-
-    def find_in(self, block: tuple[int, int], text: str) -> int:
-        """First line of `block` that holds `text` (quoted, if possible)."""
-        start, end = block
-        end = min(end, len(self.lines) + 1)
-        for strings in self._quoted:
-            lines = strings.get(text)
-            if lines:
-                i = bisect.bisect_left(lines, start)
-                if i < len(lines) and lines[i] < end:
-                    return lines[i]
-        if self._scan_budget > 0:
-            self._scan_budget -= max(0, end - start)
-            for number in range(start, end):
-                if text in self.lines[number - 1]:
-                    return number
-        return start
-
-
-def _add_line(strings: dict[str, list[int]], text: str, number: int) -> None:
-    lines = strings.setdefault(text, [])
-    if not lines or lines[-1] != number:
-        lines.append(number)
-
-
-def _unescaped(raw: str) -> str:
-    """The value of a TOML basic string written as `raw` (escapes decoded), or `raw`."""
-    try:
-        return tomllib.loads(f'v = "{raw}"')["v"]
-    except tomllib.TOMLDecodeError:
-        return raw
 
 
 def iter_spellings(entity: Entity) -> Iterator[tuple[Form, Spelling]]:

@@ -32,6 +32,7 @@ from pathlib import Path
 from ..text.keys import APOSTROPHES, fold
 from ..text.script import ARABIC_LETTERS
 from ..text.tokens import fold_words, name_tuples, spelling_problem, tokenize
+from ..text.toml_text import toml_value
 from ..text.words import english_words
 
 # The "geoname" table: 19 tab-separated columns (see the GeoNames readme).
@@ -477,7 +478,7 @@ def to_toml(places: Iterable[Place], *, region: str, source_note: str) -> str:
     if skipped:
         lines += ["#", "# Not imported:"]
         lines += [f"#   - {_oneline(p.name)} (GeoNames {p.geonameid}): {reason}" for p, reason in skipped]
-    lines += ["", "[gazetteer]", f"region = {_string(region)}"]
+    lines += ["", "[gazetteer]", f"region = {toml_value(region)}"]
     for entry in entries:
         place = entry.place
         lines += [
@@ -486,12 +487,12 @@ def to_toml(places: Iterable[Place], *, region: str, source_note: str) -> str:
             f"{place.latitude} {place.longitude}",
             f"[{entry.id}]",
             'type = "place"',
-            f"canonical = {_string(entry.canonical)}",
+            f"canonical = {toml_value(entry.canonical)}",
         ]
         if entry.variants:
-            lines.append(f"variants = {_array(entry.variants)}")
+            lines.append(f"variants = {toml_value(entry.variants)}")
         if entry.arabic:
-            lines.append(f"arabic = {_array(entry.arabic)}")
+            lines.append(f"arabic = {toml_value(entry.arabic)}")
         lines += [f"geonames = {place.geonameid}", f'source = "GeoNames {place.geonameid}"']
     return "\n".join(lines) + "\n"
 
@@ -551,23 +552,6 @@ def _slug(text: str) -> str:
     """Lowercase ASCII words joined by '_' (``Al Bayda'`` -> ``al_bayda``)."""
     ascii_text = fold(text).encode("ascii", "ignore").decode("ascii").lower()
     return _SLUG.sub("_", ascii_text.replace("'", "")).strip("_")
-
-
-def _string(text: str) -> str:
-    """A TOML basic string."""
-    out = []
-    for c in text:
-        if c in '"\\':
-            out.append("\\" + c)
-        elif ord(c) < 0x20 or ord(c) == 0x7F:
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
-
-
-def _array(items: Iterable[str]) -> str:
-    return "[" + ", ".join(_string(i) for i in items) + "]"
 
 
 def _oneline(text: str) -> str:

@@ -54,6 +54,7 @@ from ..gazetteer.loading import (
 from ..text.keys import translit_key
 from ..text.script import HARAKAT
 from ..text.tokens import is_all_caps, name_tuples
+from ..text.toml_text import TomlLines
 from ..text.words import english_words
 
 # Similarity below which a shared key cannot mislead the key stage (it drops
@@ -364,10 +365,7 @@ def unused_synonyms(gaz: Gazetteer) -> Iterable[Problem]:
 def _line_of(file: str, text: str, start: int) -> int:
     """First line at or after `start` that holds `text` (the entity's block)."""
     try:
-        lines = Path(file).read_text(encoding="utf-8").splitlines()
+        lines = TomlLines(Path(file).read_text(encoding="utf-8"))
     except OSError:  # a file being created by an edit: the entity line will do
         return start
-    for number in range(start, len(lines) + 1):
-        if text in lines[number - 1]:
-            return number
-    return start
+    return lines.find_in((start, len(lines.lines) + 1), text)

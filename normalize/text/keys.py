@@ -70,6 +70,8 @@ ARTICLES_HYPHEN = frozenset(
     }
 )
 ARTICLES_SPACE = frozenset({"al", "el"})
+# Every spelling of the article, glued either way (lowercase).
+ARTICLES = ARTICLES_HYPHEN | ARTICLES_SPACE
 
 
 @lru_cache(maxsize=65536)

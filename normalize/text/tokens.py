@@ -98,7 +98,7 @@ def glued_word_after(text: str, at: int) -> tuple[int, int] | None:
     >>> glued_word_after("Khalid Haftar’s men", 6), glued_word_after("Khalid Haftar’s men", 13)
     ((7, 13), None)
     """
-    match = _GLUED_AFTER.match(text, at)
+    match = GLUED_WORD.match(text, at)
     if match is None or gap_glue(text[at : match.start(1)]) is None:
         return None
     return match.span(1)
@@ -118,13 +118,11 @@ _GAP_AND_RUN = re.compile(
     rf"(?:[{HYPHENS}]|[ \t\u00a0]+(?:\n\r|\n|\r)?[ \t\u00a0]*|(?:\n\r|\n|\r)[ \t\u00a0]*)"
     rf"((?:[^\W_]|[{APOSTROPHES}{_IN_WORD}])+)"
 )
-_WORD = re.compile(rf"{LETTERS}(?:[{APOSTROPHES}]{LETTERS})*")
-_POSSESSIVE = re.compile(rf"[{APOSTROPHES}][sS]$")
 # What may stand between two words of one name: spaces with at most one line
 # break (a name wrapped across lines), or a single hyphen (Bani-Walid).
 _NAME_GAP = re.compile(rf"[ \t\u00a0]*(?:\r\n|\n|\r)?[ \t\u00a0]*|[{HYPHENS}]")
-# A word after such a gap (group 1).
-_GLUED_AFTER = re.compile(rf"(?:[ \t\u00a0]*(?:\r\n|\n|\r)?[ \t\u00a0]*|[{HYPHENS}])({WORD.pattern})")
+# A word after such a gap (group 1): the next word of a name, if any.
+GLUED_WORD = re.compile(rf"(?:[ \t\u00a0]*(?:\r\n|\n|\r)?[ \t\u00a0]*|[{HYPHENS}])({WORD.pattern})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +133,18 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Word tokens of `text`, possessive endings split off."""
-    tokens = []
-    for m in _WORD.finditer(text):
-        word, start = m.group(), m.start()
-        if _POSSESSIVE.search(word) and len(word) > 2:
-            word = word[:-2]
-        tokens.append(Token(start, start + len(word), word))
+    """Word tokens of `text`, possessive endings left out.
+
+    >>> [t.text for t in tokenize("Haftar’s men in Ra's Lanuf")]
+    ['Haftar', 'men', 'in', 'Ra', 'Lanuf']
+    """
+    tokens: list[Token] = []
+    for m in WORD.finditer(text):
+        start, word = m.start(), m.group()
+        # WORD stops before a possessive ending; its "s" is not a word
+        if word in ("s", "S") and tokens and tokens[-1].end == start - 1 and text[start - 1] in APOSTROPHES:
+            continue
+        tokens.append(Token(start, m.end(), word))
     return tokens
 
 
