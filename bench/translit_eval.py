@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz  # noqa: E402
 
 from normalize.engine.matcher import fuzzy_score  # noqa: E402
-from normalize.gazetteer.loading import load_gazetteers  # noqa: E402
+from normalize.gazetteer import load_gazetteers  # noqa: E402
 from normalize.text.keys import fold, key_deletions, translit_key  # noqa: E402
 from normalize.text.translit_distance import translit_similarity  # noqa: E402
 

@@ -8,7 +8,7 @@
 from .batch.exitcodes import ExitCode
 from .engine.normalizer import Normalizer, Settings, normalize_text
 from .engine.records import Change, Result, ReviewItem
-from .gazetteer.loading import Gazetteer, GazetteerError, Problem, default_gazetteer_dir, load_gazetteers
+from .gazetteer import Gazetteer, GazetteerError, Problem, default_gazetteer_dir, load_gazetteers
 from .version import __version__
 
 _BATCH = ("RunOptions", "RunSummary", "UsageError", "run")

@@ -22,7 +22,8 @@ from conftest import ROOT, run_cli
 
 from normalize import Normalizer
 from normalize.engine.ignore import IgnoreError, IgnoreList, load_ignore_file
-from normalize.gazetteer.loading import MAX_SPELLING_CHARS, MAX_SPELLING_WORDS, GazetteerError, load_gazetteers
+from normalize.gazetteer import GazetteerError, load_gazetteers
+from normalize.gazetteer.model import MAX_SPELLING_CHARS, MAX_SPELLING_WORDS
 from normalize.translate import models
 from normalize.translate.models import ModelError, install, safe_unpack
 
@@ -227,7 +228,7 @@ def test_a_gazetteer_of_100k_entries_loads_in_seconds(tmp_path):
             name = _letters(i)
             out.write(entity(f"e_{name}", f"Qz{name}", f"Qx{name}", f"Qy{name}"))
     script = (
-        "import sys, time; from normalize.gazetteer.loading import load_gazetteers; t = time.perf_counter(); "
+        "import sys, time; from normalize.gazetteer import load_gazetteers; t = time.perf_counter(); "
         "g = load_gazetteers([sys.argv[1]], include_default=False); print(len(g.entities), time.perf_counter() - t)"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -11,7 +11,7 @@ from conftest import run_cli
 
 from normalize import GazetteerError, Normalizer, load_gazetteers
 from normalize.engine.normalizer import Settings
-from normalize.gazetteer.loading import MAX_EXPANSIONS
+from normalize.gazetteer.model import MAX_EXPANSIONS
 from normalize.maintain.lint import lint
 
 ENGINES = {engine: Normalizer.load(settings=Settings(engine=engine)) for engine in ("scan", "reference")}

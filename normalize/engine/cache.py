@@ -26,7 +26,7 @@ from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 
-from ..gazetteer.loading import Gazetteer, gazetteer_digest, gazetteer_files, gazetteer_roots, load_gazetteers
+from ..gazetteer import Gazetteer, gazetteer_digest, gazetteer_files, gazetteer_roots, load_gazetteers
 from ..version import __version__
 from .index import Index
 
@@ -76,6 +76,8 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 _COMPILED_BY = (
     "engine/index.py",
     "gazetteer/loading.py",
+    "gazetteer/model.py",
+    "gazetteer/synonyms.py",
     "engine/records.py",
     "text/keys.py",
     "text/tokens.py",

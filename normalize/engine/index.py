@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..gazetteer.loading import Gazetteer, entity_synonyms, expansions, iter_spellings, synonym_table
+from ..gazetteer import Gazetteer, iter_spellings
+from ..gazetteer.synonyms import entity_synonyms, expansions, synonym_table
 from ..text.keys import fold, key_deletions, translit_key
 from ..text.tokens import is_all_caps, name_tuples
 from ..text.words import english_words

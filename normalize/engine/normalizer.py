@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..gazetteer.loading import Gazetteer, load_gazetteers
+from ..gazetteer import Gazetteer, load_gazetteers
 from ..text.positions import count_lines, utf8_length
 from .context import Context
 from .ignore import IgnoreList

@@ -13,19 +13,32 @@ lists them, so a broken file never yields a half-loaded gazetteer::
 from __future__ import annotations
 
 import hashlib
-import itertools
-import math
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from ..text.script import ARABIC_LETTERS
 from ..text.tokens import WORD, name_tuples, spelling_problem
 from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line
+from .model import (
+    ENTITY_TYPES,
+    EXPANDED_TYPES,
+    MAX_EXPANSIONS,
+    MAX_SPELLING_CHARS,
+    MAX_SPELLING_WORDS,
+    Entity,
+    Form,
+    Gazetteer,
+    GazetteerError,
+    Kept,
+    Problem,
+    Spelling,
+    Synonym,
+    iter_spellings,
+)
+from .synonyms import count_expansions, entity_synonyms, synonym_table
 
-ENTITY_TYPES = ("person", "place", "org", "other")
 _ENTITY_KEYS = {
     "type",
     "canonical",
@@ -50,124 +63,6 @@ META_TABLE = "gazetteer"
 _ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 _ARABIC = re.compile(f"[{ARABIC_LETTERS}]+(?: [{ARABIC_LETTERS}]+)*")
-# The longest spelling (canonical, variant, keep word, Arabic form) a file may
-# list; see gazetteers/README.md.  The scanner keeps every word prefix of every
-# spelling (quadratic in its words) and the matcher tries every length up to
-# the longest, so one huge spelling would cost memory and time for no name.
-MAX_SPELLING_CHARS = 200
-MAX_SPELLING_WORDS = 20
-# The most spellings one listed organisation name may expand into through
-# word synonyms and word order (see `expansions`); more is a load error (G016),
-# so a careless rule cannot multiply the index.
-MAX_EXPANSIONS = 64
-# Entity types whose names are expanded by word synonyms and word order.
-EXPANDED_TYPES = ("org",)
-
-
-@dataclass(frozen=True, slots=True)
-class Spelling:
-    """A name as written in a gazetteer file, with the line it is on."""
-
-    text: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Form:
-    """One canonical spelling of an entity and the variants that map to it.
-
-    An entity's first form is its full name; further forms are shorter names
-    (a surname alone) with their own canonical.
-    """
-
-    canonical: Spelling
-    variants: tuple[Spelling, ...]
-    ambiguous: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Synonym:
-    """A word of organisation names and the other words it may be written as:
-    ``Corporation = ["Company", "Corp"]`` in a file's ``[gazetteer.synonyms]``
-    (every organisation of the region) or in an entity's ``word_variants``."""
-
-    word: str
-    alternatives: tuple[str, ...]
-    file: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    id: str
-    type: str
-    forms: tuple[Form, ...]
-    file: str
-    line: int
-    region: str
-    arabic: tuple[str, ...] = ()
-    wikidata: str | None = None
-    geonames: int | None = None
-    context: tuple[str, ...] = ()
-    keep: tuple[Spelling, ...] = ()
-    lookalikes: tuple[str, ...] = ()  # ids of distinct entities that look alike, on purpose
-    source: str | None = None
-    word_variants: tuple[Synonym, ...] = ()  # this entity's own word synonyms
-    word_order: bool = False  # "X of Y" also reads "Y X" (and the canonical "Y X" as "X of Y")
-
-    @property
-    def canonical(self) -> str:
-        return self.forms[0].canonical.text
-
-
-@dataclass(frozen=True, slots=True)
-class Kept:
-    """A word that is never rewritten (a file-level ``keep`` entry)."""
-
-    text: str
-    file: str
-    line: int
-    region: str
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """Entities from one or more files, validated together."""
-
-    entities: tuple[Entity, ...]
-    files: tuple[str, ...]
-    region_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    keep: tuple[Kept, ...] = ()
-    digest: str = ""  # sha256 of the files' names and bytes as loaded
-    # region -> the word synonyms declared for its organisations ([gazetteer.synonyms])
-    synonyms: dict[str, tuple[Synonym, ...]] = field(default_factory=dict)
-
-    def entity(self, entity_id: str) -> Entity:
-        for entity in self.entities:
-            if entity.id == entity_id:
-                return entity
-        raise KeyError(entity_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong in a gazetteer file; `code` names the check (see maintain/lint.py)."""
-
-    file: str
-    line: int
-    message: str
-    code: str = "G000"
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class GazetteerError(Exception):
-    """One or more problems found while loading gazetteer files."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def default_gazetteer_dir() -> Path:
@@ -534,124 +429,6 @@ def _check_synonyms(entities: list[Entity], synonyms: dict[str, list[Synonym]], 
                 )
 
 
-def synonym_table(rules: Iterable[Synonym]) -> dict[str, tuple[tuple[str, Synonym], ...]]:
-    """word -> (alternative, the rule that gives it), in declared order."""
-    table: dict[str, dict[str, Synonym]] = {}
-    for rule in rules:
-        for alternative in rule.alternatives:
-            table.setdefault(rule.word, {}).setdefault(alternative, rule)
-    return {word: tuple(alts.items()) for word, alts in table.items()}
-
-
-def entity_synonyms(
-    entity: Entity, region_table: Mapping[str, tuple[tuple[str, Synonym], ...]]
-) -> dict[str, tuple[tuple[str, Synonym], ...]]:
-    """The word synonyms that apply to an entity's names: its region's, then its own."""
-    if entity.type not in EXPANDED_TYPES:
-        return {}
-    if not entity.word_variants:
-        return dict(region_table)
-    table = {word: dict(alts) for word, alts in region_table.items()}
-    for rule in entity.word_variants:
-        for alternative in rule.alternatives:
-            table.setdefault(rule.word, {}).setdefault(alternative, rule)
-    return {word: tuple(alts.items()) for word, alts in table.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class Expansion:
-    """A spelling an organisation name is also matched as, and why."""
-
-    text: str
-    form: Form
-    source: Spelling  # the listed spelling it was made from
-    reordered: bool  # by word_order
-    used: tuple[tuple[str, str, Synonym], ...]  # (word, written as, the rule)
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        """``word order`` and ``Corporation -> Company (file:line)``: how it was made."""
-        order = ("word order",) if self.reordered else ()
-        return order + tuple(f"{word} -> {written} ({rule.file}:{rule.line})" for word, written, rule in self.used)
-
-    @property
-    def rule(self) -> str:
-        """``synonym``, ``word_order`` or ``word_order+synonym``: the kinds of rule that made it."""
-        return "+".join(name for name, used in (("word_order", self.reordered), ("synonym", self.used)) if used)
-
-    def why(self) -> str:
-        return f"{self.source.text!r} with {', '.join(self.rules)}"
-
-
-_SEPARATORS = re.compile(r"(\s+|-)")
-
-
-def _reordered(text: str, canonical: bool) -> str | None:
-    """``X of Y`` -> ``Y X`` (a leading ``the`` of Y dropped); a canonical
-    ``Y X`` without ``of`` -> ``X of Y`` (X its last word).
-
-    >>> _reordered("Dawn of Libya", False), _reordered("Libya Dawn", True), _reordered("Libya Dawn", False)
-    ('Libya Dawn', 'Dawn of Libya', None)
-    >>> _reordered("Government of the National Accord", False)
-    'National Accord Government'
-    """
-    words = text.split(" ")
-    ofs = [i for i, w in enumerate(words) if w == "of"]
-    if len(ofs) == 1 and 0 < ofs[0] < len(words) - 1:
-        head, tail = words[: ofs[0]], words[ofs[0] + 1 :]
-        if tail[0] == "the" and len(tail) > 1:
-            tail = tail[1:]
-        return " ".join(tail + head)
-    if canonical and not ofs and len(words) > 1 and all(words):
-        return f"{words[-1]} of {' '.join(words[:-1])}"
-    return None
-
-
-def _bases(text: str, word_order: bool, canonical: bool) -> list[str]:
-    reordered = _reordered(text, canonical) if word_order else None
-    return [text] if reordered is None or reordered == text else [text, reordered]
-
-
-def count_expansions(
-    text: str, table: Mapping[str, Sequence[object]], word_order: bool = False, canonical: bool = False
-) -> int:
-    """How many spellings `expansions` makes of `text`, without making them."""
-    total = 0
-    for base in _bases(text, word_order, canonical):
-        total += math.prod(1 + len(table.get(part, ())) for part in _SEPARATORS.split(base)[::2])
-    return total - 1
-
-
-def expansions(entity: Entity, table: Mapping[str, tuple[tuple[str, Synonym], ...]]) -> Iterator[Expansion]:
-    """Every spelling the entity's listed names expand into: each word
-    replaced by each of its synonyms (`table`, from `entity_synonyms`), and
-    with ``word_order``, ``X of Y`` as ``Y X``.  The listed spellings
-    themselves are not repeated; an expansion may equal another listed
-    spelling (the index and lint sort that out).
-
-    >>> from normalize import load_gazetteers
-    >>> gaz = load_gazetteers()
-    >>> noc = gaz.entity("national_oil_corporation")
-    >>> [e.text for e in expansions(noc, entity_synonyms(noc, synonym_table(gaz.synonyms["LY"])))]
-    ['National Oil Company']
-    """
-    if entity.type not in EXPANDED_TYPES or not (table or entity.word_order):
-        return
-    for form, spelling in iter_spellings(entity):
-        for b, base in enumerate(_bases(spelling.text, entity.word_order, spelling is form.canonical)):
-            parts = _SEPARATORS.split(base)
-            choices = [
-                [(part, None), *table.get(part, ())] if i % 2 == 0 else [(part, None)] for i, part in enumerate(parts)
-            ]
-            if math.prod(len(c) for c in choices) > MAX_EXPANSIONS + 1:
-                continue  # refused by the loader (G016); never built
-            for combo in itertools.product(*choices):
-                used = tuple((parts[i], word, rule) for i, (word, rule) in enumerate(combo) if rule)
-                if b == 0 and not used:
-                    continue  # the listed spelling itself
-                yield Expansion("".join(word for word, _ in combo), form, spelling, b > 0, used)
-
-
 def _spelling_problem(text: str) -> str | None:
     """Why `text` cannot be a listed spelling: too long, or `tokens.spelling_problem`.
 
@@ -681,11 +458,3 @@ def _strings(value: object, what: str, report: Callable[[str], None]) -> list[st
         return value
     report(f"{what} must be a list of strings")
     return []
-
-
-def iter_spellings(entity: Entity) -> Iterator[tuple[Form, Spelling]]:
-    """Every (form, spelling) of an entity: canonicals first, then variants."""
-    for form in entity.forms:
-        yield form, form.canonical
-        for variant in form.variants:
-            yield form, variant

@@ -26,7 +26,7 @@ import tomlkit
 from tomlkit.items import Table
 
 from ..batch.corpus import write_atomic
-from ..gazetteer.loading import ENTITY_TYPES, Problem, load_gazetteers
+from ..gazetteer import ENTITY_TYPES, Problem, load_gazetteers
 from .lint import lint
 
 

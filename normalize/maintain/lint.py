@@ -37,20 +37,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from ..gazetteer.loading import (
-    _SEPARATORS,
-    EXPANDED_TYPES,
-    Entity,
-    Expansion,
-    Gazetteer,
-    GazetteerError,
-    Problem,
-    entity_synonyms,
-    expansions,
-    iter_spellings,
-    load_gazetteers,
-    synonym_table,
-)
+from ..gazetteer import Entity, Gazetteer, GazetteerError, Problem, iter_spellings, load_gazetteers
+from ..gazetteer.model import EXPANDED_TYPES
+from ..gazetteer.synonyms import Expansion, entity_synonyms, expansions, name_words, synonym_table
 from ..text.keys import translit_key
 from ..text.script import HARAKAT
 from ..text.tokens import is_all_caps, name_tuples
@@ -331,7 +320,7 @@ def unused_synonyms(gaz: Gazetteer) -> Iterable[Problem]:
     words_of: dict[str, set[str]] = {}  # region -> words of its organisations' names
     for entity in gaz.entities:
         if entity.type in EXPANDED_TYPES:
-            mine = {w for _, s in iter_spellings(entity) for w in _SEPARATORS.split(s.text)[::2]}
+            mine = {w for _, s in iter_spellings(entity) for w in name_words(s.text)}
             words_of.setdefault(entity.region, set()).update(mine)
             for rule in entity.word_variants:
                 if rule.word not in mine:

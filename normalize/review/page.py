@@ -1,4 +1,4 @@
-"""The report's page: fixed HTML, CSS and script, with the run's data as JSON.
+"""The report's page: fixed HTML, CSS and script (``assets/``), with the run's data as JSON.
 
 Safety rests on three things.  The data goes into a
 ``<script type="application/json">`` block as ASCII JSON with ``<``, ``>``
@@ -17,259 +17,37 @@ import base64
 import hashlib
 import html
 import json
+import re
+from functools import lru_cache
+from importlib import resources
 
-_STYLE = """
-:root { --change: #d9f2d0; --change-line: #2e7d32; --review: #fff1c2; --review-line: #b26a00; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d1d1f; background: #fafafa; }
-header { padding: 12px 20px; background: #24323f; color: #fff; }
-header h1 { font-size: 18px; margin: 0 0 4px; }
-header p { margin: 0; opacity: .85; overflow-wrap: anywhere; }
-main { display: grid; grid-template-columns: minmax(280px, 380px) 1fr; gap: 16px; padding: 16px 20px; }
-section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px; min-width: 0; }
-h2 { font-size: 15px; margin: 0 0 8px; }
-table { border-collapse: collapse; width: 100%; }
-td, th { text-align: left; padding: 2px 6px; border-bottom: 1px solid #eee; overflow-wrap: anywhere; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-.bar { height: 10px; background: #5b8def; border-radius: 2px; }
-.filters { display: flex; flex-wrap: wrap; gap: 8px; margin-bottom: 8px; }
-.filters label { display: flex; flex-direction: column; font-size: 12px; }
-ul.files { list-style: none; padding: 0; margin: 0; }
-ul.files li { padding: 3px 4px; border-bottom: 1px solid #f0f0f0; overflow-wrap: anywhere; }
-ul.files li.error { color: #b00020; }
-.pager { display: flex; gap: 8px; align-items: center; margin-top: 8px; }
-pre.text { white-space: pre-wrap; overflow-wrap: anywhere; font: 13px/1.5 ui-monospace, monospace;
-  background: #fcfcfc; border: 1px solid #eee; padding: 10px; max-height: 70vh; overflow: auto; }
-mark.change { background: var(--change); border-bottom: 2px solid var(--change-line); }
-mark.review { background: var(--review); border-bottom: 2px dashed var(--review-line); }
-mark.dim { opacity: .35; }
-.gap { color: #888; display: block; margin: 6px 0; }
-.legend mark { padding: 0 4px; }
-a { color: #1a55c4; cursor: pointer; }
-"""
+_ASSETS = "review/assets"
 
-_SCRIPT = r"""
-"use strict";
-const data = JSON.parse(document.getElementById("report-data").textContent);
-const PAGE = 100;
-const state = { entity: "", method: "", signal: "", file: "", show: "all", page: 1, open: -1 };
-const SIGNALS = { cannot_choose: "cannot choose", probably_none: "probably none of these" };
 
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (key === "text") node.textContent = value;
-    else if (key === "onclick") node.addEventListener("click", value);
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
-
-function readHash() {
-  const params = new URLSearchParams(location.hash.slice(1));
-  state.entity = params.get("entity") || "";
-  state.method = params.get("method") || "";
-  state.signal = params.get("signal") || "";
-  state.file = params.get("file") || "";
-  state.show = params.get("show") || "all";
-  state.page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
-  state.open = parseInt(params.get("open") || "-1", 10);
-  if (!(state.open >= 0 && state.open < data.files.length)) state.open = -1;
-}
-
-function writeHash(changes) {
-  Object.assign(state, changes);
-  const params = new URLSearchParams();
-  for (const key of ["entity", "method", "signal", "file", "show"]) {
-    if (state[key] && state[key] !== "all") params.set(key, state[key]);
-  }
-  if (state.page > 1) params.set("page", state.page);
-  if (state.open >= 0) params.set("open", state.open);
-  location.hash = params.toString();
-}
-
-function markShown(mark) {
-  if (state.show === "changes" && mark.kind !== "change") return false;
-  if (state.show === "review" && mark.kind !== "review") return false;
-  if (state.entity && mark.entity !== state.entity) return false;
-  if (state.method && mark.method !== state.method) return false;
-  if (state.signal && mark.signal !== state.signal) return false;  // only review marks have a signal
-  return true;
-}
-
-function fileShown(file) {
-  if (state.file && !file.name.toLowerCase().includes(state.file.toLowerCase())) return false;
-  if (!state.entity && !state.method && !state.signal && state.show === "all") return true;
-  return (file.marks || []).some(markShown);
-}
-
-function countTable(title, rows, key) {
-  const max = Math.max(1, ...rows.map(r => r[1]));
-  const body = el("tbody");
-  for (const [name, count] of rows.slice(0, 25)) {
-    const pick = () => writeHash({ [key]: name, page: 1, open: -1 });
-    const link = key ? el("a", { text: name, "data-filter": key, onclick: pick }) : name;
-    const bar = el("div", { class: "bar", style: `width:${(100 * count / max).toFixed(1)}%` });
-    body.append(el("tr", {}, el("td", {}, link), el("td", { class: "n", text: count }),
-      el("td", { style: "width:40%" }, bar)));
-  }
-  return el("div", { class: "counts" }, el("h2", { text: title }), el("table", {}, body));
-}
-
-function overview() {
-  const r = data.run;
-  const box = el("section", { id: "overview" });
-  box.append(el("h2", { text: "Overview" }),
-    el("table", {}, el("tbody", {},
-      ...[["files", r.files], ["files changed", r.changed_files], ["changes", r.changes],
-          ["review candidates", r.review], ["review: cannot choose", r.cannot_choose || 0],
-          ["review: probably none of these", r.probably_none || 0], ["files with errors", r.errors],
-          ["exit code", r.exit_code],
-          ["interrupted", r.interrupted ? "yes: run the same command to finish" : "no"], ["texts shown", r.texts],
-          ["log lines skipped", r.skipped || 0]]
-        .map(([k, v]) => el("tr", {}, el("td", { text: k }), el("td", { class: "n", "data-total": k, text: v }))))));
-  box.append(countTable("Changes per entity", data.entities, "entity"));
-  box.append(countTable("Changes per method", data.methods, "method"));
-  box.append(countTable("Review candidates per method", data.review_methods, "method"));
-  box.append(countTable("Review candidates per signal", (data.review_signals || []).filter(([s]) => s in SIGNALS),
-    "signal"));
-  box.append(countTable("Changes per gazetteer file", data.gazetteer_files, null));
-  return box;
-}
-
-function filters() {
-  const entities = [...new Set(data.files.flatMap(f => (f.marks || []).map(m => m.entity)))].filter(Boolean).sort();
-  const methods = [...new Set(data.files.flatMap(f => (f.marks || []).map(m => m.method)))].sort();
-  const signals = Object.keys(SIGNALS);
-  const select = (name, values, current) => {
-    const node = el("select", { id: `filter-${name}` }, el("option", { value: "", text: `all` }),
-      ...values.map(v => el("option", { value: v, text: v })));
-    node.value = current;
-    node.addEventListener("change", () => writeHash({ [name]: node.value, page: 1, open: -1 }));
-    return el("label", {}, name, node);
-  };
-  const kinds = ["all", "changes", "review"].map(v => el("option", { value: v, text: v }));
-  const show = el("select", { id: "filter-show" }, ...kinds);
-  show.value = state.show;
-  show.addEventListener("change", () => writeHash({ show: show.value, page: 1 }));
-  const file = el("input", { id: "filter-file", type: "search", placeholder: "part of a file name" });
-  file.value = state.file;
-  file.addEventListener("change", () => writeHash({ file: file.value, page: 1, open: -1 }));
-  return el("div", { class: "filters" },
-    select("entity", entities, state.entity), select("method", methods, state.method),
-    select("signal", signals, state.signal),
-    el("label", {}, "show", show), el("label", {}, "file", file));
-}
-
-function fileList() {
-  const shown = data.files.map((f, n) => [f, n]).filter(([f]) => fileShown(f));
-  const pages = Math.max(1, Math.ceil(shown.length / PAGE));
-  const page = Math.min(state.page, pages);
-  const list = el("ul", { class: "files", id: "file-list" });
-  for (const [file, n] of shown.slice((page - 1) * PAGE, page * PAGE)) {
-    const label = `${file.name} (${file.changes} changes, ${file.review} review)`;
-    list.append(el("li", { class: file.error ? "error" : "", "data-file": n },
-      file.error ? `${file.name}: ${file.error}` : el("a", { text: label, onclick: () => writeHash({ open: n }) })));
-  }
-  const pager = el("div", { class: "pager", id: "pager" },
-    page > 1 ? el("a", { text: "previous", onclick: () => writeHash({ page: page - 1 }) }) : null,
-    el("span", { id: "page-info", text: `page ${page} of ${pages} · ${shown.length} files` }),
-    page < pages ? el("a", { text: "next", onclick: () => writeHash({ page: page + 1 }) }) : null);
-  return el("section", { id: "files" }, el("h2", { text: "Files" }), filters(), list, pager);
-}
-
-function describe(mark) {
-  if (mark.kind === "change") {
-    const base =
-      `${mark.before} → ${mark.after} · ${mark.method} · score ${mark.score} · ${mark.entity} (${mark.gazetteer})`;
-    if (!mark.rule) return base;  // a run from before rules were logged
-    const runnerUp = mark.runner_up ? `runner-up ${mark.runner_up}, margin ${mark.margin}` : "no runner-up";
-    return `${base} · rule ${mark.rule} · ${runnerUp}`;
-  }
-  const options = (mark.candidates || []).map(c => `${c.canonical} ${c.score}`).join(", ");
-  const signal = mark.signal ? ` · ${SIGNALS[mark.signal] || mark.signal}` : "";
-  return `review: ${mark.before} · ${mark.method}${signal} · ${mark.reason} · candidates: ${options}`;
-}
-
-function textView(file) {
-  const pre = el("pre", { class: "text", id: "text" });
-  const marks = (file.marks || []).filter(m => m.at !== undefined);
-  for (const [k, piece] of file.view.pieces.entries()) {
-    if (k > 0 || piece.offset > 0) pre.append(el("span", { class: "gap", text: "…" }));
-    const start = piece.offset, end = piece.offset + piece.text.length;
-    let cursor = start;
-    for (const mark of marks) {
-      if (mark.at < cursor || mark.at >= end || mark.to > end) continue;  // overlapping or outside this piece
-      pre.append(piece.text.slice(cursor - start, mark.at - start));
-      const shown = markShown(mark);
-      pre.append(el("mark", { class: `${mark.kind}${shown ? "" : " dim"}`, title: describe(mark),
-        "data-kind": mark.kind, "data-entity": mark.entity, "data-method": mark.method, "data-before": mark.before,
-        "data-signal": mark.signal || "",
-        "data-after": mark.after || "" }, piece.text.slice(mark.at - start, mark.to - start)));
-      cursor = mark.to;
-    }
-    pre.append(piece.text.slice(cursor - start));
-  }
-  return pre;
-}
-
-function fileView() {
-  if (state.open < 0) return el("section", { id: "file" }, el("h2", { text: "Open a file from the list" }),
-    el("p", { class: "legend" }, el("mark", { class: "change", text: "changed" }), " ",
-      el("mark", { class: "review", text: "review candidate (not changed)" })));
-  const file = data.files[state.open];
-  const rows = el("tbody");
-  for (const mark of (file.marks || []).filter(markShown)) {
-    rows.append(el("tr", { class: mark.kind, "data-kind": mark.kind, "data-signal": mark.signal || "" },
-      el("td", { class: "n", text: mark.record !== undefined ? `record ${mark.record}` : `line ${mark.line}` }),
-      el("td", { text: mark.kind === "change" ? `${mark.before} → ${mark.after}` : `${mark.before} (review)` }),
-      el("td", { text: mark.method }),
-      el("td", { text: mark.kind === "change" ? `score ${mark.score}` : mark.reason })));
-  }
-  const view = file.view || {};
-  const body = view.kind === "text" ? textView(file) : el("p", { text: view.note || "" });
-  return el("section", { id: "file", "data-name": file.name },
-    el("h2", { text: file.name }), el("p", { text: `from ${file.source}` }),
-    el("table", { id: "marks" }, rows), body);
-}
-
-function render() {
-  readHash();
-  const r = data.run;
-  document.title = `normalize report: ${r.changes} changes in ${r.files} files`;
-  const header = el("header", {}, el("h1", { text: "normalize report" }),
-    el("p", { text: `${r.output} · ${r.generated} · normalize ${r.version}` }));
-  const main = el("main", {}, el("div", {}, overview(), fileList()), fileView());
-  document.getElementById("app").replaceChildren(header, main);
-  document.body.setAttribute("data-ready", "1");
-}
-
-window.addEventListener("hashchange", render);
-render();
-"""
+@lru_cache(maxsize=1)
+def _assets() -> tuple[str, str, str]:
+    """The page's HTML template, style and script (``assets/``), read once."""
+    folder = resources.files("normalize").joinpath(_ASSETS)
+    return tuple(folder.joinpath(f"report.{kind}").read_text("utf-8") for kind in ("html", "css", "js"))
 
 
 def render_page(data: dict) -> str:
     """The whole page for `data` (see report.build_report_data)."""
-    digest = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()).decode("ascii")
+    template, style, script = _assets()
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     policy = (
         f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
-    title = html.escape(f"normalize report: {data['run']['output']}")
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>{_STYLE}</style>\n</head>\n"
-        "<body><noscript>This report needs JavaScript to show the run.</noscript>\n"
-        '<div id="app"></div>\n'
-        f'<script type="application/json" id="report-data">{_embed(data)}</script>\n'
-        f"<script>{_SCRIPT}</script>\n"
-        "</body></html>\n"
-    )
+    fills = {
+        "policy": policy,
+        "title": html.escape(f"normalize report: {data['run']['output']}"),
+        "style": style,
+        "data": _embed(data),
+        "script": script,
+    }
+    # one pass: nothing filled in is searched for placeholders again
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: fills[m.group(1)], template)
 
 
 def _embed(data: dict) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..engine.records import Target
-from ..gazetteer.loading import Gazetteer
+from ..gazetteer import Gazetteer
 from .engine import Translation
 from .text import normalize_arabic
 

@@ -1,0 +1,139 @@
+"""The gazetteer as values: entities, their forms and spellings, each with
+the file and line it comes from, and the problems found in the files.
+
+    >>> Entity("sirte", "place", (Form(Spelling("Sirte", 5), (Spelling("Sirt", 6),)),), "ly.toml", 4, "LY").canonical
+    'Sirte'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+ENTITY_TYPES = ("person", "place", "org", "other")
+# The longest spelling (canonical, variant, keep word, Arabic form) a file may
+# list; see gazetteers/README.md.  The scanner keeps every word prefix of every
+# spelling (quadratic in its words) and the matcher tries every length up to
+# the longest, so one huge spelling would cost memory and time for no name.
+MAX_SPELLING_CHARS = 200
+MAX_SPELLING_WORDS = 20
+# The most spellings one listed organisation name may expand into through
+# word synonyms and word order (see `expansions`); more is a load error (G016),
+# so a careless rule cannot multiply the index.
+MAX_EXPANSIONS = 64
+# Entity types whose names are expanded by word synonyms and word order.
+EXPANDED_TYPES = ("org",)
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """A name as written in a gazetteer file, with the line it is on."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One canonical spelling of an entity and the variants that map to it.
+
+    An entity's first form is its full name; further forms are shorter names
+    (a surname alone) with their own canonical.
+    """
+
+    canonical: Spelling
+    variants: tuple[Spelling, ...]
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Synonym:
+    """A word of organisation names and the other words it may be written as:
+    ``Corporation = ["Company", "Corp"]`` in a file's ``[gazetteer.synonyms]``
+    (every organisation of the region) or in an entity's ``word_variants``."""
+
+    word: str
+    alternatives: tuple[str, ...]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    type: str
+    forms: tuple[Form, ...]
+    file: str
+    line: int
+    region: str
+    arabic: tuple[str, ...] = ()
+    wikidata: str | None = None
+    geonames: int | None = None
+    context: tuple[str, ...] = ()
+    keep: tuple[Spelling, ...] = ()
+    lookalikes: tuple[str, ...] = ()  # ids of distinct entities that look alike, on purpose
+    source: str | None = None
+    word_variants: tuple[Synonym, ...] = ()  # this entity's own word synonyms
+    word_order: bool = False  # "X of Y" also reads "Y X" (and the canonical "Y X" as "X of Y")
+
+    @property
+    def canonical(self) -> str:
+        return self.forms[0].canonical.text
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A word that is never rewritten (a file-level ``keep`` entry)."""
+
+    text: str
+    file: str
+    line: int
+    region: str
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Entities from one or more files, validated together."""
+
+    entities: tuple[Entity, ...]
+    files: tuple[str, ...]
+    region_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    keep: tuple[Kept, ...] = ()
+    digest: str = ""  # sha256 of the files' names and bytes as loaded
+    # region -> the word synonyms declared for its organisations ([gazetteer.synonyms])
+    synonyms: dict[str, tuple[Synonym, ...]] = field(default_factory=dict)
+
+    def entity(self, entity_id: str) -> Entity:
+        for entity in self.entities:
+            if entity.id == entity_id:
+                return entity
+        raise KeyError(entity_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong in a gazetteer file; `code` names the check (see maintain/lint.py)."""
+
+    file: str
+    line: int
+    message: str
+    code: str = "G000"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class GazetteerError(Exception):
+    """One or more problems found while loading gazetteer files."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def iter_spellings(entity: Entity) -> Iterator[tuple[Form, Spelling]]:
+    """Every (form, spelling) of an entity: canonicals first, then variants."""
+    for form in entity.forms:
+        yield form, form.canonical
+        for variant in form.variants:
+            yield form, variant
