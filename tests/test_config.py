@@ -11,6 +11,7 @@ from normalize.cli.config import (
     SETTINGS,
     Config,
     ConfigError,
+    file_defaults,
     find_config_file,
     load_config_file,
     render_config,
@@ -192,6 +193,8 @@ def test_wrong_type_names_the_key_the_expected_type_and_the_line(tmp_path):
         ("jobs = -1", "must be at least 0"),
         ("gazetteer = [1, 2]", "expected a list of strings"),
         ("models_dir = false", "expected a string"),
+        ('device = "gpu"', "expected one of auto, cpu, cuda, got 'gpu'"),
+        ('output_encoding = "cp1256"', "expected one of utf-8, original"),
     ],
 )
 def test_each_kind_rejects_values_of_another_kind(tmp_path, line, expected):
@@ -214,6 +217,20 @@ def test_an_explicit_file_that_is_missing_is_a_config_error(tmp_path):
 
 def test_config_error_is_a_value_error():
     assert issubclass(ConfigError, ValueError)
+
+
+# What the commands get
+
+
+def test_the_commands_get_what_the_file_sets_and_the_ignore_file_beside_it(tmp_path):
+    path = write(tmp_path / "normalize.toml", 'glob = "*.md"\nbeam_size = 2\n')
+    defaults = file_defaults(resolve_config({}, file=path))
+    assert defaults == {"glob": "*.md", "beam_size": 2, "ignore_file": tmp_path.resolve() / "normalize-ignore.toml"}
+
+
+def test_the_commands_get_the_ignore_file_the_file_names(tmp_path):
+    path = write(tmp_path / "normalize.toml", 'ignore_file = "rules/ignore.toml"\n')
+    assert file_defaults(resolve_config({}, file=path)) == {"ignore_file": tmp_path.resolve() / "rules" / "ignore.toml"}
 
 
 # Rendering

@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,39 +20,31 @@ from ..batch import runners
 from ..batch.exitcodes import ExitCode
 from ..engine.records import json_lines
 from ..version import __version__
-from .config import ConfigError, render_config, resolve_config
+from .config import (
+    ComputeType,
+    Config,
+    ConfigError,
+    Device,
+    OutputEncoding,
+    file_defaults,
+    render_config,
+    resolve_config,
+)
 from .gazetteer import gazetteer_app
 from .review import report_command, review_command
 from .shared import (
-    GazetteerOpt,
-    IgnoreFileOpt,
-    IgnoreOpt,
-    NoDefaultOpt,
+    NameSources,
+    command_defaults,
     compiled_cache,
     decode_input,
     err,
-    load_normalizer,
     read_input_bytes,
-    with_config,
+    setting_option,
 )
-from .translate import (
-    BatchOpt,
-    BeamOpt,
-    ComputeOpt,
-    DeviceOpt,
-    ModelOpt,
-    ModelsDirOpt,
-    ProtectOpt,
-    SourceLangOpt,
-    ThreadsOpt,
-    models_app,
-    translate_command,
-    translate_options,
-)
+from .translate import ProtectOpt, Translation, models_app, translate_command
 
 if TYPE_CHECKING:
-    from ..batch.pipeline import FileOutcome, Runner, RunOptions, RunSummary
-    from ..engine.normalizer import Normalizer
+    from ..batch.pipeline import Cleaner, FileOutcome, Runner, RunOptions, RunSummary
     from ..engine.records import Result
     from ..review.session import InteractiveCleaner
 
@@ -69,13 +63,20 @@ app.command("translate")(translate_command)
 app.command("review")(review_command)
 app.command("report")(report_command)
 ChangesOpt = Annotated[
-    Path | None, typer.Option(help="Write the changes (JSON Lines) here [run: OUTPUT/changes.jsonl].")
+    Path | None, typer.Option(help="Write the changes (JSON Lines) here (run: OUTPUT/changes.jsonl).")
 ]
 ReviewOpt = Annotated[
     Path | None,
-    typer.Option(help="Write the review candidates (JSON Lines) here [run: OUTPUT/review.jsonl]."),
+    typer.Option(help="Write the review candidates (JSON Lines) here (run: OUTPUT/review.jsonl)."),
 ]
 CheckOpt = Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if anything would change.")]
+
+
+class RunEngine(StrEnum):
+    """What runs the files of `normalize run`."""
+
+    LOCAL = "local"  # worker processes on this machine
+    DASK = "dask"  # a Dask cluster whose workers see the same files
 
 
 def _version(value: bool) -> None:
@@ -86,6 +87,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
@@ -94,53 +96,64 @@ def main(
         typer.Option(
             "--cache-dir",
             help="Where compiled gazetteers are kept between runs "
-            "[default: $NORMALIZE_CACHE_DIR, else ~/.cache/normalize].",
+            "(default: $NORMALIZE_CACHE_DIR, else ~/.cache/normalize).",
             show_default=False,
         ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Compile the gazetteers afresh; keep nothing.")] = False,
 ) -> None:
-    """normalize: canonical spellings for names in machine-translated news."""
+    """normalize: canonical spellings for names in machine-translated news.
+
+    Options not given on the command line come from normalize.toml, or the
+    tool.normalize table of pyproject.toml (see `normalize config`).
+    """
     compiled_cache["use"] = False if no_cache else (cache_dir or True)
+    # Read once, here, for every command: the file's values become the
+    # defaults of every option of that name (click's default_map), so the
+    # command line still wins and no command can forget to look.
+    try:
+        config = resolve_config({})
+    except ConfigError as exc:
+        err.print(f"configuration error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.USAGE) from None
+    ctx.obj = config
+    ctx.default_map = command_defaults(ctx.command, file_defaults(config))
 
 
 @app.command("run")
 def run_command(
-    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to clean.", show_default=False)],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for the clean copies and logs.")] = None,
-    glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
+    glob: str = setting_option("glob"),
     changes: ChangesOpt = None,
     review: ReviewOpt = None,
     check: CheckOpt = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of each change.")] = False,
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite the input files themselves.")] = False,
-    backup_suffix: Annotated[
-        str, typer.Option(help="With --in-place, keep the original as FILE+SUFFIX ('' for none).")
-    ] = ".orig",
-    quiet: Annotated[bool, typer.Option("--quiet/--no-quiet", "-q", help="No progress bar and no summary.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")] = 0,
-    engine: Annotated[str, typer.Option(help="local (processes) or dask.")] = "local",
+    backup_suffix: str = setting_option("backup_suffix"),
+    quiet: bool = setting_option("quiet"),
+    jobs: int = setting_option("jobs"),
+    engine: Annotated[RunEngine, typer.Option(help="local (processes) or dask.")] = RunEngine.LOCAL,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, with --engine dask.")] = None,
     resume: Annotated[bool, typer.Option(help="Skip files a previous run into OUTPUT finished.")] = True,
-    encoding: Annotated[str, typer.Option(help="Input encoding: auto, or a codec such as cp1256.")] = "auto",
-    output_encoding: Annotated[str, typer.Option(help="utf-8, or original (each file's own).")] = "utf-8",
-    field: Annotated[str, typer.Option(help="JSON Lines inputs (*.jsonl): the field to clean.")] = "text",
-    gazetteer: GazetteerOpt = None,
-    no_default_gazetteers: NoDefaultOpt = False,
-    ignore: IgnoreOpt = None,
-    ignore_file: IgnoreFileOpt = None,
+    encoding: str = setting_option("encoding"),
+    output_encoding: OutputEncoding = setting_option("output_encoding"),
+    field: str = setting_option("field"),
+    gazetteer: list[Path] | None = setting_option("gazetteer"),
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
+    ignore: list[str] | None = setting_option("ignore"),
+    ignore_file: Path | None = setting_option("ignore_file"),
     retranslate: Annotated[
         bool, typer.Option("--retranslate", help="The inputs are originals: translate them first (names protected).")
     ] = False,
-    model: ModelOpt = None,
-    models_directory: ModelsDirOpt = None,
-    source_lang: SourceLangOpt = None,
-    beam_size: BeamOpt = 4,
-    device: DeviceOpt = "auto",
-    compute_type: ComputeOpt = "auto",
-    threads: ThreadsOpt = 0,
-    batch_tokens: BatchOpt = 4096,
+    model: str | None = setting_option("model"),
+    models_dir: Path | None = setting_option("models_dir"),
+    source_lang: str | None = setting_option("source_lang"),
+    beam_size: int = setting_option("beam_size"),
+    device: Device = setting_option("device"),
+    compute_type: ComputeType = setting_option("compute_type"),
+    threads: int = setting_option("threads"),
+    batch_tokens: int = setting_option("batch_tokens"),
     protect: ProtectOpt = True,
     originals: Annotated[
         Path | None,
@@ -155,55 +168,34 @@ def run_command(
 ) -> None:
     """Clean files and folders; mirror them into OUTPUT with a change log.
 
-    Options not given here come from [tool.normalize] in pyproject.toml or
-    from normalize.toml (see `normalize config`).
+    Options not given here come from normalize.toml, or the tool.normalize
+    table of pyproject.toml (see `normalize config`).
     """
-    c = with_config(ctx, locals())
-    gazetteer, no_default_gazetteers, glob, jobs = c["gazetteer"], c["no_default_gazetteers"], c["glob"], c["jobs"]
-    quiet, backup_suffix, encoding, output_encoding = (
-        c["quiet"],
-        c["backup_suffix"],
-        c["encoding"],
-        c["output_encoding"],
-    )
-    field, model, models_directory, source_lang = c["field"], c["model"], c["models_directory"], c["source_lang"]
-    beam_size, compute_type, device, batch_tokens = c["beam_size"], c["compute_type"], c["device"], c["batch_tokens"]
-    threads, ignore, ignore_file = c["threads"], c["ignore"], c["ignore_file"]
     if in_place and output is not None:
         raise typer.BadParameter("use either --output or --in-place, not both")
     if not (check or in_place or output is not None):
         raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
-    from ..batch.pipeline import RunOptions, UsageError, run
-    from ..batch.runfolder import BusyError, UnsafeStateError
-    from ..batch.stopping import exit_status, shielded, stop_on_signals
-    from .progress import Bar, Plain
+    from ..batch.pipeline import RunOptions
 
-    normalizer = load_normalizer(gazetteer, no_default_gazetteers, ignore, ignore_file)
-    cleaner = normalizer
-    if originals is not None:
-        from ..translate.paired import PairedCleaner, originals_by_name
-
-        if not originals.is_dir():
-            raise typer.BadParameter(f"{originals} is not a folder")
-        cleaner = PairedCleaner(normalizer, originals_by_name(originals))
-    if retranslate:
-        from ..translate.engine import Engine
-        from ..translate.models import find_model, models_dir
-        from ..translate.retranslate import RetranslatingCleaner
-
-        topts = translate_options(beam_size, device, compute_type, threads, batch_tokens)
-        directory = models_dir(option=models_directory)
-        cleaner = RetranslatingCleaner(
-            normalizer,
-            lambda lang: Engine(find_model(model, lang, directory), topts),
+    plan = CleanerPlan(
+        NameSources.of(gazetteer, no_default_gazetteers, ignore, ignore_file),
+        originals=originals,
+        translation=Translation.of(
+            model=model,
+            models_dir=models_dir,
             source_lang=source_lang,
-            protect_names=protect,
+            protect=protect,
+            beam_size=beam_size,
+            device=device,
+            compute_type=compute_type,
+            threads=threads,
+            batch_tokens=batch_tokens,
         )
-    if interactive:
-        if retranslate or originals is not None:
-            raise typer.BadParameter("--interactive works on plain runs, not with --retranslate or --originals")
-        cleaner = _interactive_cleaner(gazetteer, no_default_gazetteers, ignore, ignore_file, output)
-        jobs = 1
+        if retranslate
+        else None,
+        interactive=interactive,
+        output=output,
+    )
     options = RunOptions(
         output=output,
         in_place=in_place,
@@ -214,13 +206,98 @@ def run_command(
         review_path=review,
         field=field,
         encoding=encoding,
-        output_encoding=output_encoding,
+        output_encoding=OutputEncoding(output_encoding).value,  # a plain string: it is part of the run's key
         keep_texts=diff,
         resume=resume,
     )
-    runner = _runner(engine, scheduler, 1 if retranslate else (jobs or os.cpu_count() or 1))
+    cleaner = plan.build()
+    workers = Workers(engine, scheduler, 1 if plan.one_process else (jobs or os.cpu_count() or 1))
+    _execute(cleaner, paths, options, workers.runner(), quiet=quiet, diff=diff, asking=interactive)
+
+
+@dataclass(frozen=True)
+class CleanerPlan:
+    """The cleaner a run asks for: the normaliser of its `names`, paired with
+    the `originals` folder, or translating first (`translation`), or asking
+    about uncertain changes (`interactive`, its decisions kept in `output`)."""
+
+    names: NameSources
+    originals: Path | None = None
+    translation: Translation | None = None
+    interactive: bool = False
+    output: Path | None = None
+
+    @property
+    def one_process(self) -> bool:
+        # Models are loaded once per process, and questions need the terminal.
+        return self.translation is not None or self.interactive
+
+    def build(self) -> Cleaner:
+        """The cleaner; exit for broken gazetteers or ignore lists, BadParameter for options that do not go together."""
+        normalizer = self.names.normalizer()
+        cleaner: Cleaner = normalizer
+        if self.originals is not None:
+            from ..translate.paired import PairedCleaner, originals_by_name
+
+            if not self.originals.is_dir():
+                raise typer.BadParameter(f"{self.originals} is not a folder")
+            cleaner = PairedCleaner(normalizer, originals_by_name(self.originals))
+        if self.translation is not None:
+            from ..translate.retranslate import RetranslatingCleaner
+
+            cleaner = RetranslatingCleaner(
+                normalizer,
+                self.translation.engine,
+                source_lang=self.translation.source_lang,
+                protect_names=self.translation.protect,
+            )
+        if self.interactive:
+            if self.translation is not None or self.originals is not None:
+                raise typer.BadParameter("--interactive works on plain runs, not with --retranslate or --originals")
+            cleaner = self._interactive_cleaner()
+        return cleaner
+
+    def _interactive_cleaner(self) -> InteractiveCleaner:
+        """The cleaner of `run --interactive`; decisions are kept in OUTPUT (in memory for --check)."""
+        from ..engine.ignore import DEFAULT_IGNORE_FILE
+        from ..review.session import DecisionLog, InteractiveCleaner, Reviewer
+        from .review import ask_line, say_line
+
+        names = self.names
+        rejections = names.ignore_file or Path(DEFAULT_IGNORE_FILE)
+        reviewer = Reviewer(rejections, list(names.gazetteers), names.include_default)
+        return InteractiveCleaner(names.normalizer, reviewer, DecisionLog(self.output), ask_line, say_line)
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Who cleans the files: `jobs` local processes (one: this process), or a Dask cluster."""
+
+    engine: RunEngine
+    scheduler: str | None
+    jobs: int
+
+    def runner(self) -> Runner:
+        from ..batch.pipeline import serial
+
+        if self.engine is RunEngine.DASK:
+            if not self.scheduler:
+                raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
+            return runners.dask(self.scheduler)
+        return serial if self.jobs == 1 else runners.processes(self.jobs)
+
+
+def _execute(
+    cleaner: Cleaner, paths: list[Path], options: RunOptions, runner: Runner, *, quiet: bool, diff: bool, asking: bool
+) -> None:
+    """Run, showing progress (or not), and exit with the run's status."""
+    from ..batch.pipeline import UsageError, run
+    from ..batch.runfolder import BusyError, UnsafeStateError
+    from ..batch.stopping import exit_status, shielded, stop_on_signals
+    from .progress import Bar, Plain
+
     # (questions and a progress bar would share the terminal)
-    show = Bar(err) if err.is_terminal and not (quiet or interactive) else Plain(None if quiet else err)
+    show = Bar(err) if err.is_terminal and not (quiet or asking) else Plain(None if quiet else err)
     with show:
 
         def on_file(outcome: FileOutcome) -> None:
@@ -259,66 +336,31 @@ def run_command(
         raise typer.Exit(summary.exit_code)
 
 
-def _interactive_cleaner(
-    gazetteer: list[Path] | None,
-    no_default_gazetteers: bool,
-    ignore: list[str] | None,
-    ignore_file: Path,
-    output: Path | None,
-) -> InteractiveCleaner:
-    """The cleaner of `run --interactive`; decisions are kept in OUTPUT (in memory for --check)."""
-    from ..review.session import DecisionLog, InteractiveCleaner, Reviewer
-    from .review import ask_line, say_line
-
-    def load() -> Normalizer:
-        return load_normalizer(gazetteer, no_default_gazetteers, ignore, ignore_file)
-
-    reviewer = Reviewer(ignore_file, list(gazetteer or []), not no_default_gazetteers)
-    return InteractiveCleaner(load, reviewer, DecisionLog(output), ask_line, say_line)
-
-
-def _runner(engine: str, scheduler: str | None, jobs: int) -> Runner:
-    from ..batch.pipeline import serial
-
-    if engine == "dask":
-        if not scheduler:
-            raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
-        return runners.dask(scheduler)
-    if engine != "local":
-        raise typer.BadParameter(f"--engine must be local or dask, not {engine!r}")
-    return serial if jobs == 1 else runners.processes(jobs)
-
-
 @app.command("config")
-def config_command() -> None:
+def config_command(ctx: typer.Context) -> None:
     """Print the effective configuration: each setting, its value and where it came from."""
-    try:
-        config = resolve_config({})
-    except ConfigError as exc:
-        err.print(f"configuration error: {exc}", markup=False)
-        raise typer.Exit(ExitCode.USAGE) from None
+    config: Config = ctx.obj
     err.print(f"# from {config.file}" if config.file else "# no normalize.toml or [tool.normalize] found", markup=False)
     typer.echo(render_config(config))
 
 
 @app.command("text")
 def text_command(
-    ctx: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="File to read; standard input if omitted or '-'.")] = None,
     changes: ChangesOpt = None,
     review: ReviewOpt = None,
     check: CheckOpt = False,
-    gazetteer: GazetteerOpt = None,
-    no_default_gazetteers: NoDefaultOpt = False,
+    gazetteer: list[Path] | None = setting_option("gazetteer"),
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
     original: Annotated[
         Path | None, typer.Option(help="The original the text was translated from: its names decide look-alikes.")
     ] = None,
     jsonl: Annotated[
         bool, typer.Option("--jsonl", help="The input is JSON Lines: clean one field per record.")
     ] = False,
-    field: Annotated[str, typer.Option(help="With --jsonl: the field to clean.")] = "text",
-    ignore: IgnoreOpt = None,
-    ignore_file: IgnoreFileOpt = None,
+    field: str = setting_option("field"),
+    ignore: list[str] | None = setting_option("ignore"),
+    ignore_file: Path | None = setting_option("ignore_file"),
 ) -> None:
     """Clean one text (or a JSON Lines stream) from standard input or a file to standard output.
 
@@ -329,10 +371,8 @@ def text_command(
     --original) is written through unchanged, with the reason on standard
     error, and the exit code is 3.
     """
-    c = with_config(ctx, locals())
     name, data = read_input_bytes(file)
-    normalizer = load_normalizer(c["gazetteer"], c["no_default_gazetteers"], c["ignore"], c["ignore_file"])
-    field = c["field"]
+    normalizer = NameSources.of(gazetteer, no_default_gazetteers, ignore, ignore_file).normalizer()
     from ..batch.corpus import display_name
     from ..batch.decoding import encode_text
 

@@ -14,7 +14,12 @@ project's settings.
 
 Precedence: a value given on the command line beats the file, and the file
 beats the built-in default.  Paths in the file are relative to the file's
-folder, so a configuration means the same thing from any subfolder::
+folder, so a configuration means the same thing from any subfolder.
+
+SETTINGS is the one home of each setting: its command-line flags, default
+and help text are read from here by every command that has the option
+(`shared.setting_option`), and the file is read once, by the app's callback,
+which hands its values to every command as click defaults (`file_defaults`)::
 
     >>> [s.name for s in SETTINGS][:3]
     ['gazetteer', 'no_default_gazetteers', 'glob']
@@ -28,6 +33,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
@@ -39,14 +45,45 @@ DEFAULT = "default"
 Kind = Literal["str", "int", "bool", "path", "paths", "str-list"]
 
 
+class OutputEncoding(StrEnum):
+    """How the clean copies are encoded."""
+
+    UTF8 = "utf-8"
+    ORIGINAL = "original"  # each file's own, as detected
+
+
+class Device(StrEnum):
+    """Where CTranslate2 translates."""
+
+    AUTO = "auto"  # cuda when CTranslate2 sees a GPU, else cpu
+    CPU = "cpu"
+    CUDA = "cuda"
+
+
+class ComputeType(StrEnum):
+    """CTranslate2's compute types (its own names)."""
+
+    AUTO = "auto"
+    DEFAULT = "default"
+    INT8 = "int8"
+    INT8_FLOAT32 = "int8_float32"
+    INT8_FLOAT16 = "int8_float16"
+    INT8_BFLOAT16 = "int8_bfloat16"
+    INT16 = "int16"
+    FLOAT16 = "float16"
+    BFLOAT16 = "bfloat16"
+    FLOAT32 = "float32"
+
+
 @dataclass(frozen=True)
 class Setting:
-    """One known configuration key.
+    """One known configuration key, and the command-line option of that name.
 
     ``type`` is a kind name rather than a Python type because ``path`` and
     ``str`` are both strings in TOML but are read differently.  A default of
     ``None`` means "not set" (TOML has no null, so only the command line or
-    nothing can leave it unset).
+    nothing can leave it unset).  ``flags`` are the option's names when they
+    are not just ``--the-name``; ``choices`` the values a ``str`` may take.
 
     >>> Setting("glob", "str", "*.txt", "Which files to take from folders.").default
     '*.txt'
@@ -57,36 +94,84 @@ class Setting:
     default: object
     help: str
     minimum: int | None = None  # for "int": the smallest value that makes sense
+    flags: tuple[str, ...] = ()
+    choices: type[StrEnum] | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("gazetteer", "paths", [], "Extra gazetteer files or folders (relative to the config file's folder)."),
-    Setting("no_default_gazetteers", "bool", False, "Use only the gazetteers given, not the shipped ones."),
+    Setting("gazetteer", "paths", [], "Extra gazetteer file or folder (repeatable).", flags=("--gazetteer", "-g")),
+    Setting(
+        "no_default_gazetteers",
+        "bool",
+        False,
+        "Use only the gazetteers given, not the shipped ones.",
+        flags=("--no-default-gazetteers/--default-gazetteers",),
+    ),
     Setting("glob", "str", "*.txt", "Which files to take from folders."),
-    Setting("jobs", "int", 0, "Files processed in parallel (0: one per core).", minimum=0),
-    Setting("quiet", "bool", False, "No progress bar and no summary."),
+    Setting("jobs", "int", 0, "Worker processes (0: one per core).", minimum=0, flags=("--jobs", "-j")),
+    Setting("quiet", "bool", False, "No progress bar and no summary.", flags=("--quiet/--no-quiet", "-q")),
     Setting("backup_suffix", "str", ".orig", "With --in-place, keep the original as FILE+SUFFIX ('' for none)."),
-    Setting("encoding", "str", "auto", "Encoding of the input files."),
-    Setting("output_encoding", "str", "utf-8", "Encoding of the files written."),
-    Setting("field", "str", "text", "The field holding the text in JSON Lines input."),
-    Setting("ignore", "str-list", [], "Spellings never changed: exact, or re:PATTERN for the whole spelling."),
+    Setting("encoding", "str", "auto", "Input encoding: auto, or a codec such as cp1256."),
+    Setting(
+        "output_encoding",
+        "str",
+        OutputEncoding.UTF8,
+        "Encoding of the files written: utf-8, or original (each file's own).",
+        choices=OutputEncoding,
+    ),
+    Setting("field", "str", "text", "JSON Lines input: the field to clean."),
+    Setting(
+        "ignore",
+        "str-list",
+        [],
+        "A spelling never to change: exact, or re:PATTERN for the whole spelling (repeatable).",
+        flags=("--ignore",),
+    ),
     Setting(
         "ignore_file",
         "path",
         None,
-        "Ignore rules written by `normalize review` (default: normalize-ignore.toml beside the config file).",
+        "Ignore rules, written by `normalize review` (default: normalize-ignore.toml beside the config file, "
+        "else in the working folder).",
     ),
-    Setting("model", "str", None, "Translation model: a package, a folder or an installed name."),
-    Setting("models_dir", "path", None, "Folder of installed models (relative to the config file's folder)."),
-    Setting("source_lang", "str", None, "Language of the originals (default: from the file name or script)."),
+    Setting(
+        "model", "str", None, "Translation model: a package, a folder or an installed name.", flags=("--model", "-m")
+    ),
+    Setting(
+        "models_dir",
+        "path",
+        None,
+        "Folder of installed models (default: $NORMALIZE_MODELS, else ~/.local/share/normalize/models).",
+        flags=("--models-dir",),
+    ),
+    Setting("source_lang", "str", None, "Language of the original (default: from the file name or script)."),
     Setting("beam_size", "int", 4, "Beam size (1 is fastest).", minimum=1),
-    Setting("compute_type", "str", "auto", "CTranslate2 compute type: auto, int8, int8_float16, float16..."),
-    Setting("device", "str", "auto", "auto (cuda if a GPU is seen), cpu or cuda."),
+    Setting(
+        "compute_type",
+        "str",
+        ComputeType.AUTO,
+        "CTranslate2 compute type (auto: int8 where the CPU supports it).",
+        choices=ComputeType,
+    ),
+    Setting(
+        "device", "str", Device.AUTO, "Where to translate (auto: cuda if a GPU is seen, else cpu).", choices=Device
+    ),
     Setting("batch_tokens", "int", 4096, "Tokens per translation batch.", minimum=1),
     Setting("threads", "int", 0, "Threads for one translation (0: one per core).", minimum=0),
 )
 
 _BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def setting(name: str) -> Setting:
+    """The setting called `name` (KeyError, with the closest name, for an unknown one).
+
+    >>> setting("jobs").minimum
+    0
+    """
+    if name not in _BY_NAME:
+        raise KeyError(_unknown_message(name))
+    return _BY_NAME[name]
 
 
 class ConfigError(ValueError):
@@ -208,13 +293,12 @@ def load_config_file(path: Path) -> dict[str, object]:
 def resolve_config(cli: Mapping[str, object], *, start: Path | None = None, file: Path | None = None) -> Config:
     """The effective settings: command line, else file, else default.
 
-    ``cli`` holds what the user actually typed, by setting name (the CLI's
-    ``models_directory`` is ``models_dir``); ``None``, an empty list or a
-    missing name means "not given".  Pass only flags the user gave (for
-    example via click's ``ctx.get_parameter_source``), or a default ``False``
-    would hide the file's ``true``.  ``file`` (an explicit ``--config``)
-    skips the search that otherwise starts at ``start`` (the working folder
-    by default).
+    ``cli`` holds what the user actually typed, by setting name; ``None``,
+    an empty list or a missing name means "not given".  Pass only flags the
+    user gave, or a default ``False`` would hide the file's ``true``.  (The
+    commands pass nothing: the app reads the file once with ``{}`` and click
+    lets the command line win, see `file_defaults`.)  ``file`` skips the
+    search that otherwise starts at ``start`` (the working folder by default).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
@@ -246,6 +330,20 @@ def resolve_config(cli: Mapping[str, object], *, start: Path | None = None, file
             values[setting.name] = list(default) if isinstance(default, list) else default
             sources[setting.name] = DEFAULT
     return Config(values=values, sources=sources, file=path)
+
+
+def file_defaults(config: Config) -> dict[str, object]:
+    """The values the configuration file sets, by setting name: the defaults
+    it gives every command's options.  The ignore file is always there,
+    since its default depends on where the configuration file is.
+
+    >>> config = Config({"glob": "*.md", "jobs": 0, "ignore_file": None},
+    ...                 {"glob": "n.toml", "jobs": "default", "ignore_file": "default"}, Path("/p/n.toml"))
+    >>> file_defaults(config)
+    {'glob': '*.md', 'ignore_file': PosixPath('/p/normalize-ignore.toml')}
+    """
+    given = {name: value for name, value in config.values.items() if config.sources.get(name) not in (DEFAULT, None)}
+    return given | {"ignore_file": ignore_file_of(config)}
 
 
 def ignore_file_of(config: Config) -> Path:
@@ -336,6 +434,8 @@ def _convert(setting: Setting, raw: object, base: Path) -> object:
     if kind in ("str", "path"):
         if not isinstance(raw, str):
             raise ConfigError(f"expected a string, got {_describe(raw)}")
+        if setting.choices is not None and raw not in {c.value for c in setting.choices}:
+            raise ConfigError(f"expected one of {', '.join(c.value for c in setting.choices)}, got {raw!r}")
         return _file_path(raw, base) if kind == "path" else raw
     # "paths" and "str-list": a list of strings; one string is taken as a list of one.
     items = [raw] if isinstance(raw, str) else raw

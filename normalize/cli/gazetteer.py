@@ -9,6 +9,7 @@ $ normalize gazetteer explain Hifter --context "Hifter's forces near Sirte"
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,23 +17,30 @@ import typer
 
 from ..batch.corpus import InputError, collect_inputs, read_text, write_atomic
 from ..batch.exitcodes import ExitCode
-from ..gazetteer.loading import GazetteerError, load_gazetteers
-from .shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out, report_gazetteer_error
+from ..gazetteer.loading import ENTITY_TYPES, GazetteerError
+from .config import setting
+from .shared import NameSources, err, out, report_gazetteer_error, setting_option
 
 gazetteer_app = typer.Typer(
     help="Check, extend and explain the gazetteer files.", no_args_is_help=True, add_completion=False
 )
 
+# The entity types the loader accepts, as choices for --type.
+EntityType = StrEnum("EntityType", [(kind.upper(), kind) for kind in ENTITY_TYPES])
+
 
 @gazetteer_app.command("lint")
 def lint_command(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Extra gazetteer files or folders.")] = None,
-    no_default_gazetteers: NoDefaultOpt = False,
+    # Named like the setting, so the configuration's gazetteers are linted when no PATHS are given.
+    gazetteer: Annotated[
+        list[Path] | None, typer.Argument(metavar="PATHS", help=setting("gazetteer").help, show_default=False)
+    ] = None,
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
 ) -> None:
     """Check the gazetteers (shipped ones plus PATHS); exit 1 if anything is wrong."""
     from ..maintain.lint import lint
 
-    problems = lint(paths or [], include_default=not no_default_gazetteers)
+    problems = lint(gazetteer or [], include_default=not no_default_gazetteers)
     for p in problems:
         out.print(f"{p.file}:{p.line}: {p.code} {p.message}", markup=False, soft_wrap=True)
     if problems:
@@ -44,8 +52,8 @@ def lint_command(
 
 @gazetteer_app.command("stats")
 def stats_command(
-    gazetteer: GazetteerOpt = None,
-    no_default_gazetteers: NoDefaultOpt = False,
+    gazetteer: list[Path] | None = setting_option("gazetteer"),
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """What the gazetteers hold: entities by type, region and file; id and Arabic coverage."""
@@ -53,10 +61,7 @@ def stats_command(
 
     from ..maintain.stats import gazetteer_stats
 
-    try:
-        stats = gazetteer_stats(load_gazetteers(gazetteer or [], include_default=not no_default_gazetteers))
-    except GazetteerError as exc:
-        raise report_gazetteer_error(exc) from None
+    stats = gazetteer_stats(NameSources.of(gazetteer, no_default_gazetteers).gazetteer())
     if as_json:
         out.print_json(json.dumps(stats))
         return
@@ -75,13 +80,15 @@ def stats_command(
 def explain_command(
     word: Annotated[str, typer.Argument(help="The word or name to explain.")],
     context: Annotated[str | None, typer.Option(help="A text around the word (its document).")] = None,
-    gazetteer: GazetteerOpt = None,
-    no_default_gazetteers: NoDefaultOpt = False,
+    gazetteer: list[Path] | None = setting_option("gazetteer"),
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
+    ignore: list[str] | None = setting_option("ignore"),
+    ignore_file: Path | None = setting_option("ignore_file"),
 ) -> None:
-    """Why WORD is or is not changed: the entry, the rule and the guard."""
+    """Why WORD is or is not changed: the entry, the rule, the guard or the ignore list."""
     from ..maintain.explain import explain
 
-    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
+    normalizer = NameSources.of(gazetteer, no_default_gazetteers, ignore, ignore_file).normalizer()
     try:
         result = explain(normalizer, word, context)
     except ValueError as exc:
@@ -99,7 +106,7 @@ def add_command(
         str | None, typer.Option(help="Add to the short form with this canonical (created if new).")
     ] = None,
     canonical: Annotated[str | None, typer.Option(help="New entity: its canonical name.")] = None,
-    kind: Annotated[str | None, typer.Option("--type", help="New entity: person, place, org or other.")] = None,
+    kind: Annotated[EntityType | None, typer.Option("--type", help="New entity: its type.")] = None,
     file: Annotated[Path | None, typer.Option(help="New entity: the gazetteer file to add it to.")] = None,
     arabic: Annotated[list[str] | None, typer.Option(help="New entity: an Arabic form (repeatable).")] = None,
     wikidata: Annotated[str | None, typer.Option(help="New entity: Wikidata id (Q...).")] = None,
@@ -109,8 +116,8 @@ def add_command(
     from_file: Annotated[
         Path | None, typer.Option("--from", help="Add every row of a reviewed suggestions file.")
     ] = None,
-    gazetteer: GazetteerOpt = None,
-    no_default_gazetteers: NoDefaultOpt = False,
+    gazetteer: list[Path] | None = setting_option("gazetteer"),
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
 ) -> None:
     """Add a variant (or a new entity) to a gazetteer file, keeping its comments and layout.
 
@@ -143,7 +150,7 @@ def add_command(
                 raise typer.BadParameter("a new entity needs --type and --file as well as --canonical")
             new = NewEntity(
                 entity,
-                kind,
+                kind.value,
                 canonical,
                 (spelling,) if spelling else (),
                 tuple(arabic or ()),
@@ -175,14 +182,17 @@ def suggest_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="The suggestions file (TSV).")] = Path(
         "suggestions.tsv"
     ),
-    glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
-    gazetteer: GazetteerOpt = None,
-    no_default_gazetteers: NoDefaultOpt = False,
+    glob: str = setting_option("glob"),
+    gazetteer: list[Path] | None = setting_option("gazetteer"),
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
+    ignore: list[str] | None = setting_option("ignore"),
+    ignore_file: Path | None = setting_option("ignore_file"),
 ) -> None:
-    """Find spellings in CORPUS that look like known names but are not listed."""
+    """Find spellings in CORPUS that look like known names but are not listed
+    (spellings on the ignore list are not suggested)."""
     from ..maintain.suggest import suggest, write_suggestions
 
-    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
+    normalizer = NameSources.of(gazetteer, no_default_gazetteers, ignore, ignore_file).normalizer()
     inputs, problems = collect_inputs(corpus, glob)
     bad = [str(p) for p in problems]
 

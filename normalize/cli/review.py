@@ -14,22 +14,22 @@ from typing import Annotated
 import typer
 
 from ..batch.exitcodes import ExitCode
-from .shared import GazetteerOpt, IgnoreFileOpt, NoDefaultOpt, err, out, with_config
+from .shared import NameSources, err, out, setting_option
 
 
 def review_command(
-    ctx: typer.Context,
     output: Annotated[Path, typer.Argument(help="The output folder of a run (holding review.jsonl).")],
     again: Annotated[bool, typer.Option("--again", help="Ask again about what earlier sessions decided.")] = False,
-    gazetteer: GazetteerOpt = None,
-    no_default_gazetteers: NoDefaultOpt = False,
-    ignore_file: IgnoreFileOpt = None,
+    gazetteer: list[Path] | None = setting_option("gazetteer"),
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
+    ignore_file: Path | None = setting_option("ignore_file"),
 ) -> None:
     """Walk the review candidates of a run: accept adds the spelling to the
     gazetteer, reject adds it to the ignore file; rerun the run to apply."""
+    from ..engine.ignore import DEFAULT_IGNORE_FILE
     from ..review.session import DecisionLog, Reviewer, group_review, read_review, review_session
 
-    c = with_config(ctx, locals())
+    names = NameSources.of(gazetteer, no_default_gazetteers, ignore_file=ignore_file)
     warn = Warnings()
     try:
         rows = read_review(output, warn)
@@ -39,7 +39,8 @@ def review_command(
     groups = group_review(rows)
     log = DecisionLog(output, warn)
     warn.done()
-    reviewer = Reviewer(c["ignore_file"], list(c["gazetteer"] or []), not c["no_default_gazetteers"])
+    rejections = names.ignore_file or Path(DEFAULT_IGNORE_FILE)
+    reviewer = Reviewer(rejections, list(names.gazetteers), names.include_default)
     if not groups:
         out.print("nothing to review", markup=False)
         return

@@ -1,23 +1,28 @@
-"""What the ``normalize`` commands share: the error console, gazetteer options, loading."""
+"""What the ``normalize`` commands share: the consoles, the configurable
+options, where the names come from, reading the input."""
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
 from ..batch.corpus import display_name
 from ..batch.exitcodes import ExitCode
 from ..engine.normalizer import Normalizer
 from ..gazetteer.loading import GazetteerError
-from .config import SETTINGS, ConfigError, ignore_file_of, resolve_config
+from .config import setting
 
 if TYPE_CHECKING:
     from ..batch.decoding import Decoded
+    from ..gazetteer.loading import Gazetteer
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -43,13 +48,40 @@ class _SafeConsole(Console):
 err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True)  # never wrap paths in messages
 out = _SafeConsole(highlight=False, soft_wrap=True)
 
-GazetteerOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--gazetteer", "-g", help="Extra gazetteer file or folder (repeatable)."),
-]
-NoDefaultOpt = Annotated[
-    bool, typer.Option("--no-default-gazetteers", help="Use only the files given with --gazetteer.")
-]
+
+def setting_option(name: str) -> Any:
+    """The command-line option of the configuration setting `name`: its
+    flags, default and help come from `config.SETTINGS`, so every command
+    that has it declares it the same way.  The configuration file's value
+    reaches it as a click default (see `command_defaults`).
+
+    >>> setting_option("beam_size").help
+    'Beam size (1 is fastest).'
+    """
+    known = setting(name)
+    # A list setting's empty default is "none given" to typer.
+    default = None if isinstance(known.default, list) else known.default
+    return typer.Option(default, *known.flags, help=known.help)
+
+
+def command_defaults(command: TyperCommand | TyperGroup, values: Mapping[str, object]) -> dict[str, object]:
+    """click's ``default_map`` for `command` and every command below it:
+    each parameter named like a setting in `values` gets that value as its
+    default, so a value typed on the command line still wins.
+
+    >>> demo = typer.Typer()
+    >>> @demo.command("run")
+    ... def run(glob: str = "*.txt", diff: bool = False) -> None: ...
+    >>> @demo.command("text")
+    ... def text() -> None: ...
+    >>> command_defaults(typer.main.get_command(demo), {"glob": "*.md"})
+    {'run': {'glob': '*.md'}, 'text': {}}
+    """
+    found: dict[str, object] = {p.name: values[p.name] for p in command.params if p.name in values}
+    if isinstance(command, TyperGroup):
+        for name, sub in command.commands.items():
+            found[name] = command_defaults(sub, values)
+    return found
 
 
 def report_gazetteer_error(exc: GazetteerError) -> typer.Exit:
@@ -105,66 +137,58 @@ def decode_input(data: bytes) -> tuple[Decoded | None, str]:
 compiled_cache: dict[str, bool | Path] = {"use": True}
 
 
-IgnoreOpt = Annotated[
-    list[str] | None,
-    typer.Option("--ignore", help="A spelling never to change, or re:PATTERN (repeatable)."),
-]
-IgnoreFileOpt = Annotated[
-    Path | None,
-    typer.Option(help="Ignore rules (default: normalize-ignore.toml beside the config file, if there is one)."),
-]
+@dataclass(frozen=True)
+class NameSources:
+    """Where a command's names come from: the extra gazetteers, whether the
+    shipped ones count, and the spellings to leave alone.
 
+    >>> NameSources.of([Path("mine")], no_default_gazetteers=True).include_default
+    False
+    """
 
-def load_normalizer(
-    gazetteers: list[Path] | None,
-    no_default: bool,
-    ignore: list[str] | None = None,
-    ignore_file: Path | None = None,
-) -> Normalizer:
-    """The normaliser the options describe; exit 4 for a broken gazetteer,
-    2 for a broken ignore file."""
-    from ..engine.ignore import IgnoreError, IgnoreList, load_ignore_file
+    gazetteers: tuple[Path, ...] = ()
+    include_default: bool = True
+    ignore: tuple[str, ...] = ()
+    ignore_file: Path | None = None
 
-    try:
-        rules = IgnoreList.from_entries(list(ignore or []))
-        if ignore_file is not None:
-            rules = rules + load_ignore_file(ignore_file)
-    except IgnoreError as exc:
-        err.print(f"ignore list error: {exc}", markup=False)
-        raise typer.Exit(ExitCode.USAGE) from None
-    try:
-        return Normalizer.load(
-            gazetteers or [], include_default=not no_default, cache=compiled_cache["use"], ignore=rules
-        )
-    except GazetteerError as exc:
-        raise report_gazetteer_error(exc) from None
+    @classmethod
+    def of(
+        cls,
+        gazetteer: list[Path] | None,
+        no_default_gazetteers: bool,
+        ignore: list[str] | None = None,
+        ignore_file: Path | None = None,
+    ) -> NameSources:
+        """From the options of the same names."""
+        return cls(tuple(gazetteer or ()), not no_default_gazetteers, tuple(ignore or ()), ignore_file)
 
+    def normalizer(self) -> Normalizer:
+        """The normaliser they describe; exit 4 for a broken gazetteer, 2 for
+        a broken ignore list or file."""
+        from ..engine.ignore import IgnoreError, IgnoreList, load_ignore_file
 
-# Command-line parameters whose setting has another name in the configuration.
-_SETTING_OF = {"models_directory": "models_dir"}
+        try:
+            rules = IgnoreList.from_entries(list(self.ignore))
+            if self.ignore_file is not None:
+                rules = rules + load_ignore_file(self.ignore_file)
+        except IgnoreError as exc:
+            err.print(f"ignore list error: {exc}", markup=False)
+            raise typer.Exit(ExitCode.USAGE) from None
+        try:
+            return Normalizer.load(
+                list(self.gazetteers),
+                include_default=self.include_default,
+                cache=compiled_cache["use"],
+                ignore=rules,
+            )
+        except GazetteerError as exc:
+            raise report_gazetteer_error(exc) from None
 
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteers alone (no index, no ignore list); exit 4 if broken."""
+        from ..gazetteer.loading import load_gazetteers
 
-def with_config(ctx: typer.Context, values: dict[str, object]) -> dict[str, object]:
-    """`values` (a command's parameters) with the configuration file applied:
-    options typed on the command line win, then ``[tool.normalize]`` or
-    ``normalize.toml``, then the defaults."""
-    known = {s.name for s in SETTINGS}
-    given = {}
-    for param, value in values.items():
-        name = _SETTING_OF.get(param, param)
-        source = ctx.get_parameter_source(param)
-        if name in known and source is not None and source.name != "DEFAULT":
-            given[name] = value
-    try:
-        config = resolve_config(given)
-    except ConfigError as exc:
-        err.print(f"configuration error: {exc}", markup=False)
-        raise typer.Exit(ExitCode.USAGE) from None
-    merged = dict(values)
-    for param in values:
-        name = _SETTING_OF.get(param, param)
-        if name in known:
-            merged[param] = config.get(name)
-    if "ignore_file" in merged:
-        merged["ignore_file"] = ignore_file_of(config)
-    return merged
+        try:
+            return load_gazetteers(list(self.gazetteers), include_default=self.include_default)
+        except GazetteerError as exc:
+            raise report_gazetteer_error(exc) from None

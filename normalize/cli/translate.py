@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +17,8 @@ import typer
 
 from ..batch.exitcodes import ExitCode
 from ..engine.records import json_lines
-from .shared import GazetteerOpt, NoDefaultOpt, err, load_normalizer, out, read_input
+from .config import ComputeType, Device
+from .shared import NameSources, err, out, read_input, setting_option
 
 if TYPE_CHECKING:
     from ..translate.engine import Engine, TranslateOptions
@@ -26,67 +28,107 @@ if TYPE_CHECKING:
 
 models_app = typer.Typer(help="List, check and install translation models.", no_args_is_help=True)
 
-ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model package or folder, or an installed name.")]
-ModelsDirOpt = Annotated[
-    Path | None, typer.Option("--models-dir", help="Installed models (default: $NORMALIZE_MODELS or ~/.local/share).")
-]
-SourceLangOpt = Annotated[str | None, typer.Option(help="Language of the original (default: file name or script).")]
-BeamOpt = Annotated[int, typer.Option(help="Beam size (1 is fastest).")]
-DeviceOpt = Annotated[str, typer.Option(help="auto (cuda if a GPU is seen), cpu or cuda.")]
-ComputeOpt = Annotated[str, typer.Option(help="CTranslate2 compute type: auto, int8, int8_float16, float16...")]
-ThreadsOpt = Annotated[int, typer.Option(help="Threads for one translation (0: one per core).")]
-BatchOpt = Annotated[int, typer.Option(help="Tokens per batch.")]
 ProtectOpt = Annotated[bool, typer.Option(help="Protect gazetteer names through translation.")]
 
 
-def translate_options(
-    beam_size: int, device: str, compute_type: str, threads: int, batch_tokens: int
-) -> TranslateOptions:
-    from ..translate.engine import TranslateOptions
+@dataclass(frozen=True)
+class Translation:
+    """How to translate: the model asked for (a package, a folder or an
+    installed name, else the installed one for the language), where models
+    are installed, the original's language when its name and script should
+    not decide, whether names are protected, and the engine's settings.
 
-    return TranslateOptions(
-        device=device,
-        compute_type=compute_type,
-        beam_size=beam_size,
-        intra_threads=threads,
-        max_batch_size=batch_tokens,
-    )
+    >>> hints = dict(model=None, models_dir=None, source_lang=None, protect=True)
+    >>> engine = dict(device=Device.CPU, compute_type=ComputeType.INT8, threads=1, batch_tokens=512)
+    >>> Translation.of(**hints, beam_size=2, **engine).options.beam_size
+    2
+    """
 
+    model: str | None
+    models_dir: Path | None
+    source_lang: str | None
+    protect: bool
+    options: TranslateOptions
 
-def open_engine(spec: str | None, lang: str | None, directory: Path | None, options: TranslateOptions) -> Engine:
-    from ..translate.engine import Engine
-    from ..translate.models import ModelError, find_model, models_dir
+    @classmethod
+    def of(
+        cls,
+        *,
+        model: str | None,
+        models_dir: Path | None,
+        source_lang: str | None,
+        protect: bool,
+        beam_size: int,
+        device: Device,
+        compute_type: ComputeType,
+        threads: int,
+        batch_tokens: int,
+    ) -> Translation:
+        """From the options of the same names."""
+        from ..translate.engine import TranslateOptions
 
-    try:
-        return Engine(find_model(spec, lang, models_dir(option=directory)), options)
-    except ModelError as exc:
-        err.print(f"model error: {exc}", markup=False)
-        raise typer.Exit(ExitCode.BAD_INPUT) from None
+        options = TranslateOptions(
+            # The library takes plain strings (they end up in CTranslate2).
+            device=Device(device).value,
+            compute_type=ComputeType(compute_type).value,
+            beam_size=beam_size,
+            intra_threads=threads,
+            max_batch_size=batch_tokens,
+        )
+        return cls(model, models_dir, source_lang, protect, options)
+
+    def engine(self, lang: str | None) -> Engine:
+        """The engine for an original in `lang` (ModelError if there is none or it does not load)."""
+        from ..translate.engine import Engine
+        from ..translate.models import find_model, models_dir
+
+        return Engine(find_model(self.model, lang, models_dir(option=self.models_dir)), self.options)
 
 
 def translate_command(
     file: Annotated[Path | None, typer.Argument(help="The original (default: standard input).")] = None,
-    model: ModelOpt = None,
-    models_directory: ModelsDirOpt = None,
-    source_lang: SourceLangOpt = None,
-    beam_size: BeamOpt = 4,
-    device: DeviceOpt = "auto",
-    compute_type: ComputeOpt = "auto",
-    threads: ThreadsOpt = 0,
-    batch_tokens: BatchOpt = 4096,
+    model: str | None = setting_option("model"),
+    models_dir: Path | None = setting_option("models_dir"),
+    source_lang: str | None = setting_option("source_lang"),
+    beam_size: int = setting_option("beam_size"),
+    device: Device = setting_option("device"),
+    compute_type: ComputeType = setting_option("compute_type"),
+    threads: int = setting_option("threads"),
+    batch_tokens: int = setting_option("batch_tokens"),
     protect: ProtectOpt = True,
     changes: Annotated[Path | None, typer.Option(help="Write the changes (JSON Lines) here.")] = None,
-    gazetteer: GazetteerOpt = None,
-    no_default_gazetteers: NoDefaultOpt = False,
+    gazetteer: list[Path] | None = setting_option("gazetteer"),
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
+    ignore: list[str] | None = setting_option("ignore"),
+    ignore_file: Path | None = setting_option("ignore_file"),
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say which model and settings translate (on standard error).")
+    ] = False,
 ) -> None:
     """Translate one original to English (names protected) and clean it, to standard output."""
-    from ..translate.models import source_language
+    from ..translate.models import ModelError, source_language
     from ..translate.retranslate import Retranslator
 
     name, text = read_input(file)
-    normalizer = load_normalizer(gazetteer, no_default_gazetteers)
-    options = translate_options(beam_size, device, compute_type, threads, batch_tokens)
-    engine = open_engine(model, source_language(name, text, source_lang), models_directory, options)
+    normalizer = NameSources.of(gazetteer, no_default_gazetteers, ignore, ignore_file).normalizer()
+    translation = Translation.of(
+        model=model,
+        models_dir=models_dir,
+        source_lang=source_lang,
+        protect=protect,
+        beam_size=beam_size,
+        device=device,
+        compute_type=compute_type,
+        threads=threads,
+        batch_tokens=batch_tokens,
+    )
+    try:
+        engine = translation.engine(source_language(name, text, source_lang))
+    except ModelError as exc:
+        err.print(f"model error: {exc}", markup=False)
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    if verbose:
+        err.print(describe_engine(engine), markup=False)
     done = Retranslator(normalizer, engine, protect_names=protect).retranslate(text, name=name)
     if changes is not None:
         lines = [json_lines(c.to_dict() for c in done.result.changes)]
@@ -97,18 +139,28 @@ def translate_command(
     sys.stdout.buffer.flush()
 
 
-@models_app.command("list")
-def list_command(models_directory: ModelsDirOpt = None) -> None:
-    """The installed models."""
-    from ..translate.models import list_models, models_dir
+def describe_engine(engine: Engine) -> str:
+    """One line: the model and the settings the engine was opened with."""
+    o = engine.options
+    threads = o.intra_threads or "one per core"
+    return (
+        f"model {engine.package.describe()} at {engine.package.path}; beam size {o.beam_size}, device {o.device}, "
+        f"compute type {o.compute_type}, threads {threads}, batches of {o.max_batch_size} tokens"
+    )
 
-    directory = models_dir(option=models_directory)
-    models, problems = list_models(directory)
-    for package in models:
+
+@models_app.command("list")
+def list_command(models_dir: Path | None = setting_option("models_dir")) -> None:
+    """The installed models."""
+    from ..translate import models
+
+    directory = models.models_dir(option=models_dir)
+    listed, problems = models.list_models(directory)
+    for package in listed:
         out.print(package.describe(), markup=False)
     for problem in problems:
         err.print(f"not a model: {problem}", markup=False)
-    err.print(f"{len(models)} model(s) in {directory}", markup=False)
+    err.print(f"{len(listed)} model(s) in {directory}", markup=False)
 
 
 @models_app.command("verify")
@@ -129,16 +181,17 @@ def verify_command(path: Annotated[Path, typer.Argument(help="A model package or
 @models_app.command("install")
 def install_command(
     path: Annotated[Path, typer.Argument(help="An .argosmodel file or a model folder you downloaded.")],
-    models_directory: ModelsDirOpt = None,
+    models_dir: Path | None = setting_option("models_dir"),
 ) -> None:
     """Copy or unpack a local model into the models folder (checked before it is put in place).
 
     A missing path, an archive past the size limits or a model that does not
     load is named on one line and exits 3; nothing is left in the folder.
     """
-    from ..translate.models import ModelError, install, models_dir, verify
+    from ..translate import models
+    from ..translate.models import ModelError, install, verify
 
-    directory = models_dir(option=models_directory)
+    directory = models.models_dir(option=models_dir)
     try:
         package = install(path, directory, check=verify)
     except ModelError as exc:
