@@ -54,6 +54,21 @@ def test_a_variant_that_folds_to_another_listed_spelling_is_redundant_g004(tmp_p
     assert "it matches as 'Sirt' does" in found[0][2]
 
 
+def test_a_variant_that_differs_only_in_case_is_redundant_g004(tmp_path):
+    # a text in capitals is matched against every spelling in capitals
+    found = codes(tmp_path, BASE.replace('["Sirt"]', '["Sirt", "SIRT", "AL-SIRTE"]'))
+    assert [c for c, _, _ in found] == ["G004", "G004"]
+    assert {m.split(":")[1].strip() for _, _, m in found} == {
+        "'SIRT' differs from 'Sirt' only in case; it is redundant",
+        "'AL-SIRTE' differs from 'Sirte' only in case; it is redundant",
+    }
+
+
+def test_an_acronym_is_not_a_case_copy_of_anything(tmp_path):
+    text = BASE + '\n[gna]\ntype = "org"\ncanonical = "GNA"\nvariants = ["Gna Council"]\n'
+    assert codes(tmp_path, text) == []
+
+
 def test_a_common_word_variant_of_an_unambiguous_name_is_g005(tmp_path):
     found = codes(tmp_path, BASE.replace('["Sirt"]', '["Sirt", "Sort"]'))
     assert [(c, line) for c, line, _ in found] == [("G005", 7)]

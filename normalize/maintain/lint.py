@@ -10,7 +10,7 @@ the checks that keep the data trustworthy.  Each problem has a code:
 | G001 | duplicate id |
 | G002 | a spelling maps to two canonicals |
 | G003 | chain: a canonical is another entity's variant |
-| G004 | a variant is redundant: it folds to another listed spelling (or its canonical) |
+| G004 | a variant is redundant: it folds to another listed spelling (or its canonical), or is one in capitals |
 | G005 | a single-word variant is a common English word and the name is not ambiguous |
 | G006 | two entities share a transliteration key without listing each other in `lookalikes` |
 | G007 | malformed Arabic form (diacritics, tatweel, presentation forms, Persian letters, duplicate) |
@@ -89,12 +89,16 @@ def _order(problem: Problem) -> tuple:
 
 
 def redundant_variants(gaz: Gazetteer) -> Iterable[Problem]:
-    """G004: a variant that matches exactly what an earlier spelling matches."""
+    """G004: a variant that matches exactly what an earlier spelling matches,
+    an ALL-CAPS copy of one included (``SIRT`` beside ``Sirt``: a text in
+    capitals is matched against every spelling in capitals)."""
     for entity in gaz.entities:
         for form in entity.forms:
             seen: dict[tuple[str, ...], str] = {}
+            capitals: dict[tuple[str, ...], str] = {}
             for spelling in (form.canonical, *form.variants):
                 key = name_tuples(spelling.text)[-1]
+                upper = tuple(w.upper() for w in key)
                 if key in seen:
                     yield Problem(
                         entity.file,
@@ -103,7 +107,16 @@ def redundant_variants(gaz: Gazetteer) -> Iterable[Problem]:
                         "(accents, apostrophes, hyphens and articles are folded)",
                         "G004",
                     )
+                elif upper in capitals and all(w == "al" or is_all_caps(w) or not w.isalpha() for w in key):
+                    yield Problem(
+                        entity.file,
+                        spelling.line,
+                        f"{entity.id}: {spelling.text!r} differs from {capitals[upper]!r} only in case; "
+                        "it is redundant: a text in capitals is matched against every spelling in capitals",
+                        "G004",
+                    )
                 seen.setdefault(key, spelling.text)
+                capitals.setdefault(upper, spelling.text)
 
 
 def common_word_variants(gaz: Gazetteer) -> Iterable[Problem]:
