@@ -49,7 +49,7 @@ def test_a_corpus_run_through_the_api_writes_what_the_cli_writes(tmp_path, mini)
     assert summary.exit_code == ExitCode.OK
     assert (tmp_path / "out" / "a.txt").read_text() == "Haftar took Sirte.\n"
     assert len((tmp_path / "out" / "changes.jsonl").read_text().splitlines()) == 2
-    assert seen[0].changed and next(seen[0].record.changes.dicts())["after"] == "Haftar"
+    assert seen[0].changed and next(seen[0].record.changes.decode(Change)).after == "Haftar"
 
 
 def test_check_mode_through_the_api_reports_without_writing(tmp_path, mini):

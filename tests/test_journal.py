@@ -9,7 +9,7 @@ from normalize.batch.logrows import Rows
 
 
 def _record(relative: str, run_key: str) -> FileRecord:
-    changes = Rows(['{"entity": "haftar"}', '{"entity": "sirte", "before": "Sirt, Libya"}'])
+    changes = Rows.of([{"entity": "haftar"}, {"entity": "sirte", "before": "Sirt, Libya"}])
     return FileRecord(
         relative, relative, "in-sha", run_key, None, "utf-8", None, changes, Rows(), {"haftar": 1, "sirte": 1}
     )
@@ -25,7 +25,7 @@ def test_a_later_line_wins_and_a_torn_line_is_ignored(tmp_path):
     records = Journal(tmp_path).records()
     assert records[Journal.record_name("a.txt")].run_key == "new"
     assert Journal.record_name("b.txt") not in records
-    assert list(records[Journal.record_name("a.txt")].changes.dicts()) == [
+    assert list(records[Journal.record_name("a.txt")].changes.decode(dict)) == [
         {"entity": "haftar"},
         {"entity": "sirte", "before": "Sirt, Libya"},
     ]

@@ -218,7 +218,7 @@ def test_review_of_a_json_lines_run_with_a_record_that_is_not_json_asks_about_th
     proc = _review(tmp_path, "s\n")
     assert proc.returncode == 0
     assert "[1/1] 'Hoftoor'" in proc.stdout.decode()
-    assert "review.jsonl:2: skipped: no 'text' field (record not cleaned: line 2" in proc.stderr.decode()
+    assert "review.jsonl:2: skipped: no 'line' field (record not cleaned: line 2" in proc.stderr.decode()
 
 
 def test_review_skips_a_log_line_that_is_not_json_or_lacks_a_field_and_asks_about_the_rest(project):

@@ -10,6 +10,9 @@ import pytest
 from browser import open_page
 from conftest import MINI, run_cli
 
+from normalize.batch.journal import ManifestLine
+from normalize.engine.records import Change, encode_lines
+
 ARTICLE = "In Libya, Hafter took Sirt.\nHoftoor met the GNA in Tarhunah.\n"
 HOSTILE = (
     "<script>document.body.setAttribute('data-pwned', 'script')</script>\n"
@@ -109,16 +112,14 @@ def test_a_run_of_ten_thousand_files_opens_on_a_page_of_its_list(tmp_path):
         name = f"d{n // 1000}/{n:05d}.txt"
         (out / name).parent.mkdir(exist_ok=True)
         (out / name).write_text("Forces of Haftar entered Sirte.\n")
-        manifest.append({"file": f"in/{name}", "relative": name, "error": None, "encoding": "utf-8"})
+        manifest.append(ManifestLine(f"in/{name}", name, "in-sha", "key", "out-sha", "utf-8", None, 2, 0))
         pairs = (("Hafter", "Haftar", 10, "khalifa_haftar"), ("Sirt", "Sirte", 25, "sirte"))
         for before, after, start, entity in pairs:
-            changes.append(
-                {"file": f"in/{name}", "line": 1, "column": start + 1, "start": start, "end": start + len(before),
-                 "before": before, "after": after, "entity": entity, "gazetteer_file": "g.toml",
-                 "gazetteer_line": 1, "method": "exact", "score": 100.0}
-            )  # fmt: skip
-    (out / ".normalize" / "manifest.jsonl").write_text("".join(json.dumps(m) + "\n" for m in manifest))
-    (out / "changes.jsonl").write_text("".join(json.dumps(c) + "\n" for c in changes))
+            end = start + len(before)
+            place = (f"in/{name}", 1, start + 1, start, end, start, end)
+            changes.append(Change(*place, before, after, entity, "g.toml", 1, "exact", 100.0))
+    (out / ".normalize" / "manifest.jsonl").write_bytes(encode_lines(manifest))
+    (out / "changes.jsonl").write_bytes(encode_lines(changes))
     assert run_cli("report", str(out)).returncode == 0
     page = open_page(out / "report.html", "page=2")
     assert page.find("span", id="page-info").text == "page 2 of 100 · 10000 files"

@@ -11,10 +11,11 @@ import pytest
 from conftest import MINI, run_cli
 
 from normalize import Normalizer, load_gazetteers
+from normalize.batch.journal import ManifestLine
 from normalize.engine.context import Context
 from normalize.engine.index import Index
 from normalize.engine.normalizer import Settings
-from normalize.engine.records import Candidate, Mention
+from normalize.engine.records import Candidate, Mention, encode
 from normalize.engine.resolve import ResolveSettings, decide
 from normalize.engine.rewrite import rewrite
 from normalize.review.report import build_report_data
@@ -308,14 +309,15 @@ def test_a_change_tooltip_gives_the_runner_up_and_the_margin_and_an_old_change_h
     out = tmp_path / "out"
     (out / ".normalize").mkdir(parents=True)
     (out / "a.txt").write_text("Brega and Sirte.\n")
-    manifest = {"file": "in/a.txt", "relative": "a.txt", "error": None, "encoding": "utf-8"}
-    (out / ".normalize" / "manifest.jsonl").write_text(json.dumps(manifest) + "\n")
+    manifest = ManifestLine("in/a.txt", "a.txt", "in-sha", "key", "out-sha", "utf-8", None, 2, 0)
+    (out / ".normalize" / "manifest.jsonl").write_bytes(encode(manifest) + b"\n")
     place = {"file": "in/a.txt", "line": 1, "gazetteer_file": "g.toml", "gazetteer_line": 3}
     changes = [
-        place | {"column": 1, "start": 0, "end": 6, "before": "Bregda", "after": "Brega", "entity": "brega",
-                 "method": "fuzzy", "score": 96.5, "rule": "fuzzy", "runner_up": "Breda", "margin": 15.2},
-        place | {"column": 12, "start": 11, "end": 15, "before": "Sirt", "after": "Sirte", "entity": "sirte",
-                 "method": "exact", "score": 100.0},  # a run from before rules were logged
+        place | {"column": 1, "start": 0, "end": 6, "byte_start": 0, "byte_end": 6, "before": "Bregda",
+                 "after": "Brega", "entity": "brega", "method": "fuzzy", "score": 96.5, "rule": "fuzzy",
+                 "runner_up": "Breda", "margin": 15.2},
+        place | {"column": 12, "start": 11, "end": 15, "byte_start": 11, "byte_end": 15, "before": "Sirt",
+                 "after": "Sirte", "entity": "sirte", "method": "exact", "score": 100.0},  # from before rules
     ]  # fmt: skip
     (out / "changes.jsonl").write_text("".join(json.dumps(c) + "\n" for c in changes))
     assert run_cli("report", str(out)).returncode == 0

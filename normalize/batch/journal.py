@@ -20,23 +20,23 @@ file per input, which on a corpus of small files was a third of a run::
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from ..engine.records import fields_dict, json_line
+import msgspec
+
+from ..engine.records import encode
 from .corpus import write_atomic
+from .jsonl import BadLine, read_lines
 from .logrows import Rows
 from .runfolder import STATE_DIR
 
 
-@dataclass(frozen=True)
-class FileRecord:
-    """What a finished input left behind (one journal entry, one manifest line)."""
+class FileFacts(msgspec.Struct, frozen=True):
+    """What is known of a finished input, in the journal and in the manifest alike."""
 
     file: str  # display name
     relative: str  # place under the output folder (printable: undecodable name bytes as \xNN)
@@ -45,18 +45,50 @@ class FileRecord:
     output_sha256: str | None  # None when nothing was written (an error)
     encoding: str | None
     error: str | None
-    # each change and review record as its JSON line, as the logs have it
-    changes: Rows = field(default_factory=Rows)
-    review: Rows = field(default_factory=Rows)
-    entities: dict[str, int] = field(default_factory=dict)  # changes per entity id
+
+
+class FileRecord(FileFacts, frozen=True):
+    """What a finished input left behind: one journal entry."""
+
+    # its change and review records, encoded as the logs have them
+    changes: Rows = msgspec.field(default_factory=Rows)
+    review: Rows = msgspec.field(default_factory=Rows)
+    entities: dict[str, int] = msgspec.field(default_factory=dict)  # changes per entity id
     warning: str | None = None  # cleaned, but something to know (bytes kept that were not UTF-8)
 
-    def manifest_line(self) -> dict:
-        line = fields_dict(self)
-        line["changes"] = len(self.changes)
-        line["review"] = len(self.review)
-        del line["entities"]
-        return line
+    def manifest_line(self) -> ManifestLine:
+        return ManifestLine(
+            self.file,
+            self.relative,
+            self.input_sha256,
+            self.run_key,
+            self.output_sha256,
+            self.encoding,
+            self.error,
+            changes=len(self.changes),
+            review=len(self.review),
+            warning=self.warning,
+        )
+
+
+class ManifestLine(FileFacts, frozen=True):
+    """A line of ``OUT/.normalize/manifest.jsonl``: a finished input and how
+    many change and review records it has (``normalize report`` reads it)."""
+
+    changes: int
+    review: int
+    warning: str | None = None
+
+
+class JournalLine(msgspec.Struct, frozen=True):
+    """A line of the journal: an input's record under its key.  The key comes
+    first, so that `Journal.compact` finds it without parsing the line."""
+
+    key: str
+    record: FileRecord
+
+
+_journal_line = msgspec.json.Decoder(JournalLine)
 
 
 def file_sha256(path: Path) -> str:
@@ -83,18 +115,12 @@ class Journal:
         records: dict[str, FileRecord] = {}
         for path in sorted(self.folder.glob("*.jsonl")):
             try:
-                lines = path.read_bytes().decode("utf-8", "replace").splitlines()
+                data = path.read_bytes()
             except OSError:
                 continue
-            for line in lines:
-                try:
-                    data = json.loads(line)
-                    key = data.pop("key")
-                    for name in ("changes", "review"):
-                        data[name] = Rows.from_json(data.pop(name), data.pop(f"{name}_count"))
-                    records[key] = FileRecord(**data)
-                except (ValueError, TypeError, KeyError, AttributeError):
-                    continue  # a line torn by a crash, or of an older version
+            for _, line in read_lines(data, _journal_line.decode):
+                if not isinstance(line, BadLine):  # else torn by a crash, or of an older version: redone
+                    records[line.key] = line.record
         return records
 
     def load(self, relative: str | Path) -> FileRecord | None:
@@ -122,13 +148,8 @@ class Journal:
         means the file is cleaned again).  Its rows are kept as the
         compressed blocks they are (see `logrows.Rows`): a line stays small
         and is read back without expanding a million changes."""
-        line = {"key": self.record_name(relative), **fields_dict(record)}
-        for name in ("changes", "review"):
-            rows = line.pop(name)
-            line[f"{name}_count"] = len(rows)
-            line[name] = rows.to_json()
         handle = _stream(self.folder)
-        handle.write(json_line(line).encode("utf-8") + b"\n")
+        handle.write(encode(JournalLine(self.record_name(relative), record)) + b"\n")
         handle.flush()
 
     def compact(self) -> None:
@@ -155,7 +176,7 @@ class Journal:
             path.unlink(missing_ok=True)
 
 
-_KEY_FIELD = b'{"key": "'  # how every journal line starts (see `write`)
+_KEY_FIELD = b'{"key":"'  # how every journal line starts (see `JournalLine`)
 
 
 # This process's open journal file per journal folder (a forked worker opens its own).

@@ -26,8 +26,10 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Protocol
 
+import msgspec
+
 from ..engine.normalizer import text_parts
-from ..engine.records import Result, json_line
+from ..engine.records import Change, Result, ReviewItem, encode
 from ..version import __version__
 from .corpus import (
     AtomicFile,
@@ -44,7 +46,7 @@ from .corpus import (
 from .decoding import DecodingError, decode_bytes, encode_text
 from .exitcodes import ExitCode
 from .journal import STATE_DIR, FileRecord, Journal, file_sha256
-from .jsonl import clean_jsonl
+from .jsonl import RecordNotCleaned, clean_jsonl
 from .logrows import Rows
 from .runfolder import claim
 from .stopping import exit_status, shielded
@@ -272,6 +274,10 @@ def _journal(options: RunOptions, item: InputFile, record: FileRecord) -> None:
             journal.write(item.relative, record)
 
 
+# A part of a file's clean text, with its change and review records.
+Piece = tuple[str, list[Change], list[ReviewItem | RecordNotCleaned]]
+
+
 @dataclass
 class _Written:
     """What cleaning one file produced: its log rows, and the output's hash."""
@@ -282,18 +288,16 @@ class _Written:
     sha256: str | None = None
     text: str | None = None  # the whole clean text, with keep_texts
 
-    def add(self, changes: list[dict], review: list[dict]) -> None:
-        self.changes.extend(json_line(c) for c in changes)
-        self.review.extend(json_line(r) for r in review)
-        self.entities.update(c["entity"] for c in changes)
+    def add(self, changes: list[Change], review: list[ReviewItem | RecordNotCleaned]) -> None:
+        self.changes.extend(changes)
+        self.review.extend(review)
+        self.entities.update(c.entity for c in changes)
 
     def rows(self) -> tuple[Rows, Rows, dict[str, int]]:
         return self.changes, self.review, dict(self.entities)
 
 
-def _clean_and_write(
-    pieces: Iterator[tuple[str, list[dict], list[dict]]], item: InputFile, encoding: str, options: RunOptions
-) -> _Written:
+def _clean_and_write(pieces: Iterator[Piece], item: InputFile, encoding: str, options: RunOptions) -> _Written:
     """Write a file's clean text a part at a time (in its own encoding when
     asked) and keep its log rows: a large file is never held twice."""
     encoding = encoding if options.output_encoding == "original" else options.output_encoding
@@ -337,7 +341,7 @@ def _clean_and_write(
     return written
 
 
-def _joined(pieces: Iterator[tuple[str, list[dict], list[dict]]]) -> tuple[str, list[dict], list[dict]]:
+def _joined(pieces: Iterator[Piece]) -> Piece:
     texts, changes, review = [], [], []
     for text, c, r in pieces:
         texts.append(text)
@@ -363,9 +367,7 @@ def journal_of(options: RunOptions) -> Journal | None:
     return Journal(options.output)
 
 
-def _pieces(
-    cleaner: Cleaner, item: InputFile, text: str, encoding: str, options: RunOptions
-) -> Iterator[tuple[str, list[dict], list[dict]]]:
+def _pieces(cleaner: Cleaner, item: InputFile, text: str, encoding: str, options: RunOptions) -> Iterator[Piece]:
     """The clean text of one decoded file (plain text or JSON Lines) in parts,
     each with its change and review rows."""
     extra = {} if encoding == "utf-8" else {"encoding": encoding}
@@ -377,9 +379,10 @@ def _pieces(
     yield from _rows(parts(text, name=item.display) if parts else [cleaner.normalize(text, name=item.display)], extra)
 
 
-def _rows(results: Iterable[Result], extra: dict) -> Iterator[tuple[str, list[dict], list[dict]]]:
+def _rows(results: Iterable[Result], extra: dict) -> Iterator[Piece]:
     for result in results:
-        yield result.text, [c.to_dict() | extra for c in result.changes], [v.to_dict() for v in result.review]
+        changes = [msgspec.structs.replace(c, **extra) for c in result.changes] if extra else list(result.changes)
+        yield result.text, changes, list(result.review)
 
 
 def _inside(target: Path, folder: Path) -> bool:
@@ -467,7 +470,7 @@ def _run(
     sizes = [_size(i) for i in inputs]
     if on_start:
         on_start(len(inputs), sum(sizes))
-    logs: list[tuple[dict, Rows, Rows]] = []  # manifest line, change rows, review rows
+    logs: list[FileRecord] = []
     work = partial(clean_file, options=options, run_key=key)
     order = schedule([n for n in range(len(inputs)) if n not in finished], sizes)
     outcomes = runner(work, cleaner, [inputs[n] for n in order])
@@ -478,8 +481,7 @@ def _run(
                 done, outcome = next(results)
                 finished[done] = outcome
             outcome = finished.pop(n)
-            record = outcome.record
-            logs.append((record.manifest_line(), record.changes, record.review))
+            logs.append(outcome.record)
             _account(summary, outcome)
             if on_file:
                 on_file(outcome)
@@ -498,7 +500,9 @@ def _run(
     return summary
 
 
-def _finish(summary: RunSummary, logs: list, journal: Journal | None, key: str, options: RunOptions) -> None:
+def _finish(
+    summary: RunSummary, logs: list[FileRecord], journal: Journal | None, key: str, options: RunOptions
+) -> None:
     """Write the logs, fold the journal and write the summary; a failure is recorded, not raised."""
     try:
         _write_logs(logs, options)
@@ -561,7 +565,7 @@ def _is_backup(name: str, suffix: str) -> bool:
     return name.endswith(suffix) or (number.isdigit() and stem.endswith(suffix))
 
 
-def _write_logs(logs: list[tuple[dict, Rows, Rows]], options: RunOptions) -> None:
+def _write_logs(logs: list[FileRecord], options: RunOptions) -> None:
     """The change and review logs and the manifest, row by row in input order."""
     if options.check:
         return
@@ -569,9 +573,9 @@ def _write_logs(logs: list[tuple[dict, Rows, Rows]], options: RunOptions) -> Non
     review_path = options.review_path or (options.output / "review.jsonl" if options.output else None)
     manifest_path = options.output / STATE_DIR / "manifest.jsonl" if options.output else None
     for path, blocks in (
-        (changes_path, (block for _, changes, _ in logs for block in changes.jsonl())),
-        (review_path, (block for _, _, review in logs for block in review.jsonl())),
-        (manifest_path, (json_line(manifest).encode("utf-8") + b"\n" for manifest, _, _ in logs)),
+        (changes_path, (block for record in logs for block in record.changes.jsonl())),
+        (review_path, (block for record in logs for block in record.review.jsonl())),
+        (manifest_path, (encode(record.manifest_line()) + b"\n" for record in logs)),
     ):
         if path is not None:
             with AtomicFile(path, _scratch(path, options)) as out:

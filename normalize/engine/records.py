@@ -1,19 +1,25 @@
 """Values that cross stages: what a spelling means, what was found, what changed.
 
-Targets and candidates are frozen.  Mentions, decisions and records are
-made by the million over a corpus, so they are plain slotted dataclasses
-(six times cheaper to build than frozen ones); no stage changes them after
-it made them.
+Targets and candidates are frozen.  Mentions and decisions are made by the
+million over a corpus, so they are plain slotted dataclasses (six times
+cheaper to build than frozen ones); no stage changes them after it made them.
+
+A change or review record is one `msgspec.Struct` from the engine to the
+logs and back: the run encodes it once (`encode`), and ``normalize report``
+and ``normalize review`` decode the very same type from the log, so a line
+that is not one is refused by its type, never met as a missing dict key.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
+from typing import TypedDict
+
+import msgspec
+from msgspec import UNSET, UnsetType
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
@@ -59,7 +65,7 @@ class Candidate:
     target: Target
     score: float
 
-    def as_record(self) -> dict:
+    def as_record(self) -> CandidateRecord:
         """How a candidate appears in ``review.jsonl``."""
         t = self.target
         return {
@@ -110,8 +116,23 @@ class Decision:
     rule: str = ""
 
 
-@dataclass(slots=True)
-class Located:
+class CandidateRecord(TypedDict):
+    """A scored candidate as a review record carries it.  A plain dict (not a
+    struct) so that code reading ``item.candidates[0]["canonical"]`` keeps
+    working; msgspec still checks each key and its type when a log is read."""
+
+    entity: str
+    canonical: str
+    score: float
+    gazetteer_file: str
+    gazetteer_line: int
+
+
+# gc=False: records hold only strings, numbers and dicts of them, never a
+# cycle, and a corpus makes millions; the collector need not track them.
+# Not frozen: `Normalizer.normalize_stream` places a part's records in the
+# whole text by moving them in place, just after it made them.
+class Located(msgspec.Struct, gc=False):
     """Where in a document: file label, 1-based line and column (characters),
     character offsets and UTF-8 byte offsets of the span."""
 
@@ -124,11 +145,11 @@ class Located:
     byte_end: int
 
     def to_dict(self) -> dict:
-        return fields_dict(self)
+        """The fields as a dict (values shared, not copied), as the log line has them."""
+        return {name: value for name in self.__struct_fields__ if (value := getattr(self, name)) is not UNSET}
 
 
-@dataclass(slots=True)
-class Change(Located):
+class Change(Located, gc=False):
     """One rewrite applied to a document (a line of ``changes.jsonl``)."""
 
     before: str
@@ -139,33 +160,38 @@ class Change(Located):
     method: str
     score: float
     # which rule applied it: the method, or finer (``synonym``, ``word_order``,
-    # ``word_order+synonym`` for an organisation spelling expanded from a listed one)
+    # ``word_order+synonym`` for an organisation spelling expanded from a listed one);
+    # these three default to what a log from before them means
     rule: str = ""
     runner_up: str | None = None  # the next candidate's canonical, if any
     margin: float | None = None  # `score` minus the runner-up's score, if any
+    # Set by a run, left out of the line when not: the record (1-based line)
+    # and field of a JSON Lines input, the encoding of an input not in UTF-8.
+    record: int | UnsetType = UNSET
+    field: str | UnsetType = UNSET
+    encoding: str | UnsetType = UNSET
 
 
-@dataclass(slots=True)
-class ReviewItem(Located):
+class ReviewItem(Located, gc=False):
     """A candidate that was not applied (a line of ``review.jsonl``)."""
 
     text: str
     method: str
     reason: str
-    candidates: tuple[dict, ...]
+    candidates: tuple[CandidateRecord, ...]
     context: str
-    # cannot_choose or probably_none (see Signal); a name the translation
-    # lost has no written spelling to choose, hence the default
-    signal: str = Signal.PROBABLY_NONE.value
+    # cannot_choose or probably_none (see Signal); "" in a log from before
+    # signals, which the report shows as not recorded
+    signal: str = ""
+    record: int | UnsetType = UNSET  # as in Change
+    field: str | UnsetType = UNSET
 
-    def to_dict(self) -> dict:
-        row = fields_dict(self)
+    def __post_init__(self) -> None:
         if not self.context.isascii():
             # The words around the name, for reading: a byte kept from input
             # that is not UTF-8 (a lone surrogate, which UTF-8 cannot carry
             # into the log) shows as U+FFFD, one for one.
-            row["context"] = _SURROGATE_RE.sub("\ufffd", self.context)
-        return row
+            self.context = _SURROGATE_RE.sub("\ufffd", self.context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,36 +207,29 @@ class Result:
         return bool(self.changes)
 
 
-def fields_dict(value) -> dict:
-    """A dataclass's fields as a dict, values shared, not copied.
+# One encoder for every record and log line: UTF-8 as it is, fields in the
+# order their type declares them, unset ones left out.
+_ENCODER = msgspec.json.Encoder()
 
-    ``dataclasses.asdict`` deep-copies every value; for records written to a
-    log once, that copy was most of the cost of a batch run.
 
-    >>> fields_dict(Candidate(Target("e", "E", "LY", "f.toml", 1, "E"), 90.0))["score"]
-    90.0
+def encode(value: object) -> bytes:
+    """One record (a struct, or plain dicts and lists) as JSON, no newline.
+
+    >>> encode(Candidate(Target("e", "Ḥaftar", "LY", "f.toml", 1, "E"), 90.0).as_record())
+    b'{"entity":"e","canonical":"\xe1\xb8\xa4aftar","score":90.0,"gazetteer_file":"f.toml","gazetteer_line":1}'
     """
-    return {name: getattr(value, name) for name in _field_names(type(value))}
+    return _ENCODER.encode(value)
 
 
-@cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
+def encode_lines(values: Iterable[object]) -> bytes:
+    """Records as JSON Lines bytes, each line ending with a newline."""
+    return _ENCODER.encode_lines(values)
 
 
-# One encoder for every log line: json.dumps with options builds a new one per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def json_line(row: dict) -> str:
-    """One row as JSON (no newline), as in every log."""
-    return _ENCODE(row)
-
-
-def json_lines(rows: Iterable[dict]) -> str:
-    """Rows as JSON Lines text (UTF-8 characters kept as they are).
+def json_lines(rows: Iterable[object]) -> str:
+    """Records as JSON Lines text (UTF-8 characters kept as they are).
 
     >>> json_lines([{"before": "Hafter"}, {"after": "Ḥaftar"}])
-    '{"before": "Hafter"}\\n{"after": "Ḥaftar"}\\n'
+    '{"before":"Hafter"}\\n{"after":"Ḥaftar"}\\n'
     """
-    return "".join(_ENCODE(row) + "\n" for row in rows)
+    return encode_lines(rows).decode("utf-8")

@@ -85,18 +85,20 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
         if new is None:
             continue
         target = candidate.target
+        runner_up, margin = _runner_up(candidate, mention.candidates)
         changes.append(
             Change(
                 *positions.place(file, mention.start, mention.end),
-                mention.text,
-                new,
-                target.entity,
-                target.file,
-                target.line,
-                mention.method,
-                candidate.score,
-                decision.rule or mention.method,
-                *_runner_up(candidate, decision.mention.candidates),
+                before=mention.text,
+                after=new,
+                entity=target.entity,
+                gazetteer_file=target.file,
+                gazetteer_line=target.line,
+                method=mention.method,
+                score=candidate.score,
+                rule=decision.rule or mention.method,
+                runner_up=runner_up,
+                margin=margin,
             )
         )
         pieces.append(text[last : mention.start])

@@ -16,8 +16,9 @@ change instead of whole texts::
 
 The logs are data, not orders: a file is read only at a place below the
 output folder (`inside_output`: relative, no ``..``, and still inside once
-every link is resolved), and a log line that is not a JSON object with the
-fields the page needs is skipped with a warning naming it (`read_log`)::
+every link is resolved), and a log line that does not decode as the record
+the run wrote (a `Change`, a `ReviewItem`, a `ManifestLine`: every field, of
+its type) is skipped with a warning naming it (`read_log`)::
 
     >>> inside_output(Path("out"), "../secret.txt") is None, inside_output(Path("out"), "/etc/passwd") is None
     (True, True)
@@ -26,21 +27,28 @@ fields the page needs is skipped with a warning naming it (`read_log`)::
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import stat
 import sys
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
+
+import msgspec
+from msgspec import UNSET
 
 from ..batch.corpus import path_of_display
-from ..batch.journal import STATE_DIR
+from ..batch.journal import STATE_DIR, ManifestLine
+from ..batch.jsonl import BadLine, read_lines
+from ..engine.records import Change, ReviewItem
 from ..version import __version__
 from .page import render_page
+
+T = TypeVar("T")
 
 TEXT_BUDGET = 16_000_000  # characters of clean text carried whole; beyond it, lines around marks
 _SNIPPET = 160  # characters kept on each side of a mark in snippet mode
@@ -80,37 +88,30 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
         skipped += 1
         warn(message)
 
-    def clean_copy(m: dict) -> str | None:
-        if inside_output(output, m["relative"]) is None:
-            return f"its place {m['relative']!r} is not inside {output}"
+    def clean_copy(m: ManifestLine) -> str | None:
+        if inside_output(output, m.relative) is None:
+            return f"its place {m.relative!r} is not inside {output}"
         return None
 
-    manifest = read_log(output, f"{STATE_DIR}/manifest.jsonl", skip, _MANIFEST, check=clean_copy, required=True)
+    manifest = read_log(output, f"{STATE_DIR}/manifest.jsonl", skip, ManifestLine, check=clean_copy, required=True)
     summary = _read_summary(output, skip)
-    by_source = {m["file"]: n for n, m in enumerate(manifest)}
+    by_source = {m.file: n for n, m in enumerate(manifest)}
 
-    def known_file(row: dict) -> str | None:
-        return None if row["file"] in by_source else f"its file {row['file']!r} is not among the run's files"
+    def known_file(row: Change | ReviewItem) -> str | None:
+        return None if row.file in by_source else f"its file {row.file!r} is not among the run's files"
 
-    changes = read_log(output, "changes.jsonl", skip, _CHANGE, check=known_file)
-    review = read_log(output, "review.jsonl", skip, _REVIEW, check=lambda r: _candidates_problem(r) or known_file(r))
+    changes = read_log(output, "changes.jsonl", skip, Change, check=known_file)
+    review = read_log(output, "review.jsonl", skip, ReviewItem, check=known_file)
     files = [
-        {
-            "name": m["relative"],
-            "source": m["file"],
-            "changes": 0,
-            "review": 0,
-            "error": m.get("error"),
-            "encoding": m.get("encoding"),
-        }
+        {"name": m.relative, "source": m.file, "changes": 0, "review": 0, "error": m.error, "encoding": m.encoding}
         for m in manifest
     ]
     marks: dict[int, list[dict]] = {}
     for kind, rows in (("change", changes), ("review", review)):
         for row in rows:
-            n = by_source[row["file"]]
+            n = by_source[row.file]
             files[n]["changes" if kind == "change" else "review"] += 1
-            marks.setdefault(n, []).append(_mark(kind, row))
+            marks.setdefault(n, []).append(_mark(row))
     copies = {n: inside_output(output, files[n]["name"]) for n in marks}
     carried = sum(_size(copies[n]) for n in marks if "record" not in marks[n][0])
     whole = carried <= options.text_budget
@@ -128,42 +129,41 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
             "changes": len(changes),
             "review": len(review),
             # the two review signals apart (a run from before them has neither: "not recorded")
-            "cannot_choose": sum(1 for r in review if r.get("signal") == "cannot_choose"),
-            "probably_none": sum(1 for r in review if r.get("signal") == "probably_none"),
+            "cannot_choose": sum(1 for r in review if r.signal == "cannot_choose"),
+            "probably_none": sum(1 for r in review if r.signal == "probably_none"),
             "errors": sum(1 for f in files if f["error"]),
             "texts": "whole" if whole else "lines around each mark",
             "exit_code": summary.get("exit_code", "not written (stopped?)"),
             "interrupted": summary.get("interrupted", False),
             "skipped": skipped,
         },
-        "entities": Counter(c["entity"] for c in changes).most_common(),
-        "methods": Counter(c["method"] for c in changes).most_common(),
-        "review_methods": Counter(r["method"] for r in review).most_common(),
-        "review_signals": Counter(r.get("signal") or "not recorded" for r in review).most_common(),
-        "gazetteer_files": Counter(c["gazetteer_file"] for c in changes).most_common(),
+        "entities": Counter(c.entity for c in changes).most_common(),
+        "methods": Counter(c.method for c in changes).most_common(),
+        "review_methods": Counter(r.method for r in review).most_common(),
+        "review_signals": Counter(r.signal or "not recorded" for r in review).most_common(),
+        "gazetteer_files": Counter(c.gazetteer_file for c in changes).most_common(),
         "files": files,
     }
 
 
-def _mark(kind: str, row: dict) -> dict:
+def _mark(row: Change | ReviewItem) -> dict:
+    """What the page shows of one change or review record."""
     mark = {
-        "kind": kind,
-        "start": row["start"],
-        "end": row["end"],
-        "line": row["line"],
-        "method": row["method"],
+        "kind": "change" if isinstance(row, Change) else "review",
+        "start": row.start,
+        "end": row.end,
+        "line": row.line,
+        "method": row.method,
     }
-    if kind == "change":
-        mark.update(before=row["before"], after=row["after"], entity=row["entity"], score=row["score"])
-        mark.update(gazetteer=f"{row['gazetteer_file']}:{row['gazetteer_line']}")
-        # rule, runner-up and margin: absent from the log of a run from before them
-        mark.update(rule=row.get("rule", ""), runner_up=row.get("runner_up"), margin=row.get("margin"))
+    if isinstance(row, Change):
+        mark.update(before=row.before, after=row.after, entity=row.entity, score=row.score)
+        mark.update(gazetteer=f"{row.gazetteer_file}:{row.gazetteer_line}")
+        mark.update(rule=row.rule, runner_up=row.runner_up, margin=row.margin)
     else:
-        mark.update(before=row["text"], reason=row["reason"], candidates=row["candidates"])
-        mark["signal"] = row.get("signal", "")
-        mark["entity"] = row["candidates"][0]["entity"] if row["candidates"] else ""
-    if "record" in row:  # JSON Lines: offsets are inside one field of one record
-        mark.update(record=row["record"], field=row.get("field", ""))
+        mark.update(before=row.text, reason=row.reason, candidates=row.candidates, signal=row.signal)
+        mark["entity"] = row.candidates[0]["entity"] if row.candidates else ""
+    if row.record is not UNSET:  # JSON Lines: offsets are inside one field of one record
+        mark.update(record=row.record, field="" if row.field is UNSET else row.field)
     return mark
 
 
@@ -226,46 +226,18 @@ def inside_output(output: Path, relative: str) -> Path | None:
     return path if path.is_relative_to(root) and path != root else None
 
 
-Fields = Mapping[str, type | tuple[type, ...]]  # what a log line must hold, and of which type
-
-_TEXT, _INT, _NUMBER = str, int, (int, float)
-_MANIFEST: Fields = {"file": _TEXT, "relative": _TEXT}
-_PLACE: Fields = {"file": _TEXT, "line": _INT, "start": _INT, "end": _INT, "method": _TEXT}
-_CHANGE: Fields = {
-    **_PLACE,
-    "before": _TEXT,
-    "after": _TEXT,
-    "entity": _TEXT,
-    "score": _NUMBER,
-    "gazetteer_file": _TEXT,
-    "gazetteer_line": _INT,
-}
-_REVIEW: Fields = {**_PLACE, "text": _TEXT, "reason": _TEXT, "candidates": list}
-_CANDIDATE: Fields = {"entity": _TEXT, "canonical": _TEXT, "score": _NUMBER}
-_OPTIONAL: Fields = {
-    "record": _INT,
-    "field": _TEXT,
-    "error": (str, type(None)),
-    "encoding": (str, type(None)),
-    "rule": _TEXT,
-    "runner_up": (str, type(None)),
-    "margin": (int, float, type(None)),
-    "signal": _TEXT,
-}
-
-
 def read_log(
     output: Path,
     name: str,
     warn: Warn,
-    fields: Fields,
-    check: Callable[[dict], str | None] | None = None,
+    kind: type[T],
+    check: Callable[[T], str | None] | None = None,
     required: bool = False,
-) -> list[dict]:
-    """The usable lines of the log `name` in `output`: JSON objects with
-    `fields` (and passing `check`, which says what is wrong or None).
-    Every other line is skipped with a warning naming it.  A log that is
-    missing (or leads out of `output`) is an error if `required`, else none."""
+) -> list[T]:
+    """The usable lines of the log `name` in `output`: those that decode as
+    `kind` and pass `check` (which says what is wrong, or None).  Every other
+    line is skipped with a warning naming it.  A log that is missing (or
+    leads out of `output`) is an error if `required`, else none."""
     path = output / name
     data = _read_inside(output, name)
     if isinstance(data, str):
@@ -277,60 +249,13 @@ def read_log(
             warn(f"{path}: {data}; not read")
         return []
     rows = []
-    for n, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError:
-            warn(f"{path}:{n}: skipped: not a JSON line")
-            continue
-        problem = field_problem(row, fields)
-        if problem is not None and isinstance(row, dict) and isinstance(row.get("reason"), str):
-            problem += f" ({row['reason']})"  # a JSON Lines record that could not be cleaned says why
-        if problem is None and check is not None:
-            problem = check(row)
+    for n, row in read_lines(data, msgspec.json.Decoder(kind).decode):
+        problem = row.problem if isinstance(row, BadLine) else check(row) if check is not None else None
         if problem is not None:
             warn(f"{path}:{n}: skipped: {problem}")
             continue
         rows.append(row)
     return rows
-
-
-def field_problem(row: object, fields: Fields) -> str | None:
-    """What keeps `row` from being a log line with `fields` (of their types), or None."""
-    if not isinstance(row, dict):
-        return "not a JSON object"
-    for key, kind in fields.items():
-        if key not in row:
-            return f"no {key!r} field"
-        if not _typed(row[key], kind):
-            return f"{key!r} is not {_kind_name(kind)}"
-    for key, kind in _OPTIONAL.items():
-        if key in row and not _typed(row[key], kind):
-            return f"{key!r} is not {_kind_name(kind)}"
-    return None
-
-
-def _typed(value: object, kind: type | tuple[type, ...]) -> bool:
-    if isinstance(value, bool) and kind is not bool:
-        return False
-    if isinstance(value, float) and not math.isfinite(value):
-        return False  # NaN or infinity: the page's JSON could not carry it
-    return isinstance(value, kind)
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {_TEXT: "a string", _INT: "an integer", _NUMBER: "a number", list: "a list"}
-    names[(int, float, type(None))] = "a number or null"
-    return names.get(kind, "a string or null")
-
-
-def _candidates_problem(row: dict) -> str | None:
-    for candidate in row["candidates"]:
-        if problem := field_problem(candidate, _CANDIDATE):
-            return f"a candidate: {problem}"
-    return None
 
 
 def _read_summary(output: Path, warn: Warn) -> dict:

@@ -8,35 +8,39 @@ file, with a reason and, if asked, the context it must appear in) or
 skipped.  Decisions are kept in ``OUT/.normalize/review-decisions.jsonl`` as
 they are made, so a review can stop at any point and go on later.
 
-The review log is data, not orders: a line without the fields a question
-needs is skipped with a warning, an accepted spelling goes into the file
-that the loaded gazetteers say defines the entity (never a file named in the
-log), and the decisions file is neither read nor written through a link out
-of ``OUT``::
+The review log is data, not orders: a line that is not a `ReviewItem` with
+a spelling and candidates is skipped with a warning, an accepted spelling
+goes into the file that the loaded gazetteers say defines the entity (never
+a file named in the log), and the decisions file is neither read nor written
+through a link out of ``OUT``::
 
-    >>> rows = [{"text": "Hiftar", "method": "key", "reason": "r", "file": "a.txt", "line": 1,
-    ...          "context": "…Hiftar…", "candidates": [{"entity": "haftar", "canonical": "Haftar",
-    ...          "score": 70.0, "gazetteer_file": "g.toml", "gazetteer_line": 3}]}] * 2
-    >>> [(g.spelling, g.count) for g in group_review(rows)]
+    >>> candidate = {"entity": "haftar", "canonical": "Haftar", "score": 70.0,
+    ...              "gazetteer_file": "g.toml", "gazetteer_line": 3}
+    >>> item = ReviewItem("a.txt", 1, 3, 2, 8, 2, 8, text="Hiftar", method="key", reason="r",
+    ...                   candidates=(candidate,), context="…Hiftar…")
+    >>> [(g.spelling, g.count) for g in group_review([item, item])]
     [('Hiftar', 2)]
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
+from msgspec import UNSET, UnsetType
+
 from ..batch.journal import STATE_DIR
-from ..engine.records import json_lines
+from ..batch.jsonl import BadLine, read_lines
+from ..engine.records import CandidateRecord, ReviewItem, encode
 from ..engine.rewrite import without_article
 from ..gazetteer.loading import GazetteerError, load_gazetteers
 from ..maintain.edit import EditError, add_variant
 from ..maintain.rejections import add_rejection
-from .report import Warn, field_problem, inside_output, read_log, read_regular, warn_stderr
+from .report import Warn, inside_output, read_log, read_regular, warn_stderr
 
 DECISIONS_FILE = "review-decisions.jsonl"
 
@@ -48,8 +52,8 @@ class ReviewGroup:
     spelling: str  # the name as written, without a glued article
     method: str
     reason: str
-    candidates: list[dict]
-    places: list[dict] = field(default_factory=list)  # the review rows
+    candidates: list[CandidateRecord]
+    places: list[ReviewItem] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -60,55 +64,49 @@ class ReviewGroup:
         """The review signals of its places (``cannot_choose``,
         ``probably_none``), most frequent first; none for a run from before
         signals were logged."""
-        found = Counter(p["signal"] for p in self.places if isinstance(p.get("signal"), str) and p["signal"])
+        found = Counter(p.signal for p in self.places if p.signal)
         return found.most_common()
 
 
-def group_review(rows: Iterable[dict]) -> list[ReviewGroup]:
-    """Review rows grouped by spelling, most frequent first."""
+def group_review(rows: Iterable[ReviewItem]) -> list[ReviewGroup]:
+    """Review items grouped by spelling, most frequent first."""
     groups: dict[str, ReviewGroup] = {}
     for row in rows:
-        spelling = without_article(row["text"])
+        spelling = without_article(row.text)
         group = groups.get(spelling)
         if group is None:
-            group = groups[spelling] = ReviewGroup(spelling, row["method"], row["reason"], list(row["candidates"]))
+            group = groups[spelling] = ReviewGroup(spelling, row.method, row.reason, list(row.candidates))
         group.places.append(row)
     return sorted(groups.values(), key=lambda g: (-g.count, g.spelling))
 
 
-# What a review line must hold to be asked about (see report.read_log).
-_REVIEW_FIELDS = {
-    "text": str,
-    "method": str,
-    "reason": str,
-    "candidates": list,
-    "file": str,
-    "line": int,
-    "context": str,
-}
-_CANDIDATE_FIELDS = {
-    "entity": str,
-    "canonical": str,
-    "score": (int, float),
-    "gazetteer_file": str,  # shown, never written to: see Reviewer.accept
-    "gazetteer_line": int,
-}
+def read_review(output: Path, warn: Warn = warn_stderr) -> list[ReviewItem]:
+    """The review items of a run's ``review.jsonl`` that can be asked about;
+    `warn` names each line skipped."""
+    return read_log(output, "review.jsonl", warn, ReviewItem, check=_row_problem, required=True)
 
 
-def read_review(output: Path, warn: Warn = warn_stderr) -> list[dict]:
-    """The usable rows of a run's ``review.jsonl``; `warn` names each line skipped."""
-    return read_log(output, "review.jsonl", warn, _REVIEW_FIELDS, check=_row_problem, required=True)
-
-
-def _row_problem(row: dict) -> str | None:
-    if not row["text"].strip():
+def _row_problem(row: ReviewItem) -> str | None:
+    if not row.text.strip():
         return "an empty 'text'"
-    if not row["candidates"]:
+    if not row.candidates:
         return "no candidates"
-    for candidate in row["candidates"]:
-        if problem := field_problem(candidate, _CANDIDATE_FIELDS):
-            return f"a candidate: {problem}"
     return None
+
+
+class Verdict(msgspec.Struct):
+    """A decision on one spelling (a line of the decisions file): accepted
+    (for `entity`), rejected (with a `reason`, and the `context` it holds in,
+    if any) or skipped (never kept)."""
+
+    spelling: str
+    decision: str
+    entity: str | UnsetType = UNSET
+    reason: str | UnsetType = UNSET
+    context: str | UnsetType | None = UNSET
+
+
+_verdict = msgspec.json.Decoder(Verdict)
 
 
 class DecisionLog:
@@ -120,7 +118,7 @@ class DecisionLog:
         self.output = output
         self.path = output / STATE_DIR / DECISIONS_FILE if output is not None else None
         self.warn = warn
-        self.decided: dict[str, dict] = {}
+        self.decided: dict[str, Verdict] = {}
         if self.path is None:
             return
         if self._inside() is None:
@@ -130,12 +128,9 @@ class DecisionLog:
             if data != "not found":
                 warn(f"{self.path}: {data}; earlier decisions are asked again")
             return
-        for line in data.decode("utf-8", errors="replace").splitlines():
-            try:
-                entry = json.loads(line)
-                self.decided[entry["spelling"]] = entry
-            except (ValueError, KeyError, TypeError):
-                continue  # a line torn by a crash: that decision is asked again
+        for _, entry in read_lines(data, _verdict.decode):
+            if not isinstance(entry, BadLine):  # else torn by a crash: that decision is asked again
+                self.decided[entry.spelling] = entry
 
     def _inside(self) -> Path | None:
         """The decisions file, if it is inside the output folder; else None,
@@ -146,8 +141,8 @@ class DecisionLog:
             self.path = None
         return path
 
-    def record(self, entry: dict) -> None:
-        self.decided[entry["spelling"]] = entry
+    def record(self, entry: Verdict) -> None:
+        self.decided[entry.spelling] = entry
         if self.path is None:
             return
         path = self._inside()
@@ -162,8 +157,8 @@ class DecisionLog:
             self.warn(f"{self.path}: cannot be written: {exc.strerror or exc}; decisions are kept in memory only")
             self.path = None
             return
-        with os.fdopen(fd, "a", encoding="utf-8") as stream:
-            stream.write(json_lines([entry]))
+        with os.fdopen(fd, "ab") as stream:
+            stream.write(encode(entry) + b"\n")
 
 
 @dataclass
@@ -174,7 +169,7 @@ class Reviewer:
     gazetteers: list[Path] = field(default_factory=list)
     include_default: bool = True
 
-    def accept(self, group: ReviewGroup, candidate: dict) -> str:
+    def accept(self, group: ReviewGroup, candidate: CandidateRecord) -> str:
         """Add the spelling to the candidate's entity; returns where.
 
         The file written is the one the loaded gazetteers say defines the
@@ -229,13 +224,13 @@ def review_session(
         if outcome is None:
             counts["left"] = len(todo) - n + 1
             break
-        counts[outcome["decision"]] += 1
-        if outcome["decision"] != "skipped":
+        counts[outcome.decision] += 1
+        if outcome.decision != "skipped":
             log.record(outcome)
     return counts
 
 
-def ask_one(group: ReviewGroup, reviewer: Reviewer, ask: Ask, say: Say) -> dict | None:
+def ask_one(group: ReviewGroup, reviewer: Reviewer, ask: Ask, say: Say) -> Verdict | None:
     """One decision, asked until the answer is understood; None to quit."""
     choices = "a" if len(group.candidates) == 1 else f"a (=1), 1-{len(group.candidates)}"
     while True:
@@ -244,7 +239,7 @@ def ask_one(group: ReviewGroup, reviewer: Reviewer, ask: Ask, say: Say) -> dict 
             return None
         answer = answer.strip().lower()
         if answer in ("s", "skip", ""):
-            return {"spelling": group.spelling, "decision": "skipped"}
+            return Verdict(group.spelling, "skipped")
         pick = 1 if answer in ("a", "accept") else int(answer) if answer.isdigit() else 0
         if 1 <= pick <= len(group.candidates):
             candidate = group.candidates[pick - 1]
@@ -255,19 +250,19 @@ def ask_one(group: ReviewGroup, reviewer: Reviewer, ask: Ask, say: Say) -> dict 
                 for problem in exc.problems:
                     say(f"  {problem}")
                 continue
-            return {"spelling": group.spelling, "decision": "accepted", "entity": candidate["entity"]}
+            return Verdict(group.spelling, "accepted", entity=candidate["entity"])
         if answer in ("r", "reject"):
             reason = (ask("reason: ") or "").strip() or "rejected in review"
             near = (ask("only in this context? [y/N] ") or "").strip().lower() in ("y", "yes")
             context = _context_words(group) if near else None
             say(reviewer.reject(group, reason, context))
-            return {"spelling": group.spelling, "decision": "rejected", "reason": reason, "context": context}
+            return Verdict(group.spelling, "rejected", reason=reason, context=context)
         say(f"not understood: {answer!r}")
 
 
 def describe(group: ReviewGroup, n: int, total: int) -> str:
     """What the reviewer sees of one group."""
-    files = len({p["file"] for p in group.places})
+    files = len({p.file for p in group.places})
     lines = [
         "",
         f"[{n}/{total}] {group.spelling!r} ({group.method}, {group.count} time(s) in {files} file(s))",
@@ -279,7 +274,7 @@ def describe(group: ReviewGroup, n: int, total: int) -> str:
     elif signals:
         lines.append("  signal: " + ", ".join(f"{name} ({n} time(s))" for name, n in signals))
     for place in group.places[:3]:
-        lines.append(f"  {place['file']}:{place['line']}: …{' '.join(place['context'].split())}…")
+        lines.append(f"  {place.file}:{place.line}: …{' '.join(place.context.split())}…")
     for k, c in enumerate(group.candidates, 1):
         lines.append(
             f"  {k}) {c['canonical']} [{c['entity']}] score {c['score']:g}, {c['gazetteer_file']}:{c['gazetteer_line']}"
@@ -297,8 +292,8 @@ def _context_words(group: ReviewGroup) -> str:
     """The words just before the spelling in its first place: what must be
     near it for the rejection to hold."""
     place = group.places[0]
-    before = place["context"].split(place["text"])[0].split()
-    return " ".join([*before[-2:], place["text"]]) if before else place["text"]
+    before = place.context.split(place.text)[0].split()
+    return " ".join([*before[-2:], place.text]) if before else place.text
 
 
 class InteractiveCleaner:
@@ -323,7 +318,7 @@ class InteractiveCleaner:
         result = self.normalizer.normalize(text, name=name)
         if self.stopped or not result.review:
             return result
-        groups = group_review(r.to_dict() for r in result.review)
+        groups = group_review(result.review)
         counts = review_session(groups, self.log, self.reviewer, self.ask, self.say)
         self.stopped = counts["left"] > 0
         if counts["accepted"] or counts["rejected"]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from ..batch.corpus import InputError
 from ..engine.normalizer import Normalizer
-from ..engine.records import Candidate, Result, ReviewItem
+from ..engine.records import Candidate, Result, ReviewItem, Signal
 from ..text.positions import Positions
 from .engine import Engine
 from .models import ModelError, source_language
@@ -71,6 +71,7 @@ def _lost_item(text: str, name: str | None, start: int, rendered: Rendered, foun
         reason=f"the translation has no word for the name {target.spelling} ({target.canonical}) of the original",
         candidates=(Candidate(target, 100.0).as_record(),),
         context=rendered.text,
+        signal=Signal.PROBABLY_NONE.value,  # the translation lost the name: no written spelling to choose
     )
 
 
