@@ -37,6 +37,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
+from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line, toml_value
+
 CONFIG_NAME = "normalize.toml"
 PYPROJECT_NAME = "pyproject.toml"
 COMMAND_LINE = "command line"
@@ -271,21 +273,19 @@ def load_config_file(path: Path) -> dict[str, object]:
     if path.name == PYPROJECT_NAME:
         table = document.get("tool", {}).get("normalize", {}) if isinstance(document.get("tool"), dict) else {}
         if not isinstance(table, dict):
-            raise ConfigError(
-                "[tool.normalize] must be a table", path=path, line=_find_line(text, "normalize", is_pyproject=False)
-            )
+            raise ConfigError("[tool.normalize] must be a table", path=path, line=TomlLines(text).key_line("normalize"))
     else:
         table = document
     values: dict[str, object] = {}
     for key, raw in table.items():
         setting = _BY_NAME.get(key)
         if setting is None:
-            line = _find_line(text, key, is_pyproject=path.name == PYPROJECT_NAME)
+            line = TomlLines(text).key_line(key, "tool.normalize" if path.name == PYPROJECT_NAME else None)
             raise ConfigError(_unknown_message(key), path=path, line=line, key=key)
         try:
             values[key] = _convert(setting, raw, path.parent)
         except ConfigError as exc:
-            line = _find_line(text, key, is_pyproject=path.name == PYPROJECT_NAME)
+            line = TomlLines(text).key_line(key, "tool.normalize" if path.name == PYPROJECT_NAME else None)
             raise ConfigError(exc.problem, path=path, line=line, key=key) from None
     return values
 
@@ -374,7 +374,7 @@ def render_config(config: Config) -> str:
         if setting.name not in config.values:
             continue
         value = config.values[setting.name]
-        shown = "(not set)" if value is None else _toml_value(value)
+        shown = "(not set)" if value is None else toml_value(value)
         assignment = f"{'# ' if value is None else ''}{setting.name} = {shown}"
         rows.append((assignment, config.sources.get(setting.name, DEFAULT)))
     # Sources in one column: easier to scan which values came from where.
@@ -397,8 +397,6 @@ def _read_toml(path: Path) -> tuple[str, dict]:
         found = re.search(r"at line (\d+)", str(exc))
         raise ConfigError(f"invalid TOML: {exc}", path=path, line=int(found.group(1)) if found else None) from None
     except RecursionError:  # tomllib recurses once per level of [ or {
-        from ..gazetteer.loading import NESTED_TOO_DEEP, deep_nesting_line
-
         raise ConfigError(f"invalid TOML: {NESTED_TOO_DEEP}", path=path, line=deep_nesting_line(text)) from None
 
 
@@ -460,37 +458,3 @@ def _unknown_message(key: str) -> str:
     close = difflib.get_close_matches(key.replace("-", "_"), list(_BY_NAME), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(_BY_NAME)}"
     return f"unknown key{hint}"
-
-
-def _find_line(text: str, key: str, *, is_pyproject: bool) -> int | None:
-    """1-based line where ``key`` is set, found by scanning the text (tomllib gives no positions).
-
-    In a pyproject.toml, look inside ``[tool.normalize]`` first; then anywhere
-    (a sub-table header ``[tool.normalize.KEY]``, a dotted key).
-    """
-    lines = text.splitlines()
-    quoted = rf"(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')"
-    assignment = re.compile(rf"^\s*{quoted}\s*[=.]")
-    start, end = 0, len(lines)
-    if is_pyproject:
-        header = re.compile(r"^\s*\[\s*tool\s*\.\s*normalize\s*\]")
-        start = next((i + 1 for i, line in enumerate(lines) if header.match(line)), len(lines))
-    # The table ends at the next header.
-    end = next((i for i in range(start, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
-    for i in range(start, end):
-        if assignment.match(lines[i]):
-            return i + 1
-    anywhere = re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])")
-    return next((i + 1 for i, line in enumerate(lines) if anywhere.search(line)), None)
-
-
-def _toml_value(value: object) -> str:
-    """A value written as TOML."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    # JSON string escapes are valid TOML basic-string escapes; TOML also forbids a raw DEL.
-    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")

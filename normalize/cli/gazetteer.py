@@ -17,7 +17,7 @@ import typer
 
 from ..batch.corpus import InputError, collect_inputs, read_text, write_atomic
 from ..batch.exitcodes import ExitCode
-from ..gazetteer.loading import ENTITY_TYPES, GazetteerError
+from ..gazetteer import ENTITY_TYPES, GazetteerError
 from .config import setting
 from .shared import NameSources, err, out, report_gazetteer_error, setting_option
 

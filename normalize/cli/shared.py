@@ -17,12 +17,12 @@ from typer.core import TyperCommand, TyperGroup
 from ..batch.corpus import display_name
 from ..batch.exitcodes import ExitCode
 from ..engine.normalizer import Normalizer
-from ..gazetteer.loading import GazetteerError
+from ..gazetteer import GazetteerError
 from .config import setting
 
 if TYPE_CHECKING:
     from ..batch.decoding import Decoded
-    from ..gazetteer.loading import Gazetteer
+    from ..gazetteer import Gazetteer
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -186,7 +186,7 @@ class NameSources:
 
     def gazetteer(self) -> Gazetteer:
         """The gazetteers alone (no index, no ignore list); exit 4 if broken."""
-        from ..gazetteer.loading import load_gazetteers
+        from ..gazetteer import load_gazetteers
 
         try:
             return load_gazetteers(list(self.gazetteers), include_default=self.include_default)

@@ -107,13 +107,16 @@ class Decision:
     """A mention with the candidate chosen for it; `reason` says why it was
     not applied (empty when it was) and `signal` which kind of why that is.
     `rule` is what applied it when finer than the mention's method (an
-    organisation spelling expanded by ``synonym`` or ``word_order``)."""
+    organisation spelling expanded by ``synonym`` or ``word_order``);
+    `after` is the text an applied decision puts in the mention's place
+    (`rewrite.replacement`, worked out once)."""
 
     mention: Mention
     candidate: Candidate
     reason: str = ""
     signal: Signal | None = None
     rule: str = ""
+    after: str = ""
 
 
 class CandidateRecord(TypedDict):

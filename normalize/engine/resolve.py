@@ -36,7 +36,7 @@ from .context import Context, Reading, reading
 from .index import Index
 from .matcher import MatchSettings, rereader
 from .records import Candidate, Decision, Mention, Signal, Target
-from .rewrite import replacement
+from .rewrite import replacement, splice
 
 
 @dataclass(frozen=True)
@@ -90,20 +90,21 @@ def decide(
 
     def settle(mention: Mention) -> None:
         if confirmed and mention.method != "source" and (target := _confirmed(mention, confirmed, index)):
-            if replacement(mention.text, mention.core, target.canonical, target.type) is not None:
-                applied.append(Decision(replace(mention, method="source"), Candidate(target, 100.0)))
+            if (new := replacement(mention.text, mention.core, target.canonical, target.type)) is not None:
+                applied.append(Decision(replace(mention, method="source"), Candidate(target, 100.0), after=new))
             return
         mention, aside = _by_reading(mention, context.text)
         best = mention.candidates[0]
+        new = replacement(mention.text, mention.core, best.target.canonical, best.target.type)
         refusal = _why_not(
-            mention, best, supported, settings, lambda m, t: _objection(m, t, context.text, index), aside
+            mention, best, new, supported, settings, lambda m, t: _objection(m, t, context.text, index), aside
         )
         if refusal is None:
             # (an exact spelling made from a listed one says which rules made it)
             rule = best.target.rule if mention.method == "exact" and best.target.rule else mention.method
             if aside:
                 rule += "+type"
-            applied.append(Decision(mention, best, rule=rule))
+            applied.append(Decision(mention, best, rule=rule, after=new or ""))
             return
         reason, signal = refusal
         if reason:
@@ -156,22 +157,8 @@ def _fixed_points(
     reader = rereader(index, match)
     unstable: list[Decision] = []
     while True:
-        pieces: list[str] = []
-        spans: list[tuple[Decision, int, int]] = []
-        last = shift = 0
-        for decision in applied:
-            mention = decision.mention
-            new = replacement(
-                mention.text, mention.core, decision.candidate.target.canonical, decision.candidate.target.type
-            )
-            if new is None:
-                continue
-            pieces += [text[last : mention.start], new]
-            spans.append((decision, mention.start + shift, mention.start + shift + len(new)))
-            shift += len(new) - (mention.end - mention.start)
-            last = mention.end
-        pieces.append(text[last:])
-        clean = "".join(pieces)
+        clean, written = splice(text, applied)
+        spans = [(decision, start, end) for decision, (start, end) in zip(applied, written, strict=True)]
         dropped, seen = [], set()
         for decision, start, end in spans:
             target = decision.candidate.target
@@ -268,6 +255,7 @@ _DROP = ("", _NONE)  # neither a change nor a question
 def _why_not(
     mention: Mention,
     best: Candidate,
+    new: str | None,
     supported,
     settings: ResolveSettings,
     objection,
@@ -276,19 +264,20 @@ def _why_not(
     """None to apply; otherwise the reason for review and its signal (an
     empty reason: drop silently).
 
-    `objection(mention, target)` says why what is written in and around
-    the mention does not fit the target, if it does not (see `_objection`);
+    `new` is what the mention would be rewritten to (None: it is already
+    canonical); `objection(mention, target)` says why what is written in
+    and around the mention does not fit the target, if it does not (see `_objection`);
     the candidates named in `aside` do not compete (`_by_reading`)."""
     target = best.target
+    if new is None:
+        return _DROP  # nothing would change: neither a change nor a question
     if mention.method == "source":  # the name is in the original
-        if replacement(mention.text, mention.core, target.canonical, target.type) is None:
-            return _DROP
         if target.ambiguous and not supported(target):
             return "ambiguous name in the original and no supporting context in the document", _NONE
         return None
     if mention.method == "exact":
-        if target.keep or replacement(mention.text, mention.core, target.canonical, target.type) is None:
-            return _DROP  # nothing would change: neither a change nor a question
+        if target.keep:
+            return _DROP
         if reason := objection(mention, target):
             return reason, _NONE
         if target.ambiguous and not supported(target):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..text.positions import Positions
-from ..text.tokens import is_all_caps, is_article, name_gap, tokenize
+from ..text.tokens import is_all_caps, tokenize, without_article
 from .records import Candidate, Change, Decision, ReviewItem, Signal
 
 _CONTEXT_CHARS = 60
@@ -62,28 +62,35 @@ def _keep_line_breaks(written: str, canonical: str) -> str:
     return "".join(pieces)
 
 
-@lru_cache(maxsize=4096)
-def without_article(name: str) -> str:
-    """`name` without a leading glued article (``Al-Jafra`` -> ``Jafra``)."""
-    tokens = tokenize(name)
-    if len(tokens) > 1:
-        glue = name_gap(name, tokens[0], tokens[1])
-        if glue and is_article(tokens[0].text, glue):
-            return name[tokens[1].start :]
-    return name
+def splice(text: str, applied: list[Decision]) -> tuple[str, list[tuple[int, int]]]:
+    """`text` with each applied decision's `after` in its mention's place
+    (sorted, not overlapping), and where each one stands in the result.
+
+    >>> from normalize.engine.records import Candidate, Mention, Target
+    >>> t = Target("sirte", "Sirte", "LY", "g.toml", 1, "Sirt")
+    >>> m = Mention(3, 7, 3, "Sirt", "exact", (Candidate(t, 100.0),))
+    >>> splice("In Sirt.", [Decision(m, m.candidates[0], after="Sirte")])
+    ('In Sirte.', [(3, 8)])
+    """
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    last = shift = 0
+    for decision in applied:
+        mention, new = decision.mention, decision.after
+        pieces += [text[last : mention.start], new]
+        spans.append((mention.start + shift, mention.start + shift + len(new)))
+        shift += len(new) - (mention.end - mention.start)
+        last = mention.end
+    pieces.append(text[last:])
+    return "".join(pieces), spans
 
 
 def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tuple[str, list[Change]]:
-    """Apply decisions (sorted, not overlapping) to `text`."""
+    """Apply decisions (sorted, not overlapping; see `splice`) to `text`."""
     positions = Positions(text)
-    pieces: list[str] = []
     changes: list[Change] = []
-    last = 0
     for decision in applied:
-        mention, candidate = decision.mention, decision.candidate
-        new = replacement(mention.text, mention.core, candidate.target.canonical, candidate.target.type)
-        if new is None:
-            continue
+        mention, candidate, new = decision.mention, decision.candidate, decision.after
         target = candidate.target
         runner_up, margin = _runner_up(candidate, mention.candidates)
         changes.append(
@@ -101,11 +108,7 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
                 margin=margin,
             )
         )
-        pieces.append(text[last : mention.start])
-        pieces.append(new)
-        last = mention.end
-    pieces.append(text[last:])
-    return "".join(pieces), changes
+    return splice(text, applied)[0], changes
 
 
 def review_items(text: str, review: list[Decision], file: str | None = None) -> list[ReviewItem]:

@@ -13,7 +13,6 @@ from ..engine.ignore import IgnoreRule
 from ..engine.matcher import guard
 from ..engine.normalizer import Normalizer
 from ..engine.records import Mention
-from ..engine.rewrite import replacement
 
 
 @dataclass
@@ -57,8 +56,7 @@ def explain(normalizer: Normalizer, word: str, context: str | None = None, *, na
     result.steps.extend(_describe(mention))
     for decision in applied:
         if decision.mention.start <= start < decision.mention.end:
-            target = decision.candidate.target
-            new = replacement(decision.mention.text, decision.mention.core, target.canonical, target.type)
+            new = decision.after
             result.verdict = f"changed to {new!r}" if new else "left alone"
             result.steps.append(f"applied: {decision.mention.text!r} -> {new!r}" if new else "already canonical")
             return result

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..engine.index import Index
-from ..gazetteer.loading import Gazetteer
+from ..gazetteer import Gazetteer
 
 
 def gazetteer_stats(gaz: Gazetteer) -> dict:

@@ -36,10 +36,10 @@ from msgspec import UNSET, UnsetType
 from ..batch.journal import STATE_DIR
 from ..batch.jsonl import BadLine, read_lines
 from ..engine.records import CandidateRecord, ReviewItem, encode
-from ..engine.rewrite import without_article
-from ..gazetteer.loading import GazetteerError, load_gazetteers
+from ..gazetteer import GazetteerError, load_gazetteers
 from ..maintain.edit import EditError, add_variant
 from ..maintain.rejections import add_rejection
+from ..text.tokens import without_article
 from .report import Warn, inside_output, read_log, read_regular, warn_stderr
 
 DECISIONS_FILE = "review-decisions.jsonl"

@@ -213,6 +213,21 @@ def name_tuples(spelling: str) -> list[tuple[str, ...]]:
     return [full, full[1:]]
 
 
+@lru_cache(maxsize=4096)
+def without_article(name: str) -> str:
+    """`name` without a leading glued article.
+
+    >>> without_article("Al-Jafra"), without_article("Al Bayda"), without_article("Alamein")
+    ('Jafra', 'Bayda', 'Alamein')
+    """
+    tokens = tokenize(name)
+    if len(tokens) > 1:
+        glue = name_gap(name, tokens[0], tokens[1])
+        if glue and is_article(tokens[0].text, glue):
+            return name[tokens[1].start :]
+    return name
+
+
 def spelling_problem(spelling: str) -> str | None:
     """Why `spelling` cannot serve as a name in a gazetteer, or None.
 

@@ -19,8 +19,17 @@ import tomlkit
 
 
 def toml_value(value: object) -> str:
-    """`value` (a string, number, boolean or list of them) written as TOML."""
-    return tomlkit.item(list(value) if isinstance(value, tuple) else value).as_string()
+    """`value` written as TOML: a boolean, number or string as itself, a list
+    or tuple item by item, anything else (a path) as its text."""
+    return tomlkit.item(_plain(value)).as_string()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return str(value)
 
 
 NESTED_TOO_DEEP = "arrays or inline tables nested too deeply to parse"
@@ -96,6 +105,29 @@ class TomlLines:
         start = self.header(name, occurrence)
         later = bisect.bisect_right(self._starts, start)
         return start, (self._starts[later] if later < len(self._starts) else len(self.lines) + 1)
+
+    def key_line(self, key: str, table: str | None = None) -> int | None:
+        """The line where `key` is set in `table` (None: the top of the file,
+        before any header), else anywhere it is written (a sub-table header
+        ``[table.key]``, a dotted key); None if nowhere.
+
+        >>> TomlLines(chr(10).join(["[tool.normalize]", "glob = '*.md'"])).key_line("glob", "tool.normalize")
+        2
+        """
+        quoted = rf"(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')"
+        assignment = re.compile(rf"^\s*{quoted}\s*[=.]")
+        if table is None:
+            start, end = 1, self._starts[0] if self._starts else len(self.lines) + 1
+        elif self.has_header(table):
+            start, end = self.block(table)
+            start += 1
+        else:
+            start = end = 1
+        for number in range(start, end):
+            if assignment.match(self.lines[number - 1]):
+                return number
+        anywhere = re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])")
+        return next((n for n, line in enumerate(self.lines, 1) if anywhere.search(line)), None)
 
     def headers_named(self, name: str) -> list[int]:
         """The line of every header of table `name` (``[[ignore]]`` ...), in order."""
