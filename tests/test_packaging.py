@@ -20,6 +20,7 @@ def test_a_wheel_install_finds_the_shipped_gazetteers_outside_the_checkout(tmp_p
     names = zipfile.ZipFile(wheel).namelist()
     assert "normalize/gazetteers/libya/places.toml" in names
     assert "normalize/data/english_words.txt.gz" in names
+    assert any(n.startswith("normalize/_core.") for n in names)  # the compiled core
 
     subprocess.run([*pip, "install", "--no-deps", "-q", "--target", str(target), str(wheel)], check=True)
     work.mkdir()

@@ -115,4 +115,4 @@ def test_the_scanners_caches_are_bounded_and_starting_over_changes_nothing():
     text = "Hafter, Sirt, Tarhunah, Misurata, Ajdabiya, Benghazi and Zawia; Hafter again in Sirt."
     for _ in range(3):
         assert small.find(text) == reference.mentions(text)
-        assert len(small._windows) <= 3 and len(small._reach) <= 5
+        assert len(small._windows) <= 3 and len(small._words) <= 5

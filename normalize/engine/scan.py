@@ -21,9 +21,17 @@ are merged.  tests/test_scan.py checks that both matchers agree.
 
 from __future__ import annotations
 
+import re
+
+try:
+    from .._core import Words
+except ImportError as exc:  # a broken install: never a slower engine in silence
+    raise ImportError(
+        "normalize's compiled core (normalize._core) is missing or broken: reinstall with `pip install .`, "
+        f"which builds it (a Rust toolchain is needed): {exc}"
+    ) from exc
 from ..text.keys import ARTICLES, ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
 from ..text.tokens import (
-    CAPITALISED_WORD,
     GLUED_WORD,
     gap_glue,
     is_all_caps,
@@ -61,7 +69,7 @@ class Scanner:
         self._fuzzy_cache = {} if fuzzy_cache is None else fuzzy_cache
         self._max_windows = max_windows
         self._max_words = max_words
-        self._reach: dict[str, int] = {}
+        self._words = Words(max_words)  # per distinct word: how far a name starting with it reaches
         self._windows: dict[str, tuple[Mention, ...]] = {}
         # Names listed only with their article (``El Hums``: a bare ``Hums`` is
         # English): the capitalised word after the article starts the window.
@@ -75,22 +83,27 @@ class Scanner:
         self._next: tuple[dict[tuple[str, ...], set[str]], ...] | None = None
         self._follow: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
 
+    def __getstate__(self) -> dict:
+        # the core's word table is learnt again where the scanner is sent (a Dask worker)
+        return {**self.__dict__, "_words": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._words = Words(self._max_words)
+
     def find(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
-        reach = self._reach
         mentions: list[Mention] = []
         start = end = -1
-        for match in CAPITALISED_WORD.finditer(text):
-            word = match.group()
-            n = reach.get(word)
-            if n is None:
-                if len(reach) >= self._max_words:  # a corpus of endless new words: start over
-                    reach.clear()
+        for at, hi, n in self._hits(text):
+            word = text[at:hi]
+            if n < 0:  # a word never seen: how far can a name starting with it reach?
+                n = self.word_reach(word)
+                if self._words.learn(word, n):  # a corpus of endless new words: started over
                     self._follow.clear()
-                n = reach[word] = self.word_reach(word)
-            if not n:
-                continue  # most capitalised words: nothing can start here
-            at = lo = match.start()
+                if not n:
+                    continue
+            lo = at
             if at:
                 before = text[at - 1]
                 if before in _GAP_ENDS:
@@ -98,7 +111,6 @@ class Scanner:
                         lo = _article_start(text, at)
                 elif is_word_char(before) and not starts_word(text, at):
                     continue
-            hi = at + len(word)
             if n > 1 and text[hi : hi + 1] in _GAP_STARTS:
                 hi = self._extent(text, hi, word, n)
             if lo < end:  # overlaps the open window: one window
@@ -111,6 +123,9 @@ class Scanner:
         if end > 0:
             self._window(text, start, end, mentions)
         return mentions
+
+    def _hits(self, text: str) -> list[tuple[int, int, int]]:
+        return capitalised_hits(self._words, text)
 
     def word_reach(self, word: str) -> int:
         """How many words a name that starts at `word` can span; 0 if none can.
@@ -211,6 +226,34 @@ class Scanner:
             found = self._windows[window] = tuple(find_mentions(doc, self.index, self.settings, self._fuzzy_cache))
         if found:
             into += [_shifted(m, start) for m in found] if start else found
+
+
+def capitalised_hits(words: Words, text: str) -> list[tuple[int, int, int]]:
+    """The capitalised words of `text` that may start a name, found by the
+    compiled core as `CAPITALISED_WORD` finds them: (start, end, reach),
+    reach -1 for a word `words` has not learnt.  The core is told the class
+    of each character beyond ASCII the first time it meets one."""
+    try:
+        hits = words.hits(text)
+    except UnicodeEncodeError:
+        # a lone surrogate (a byte kept from a file that is not quite UTF-8)
+        # cannot cross into Rust; U+FFFD is one character too, and no letter
+        text = _SURROGATE.sub("\ufffd", text)
+        hits = words.hits(text)
+    if hits is None:
+        chars = words.unknown_chars(text)
+        words.learn_chars(chars, [_char_class(c) for c in chars])
+        hits = words.hits(text)
+    return hits
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _char_class(c: str) -> int:
+    """A character's class as the core keeps it: 1 alphanumeric (``[^\\W_]``),
+    2 a decimal digit (``\\d``), 4 uppercase, as this Python's `re` and `str` say."""
+    return (1 if c.isalnum() else 0) | (2 if c.isdecimal() else 0) | (4 if c.isupper() else 0)
 
 
 def _article_start(text: str, at: int) -> int:

@@ -68,9 +68,9 @@ _ARABIC = re.compile(f"[{ARABIC_LETTERS}]+(?: [{ARABIC_LETTERS}]+)*")
 def default_gazetteer_dir() -> Path:
     """The shipped gazetteers: inside the installed package, else the checkout."""
     package = Path(__file__).resolve().parent.parent
-    installed = package / "gazetteers"  # the wheel puts them here
+    installed = package / "gazetteers"  # the wheel puts them here; a checkout links to the top
     if installed.is_dir():
-        return installed
+        return installed.resolve()
     return package.parent / "gazetteers"
 
 

@@ -1,0 +1,17 @@
+//! The hot path of `normalize`, called from `normalize.engine.scan`.
+//!
+//! Python stays the specification: each function here is held by property
+//! tests to the Python code it stands for (tests/test_core.py).  What needs
+//! Unicode knowledge that Python and Rust might disagree on (which characters
+//! are letters, digits, capitals) is not decided here: Python classifies each
+//! character the first time a text holds it, and the core keeps the answer.
+
+use pyo3::prelude::*;
+
+mod words;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<words::Words>()?;
+    Ok(())
+}

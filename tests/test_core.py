@@ -1,0 +1,120 @@
+"""The compiled core is held to the Python code it stands for.
+
+`normalize._core.Words` finds the capitalised words of a text that may
+start a name; the specification is `tokens.CAPITALISED_WORD` with the
+scanner's per-word answers (`Scanner.find` before the core).  The cases
+below are the hard ones: characters the two languages classify differently
+(titlecase letters, circled capitals, Roman numerals, digits of other
+scripts), apostrophes and possessives, combining marks inside words.
+"""
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from normalize._core import Words
+from normalize.engine.scan import _char_class, capitalised_hits
+from normalize.text.tokens import CAPITALISED_WORD
+
+PIECES = [
+    "Hafter",
+    "Sirt",
+    "al-",
+    "El ",
+    "D'",
+    "’s",
+    "'s",
+    "s",
+    "S",
+    " ",
+    "-",
+    "\n",
+    "3",
+    "٣",
+    "²",
+    "Ⅻ",
+    "Ⓐ",
+    "ǅ",
+    "É",
+    "é",
+    "Ω",
+    "ω",
+    "ب",
+    "\u0301",
+    "\u00ad",
+    "\u200d",
+    "_",
+    "’",
+    "‘",
+    "ʼ",
+    "`",
+    "´",
+    "x",
+    "Q",
+]
+texts = st.lists(st.sampled_from(PIECES) | st.characters(), max_size=40).map("".join)
+
+
+def spec(text: str, reach: dict[str, int]) -> list[tuple[int, int, int]]:
+    """What the scanner's first pass found before the core."""
+    found = []
+    for match in CAPITALISED_WORD.finditer(text):
+        word = match.group()
+        n = reach.get(word, -1) if word[:1].isupper() else 0
+        if n:
+            found.append((match.start(), match.end(), n))
+    return found
+
+
+def core(text: str, reach: dict[str, int]) -> list[tuple[int, int, int]]:
+    words = Words()
+    for word, n in reach.items():
+        words.learn(word, n)
+    return capitalised_hits(words, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.dictionaries(st.sampled_from(["Hafter", "Sirt", "D'Hafter", "É", "Ω", "Q"]), st.integers(0, 3)))
+@example("Haftar’s men in D'Sirt", {"Haftar": 1})
+@example("ǅemal Ⓐ Ⅻ É3 Ω٣", {})
+@example("Misra\u0304ta's", {})
+@example("Hafter\udc80Sirt \ud800 Sirt", {"Sirt": 1})
+def test_the_core_finds_the_capitalised_words_the_pattern_finds(text, reach):
+    assert core(text, reach) == spec(text, reach)
+
+
+def test_a_character_is_classified_once():
+    words = Words()
+    assert words.hits("Ωmega") is None
+    assert words.unknown_chars("Ωmega ω Ω") == "Ωω"
+    words.learn_chars("Ωω", [_char_class("Ω"), _char_class("ω")])
+    assert words.hits("Ωmega") == [(0, 5, -1)]
+
+
+def test_the_word_table_starts_over_when_full():
+    words = Words(max_words=2)
+    assert (words.learn("Sirt", 1), words.learn("Hafter", 1), words.learn("Tripoli", 1)) == (False, False, True)
+    assert len(words) == 1
+
+
+def test_without_the_compiled_core_normalize_says_so_instead_of_running_slower():
+    import subprocess
+    import sys
+
+    blocked = "import sys; sys.modules['normalize._core'] = None; import normalize"
+    proc = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "compiled core (normalize._core) is missing or broken: reinstall with `pip install .`" in proc.stderr
+
+
+def test_a_scanner_sent_to_another_process_learns_its_words_again():
+    import pickle
+
+    from normalize import Normalizer
+    from normalize.engine.scan import Scanner
+
+    index = Normalizer.load().index
+    scanner = Scanner(index)
+    text = "Forces loyal to Hafter took al-Sirt."
+    before = scanner.find(text)
+    copy = pickle.loads(pickle.dumps(scanner))
+    assert len(copy._words) == 0 and copy.find(text) == before
