@@ -7,7 +7,7 @@
 //! words that may start a name, and words never seen before, reach Python.
 
 use pyo3::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 // Character classes, as Python's `re` and `str` methods say (learnt per
 // character for non-ASCII, see `learn_chars`).
@@ -58,9 +58,79 @@ pub struct Words {
     chars: FxHashMap<char, u8>,
     reach: FxHashMap<Box<str>, i32>,
     max_words: usize,
+    // What a word is to the listed names, learnt from Python (`learn_words`).
+    info: FxHashMap<Box<str>, Info>,
+    names: Option<Names>,
+}
+
+/// A word as the listed names see it: its folded form, that form in
+/// capitals and its transliteration key, each as an id of the names'
+/// vocabulary (None: no listed name has it), and whether it is an article.
+#[derive(Clone, Copy)]
+struct Info {
+    folded: Option<u32>,
+    upper: Option<u32>,
+    key: Option<u32>,
+    article: bool,
+    after_article: bool, // a word listed only after an article ("El Hums")
+}
+
+/// The beginnings of the listed names (folded, in capitals, as keys) and
+/// the words that may come next after each: what a window may take in.
+struct Names {
+    vocab: FxHashMap<Box<str>, u32>,
+    exact: FxHashMap<Vec<u32>, FxHashSet<u32>>,
+    upper: FxHashMap<Vec<u32>, FxHashSet<u32>>,
+    keys: FxHashMap<Vec<u32>, FxHashSet<u32>>,
+    after_article: FxHashSet<Box<str>>,
+    al: u32,       // "al", an article's folded form
+    al_upper: u32, // "AL", an article in capitals and an article's key
+}
+
+impl Names {
+    fn id(&self, word: &str) -> Option<u32> {
+        self.vocab.get(word).copied()
+    }
+}
+
+fn continuations(
+    names: &[Vec<String>],
+    vocab: &mut FxHashMap<Box<str>, u32>,
+) -> FxHashMap<Vec<u32>, FxHashSet<u32>> {
+    let mut table: FxHashMap<Vec<u32>, FxHashSet<u32>> = FxHashMap::default();
+    for name in names {
+        let ids: Vec<u32> = name
+            .iter()
+            .map(|w| {
+                let next = vocab.len() as u32;
+                *vocab.entry(w.as_str().into()).or_insert(next)
+            })
+            .collect();
+        for k in 1..ids.len() {
+            table.entry(ids[..k].to_vec()).or_default().insert(ids[k]);
+        }
+    }
+    table
+}
+
+/// Why a scan could not finish: a character without a class, or words the
+/// extent of a name needs and nobody has said what they are.
+/// A capitalised word that may start a name: start, end, where the name
+/// can end, reach (characters; see `Words::hits`).
+type Hit = (usize, usize, usize, i32);
+
+enum Gap {
+    Char,
+    Words,
 }
 
 struct Unknown;
+
+impl From<Unknown> for Gap {
+    fn from(_: Unknown) -> Gap {
+        Gap::Char
+    }
+}
 
 impl Words {
     #[inline]
@@ -125,8 +195,143 @@ impl Words {
         Ok((end, count))
     }
 
-    fn scan(&self, text: &str) -> Result<Vec<(usize, usize, i32)>, Unknown> {
+    /// The word `tokens.GLUED_WORD` finds right after byte `at`: white space
+    /// with at most one line break, or one hyphen, then a word.  Its start
+    /// and end in bytes and its length in characters.
+    fn glued_word(
+        &self,
+        text: &str,
+        at: usize,
+    ) -> Result<Option<(usize, usize, usize, usize)>, Unknown> {
+        let rest = &text[at..];
+        let mut gap_chars = 0;
+        let mut i = 0;
+        let spaces = |s: &str, i: &mut usize, n: &mut usize| {
+            while let Some(c) = s[*i..].chars().next() {
+                if matches!(c, ' ' | '\t' | '\u{a0}') {
+                    *i += c.len_utf8();
+                    *n += 1;
+                } else {
+                    break;
+                }
+            }
+        };
+        spaces(rest, &mut i, &mut gap_chars);
+        if rest[i..].starts_with("\r\n") {
+            i += 2;
+            gap_chars += 2;
+        } else if rest[i..].starts_with('\n') || rest[i..].starts_with('\r') {
+            i += 1;
+            gap_chars += 1;
+        }
+        spaces(rest, &mut i, &mut gap_chars);
+        let mut starts = vec![(i, gap_chars)];
+        if let Some(c) = rest.chars().next() {
+            if matches!(c, '-' | '\u{2010}' | '\u{2011}') {
+                starts.push((c.len_utf8(), 1));
+            }
+        }
+        for (start, skipped) in starts {
+            if let Some(first) = rest[start..].chars().next() {
+                if self.alnum(first)? {
+                    let (end, count) = self.word_end(text, at + start, first)?;
+                    return Ok(Some((at + start, end, skipped, count)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Where a name starting with `word` (ending at byte `end`) can end:
+    /// glued words are taken while they continue a listed spelling, in
+    /// capitals or as a key, `n` words at most (`Scanner._extent`).  Words
+    /// nobody has described yet go to `missing`.
+    fn extent(
+        &self,
+        text: &str,
+        word: &str,
+        mut end: usize,
+        mut cp: usize,
+        n: i32,
+        missing: &mut Vec<String>,
+    ) -> Result<(usize, usize), Gap> {
+        let Some(names) = &self.names else {
+            return Ok((end, cp)); // no listed names: nothing continues one
+        };
+        let Some(start) = self.info.get(word) else {
+            missing.push(word.to_string());
+            return Err(Gap::Words);
+        };
+        let mut exact: Vec<Vec<u32>> = Vec::new();
+        if let Some(f) = start.folded {
+            exact.push(vec![f]);
+        }
+        if start.article {
+            exact.push(vec![names.al]);
+        }
+        if start.after_article {
+            if let Some(f) = start.folded {
+                exact.push(vec![names.al, f]);
+            }
+        }
+        let mut upper: Vec<Vec<u32>> = Vec::new();
+        if let Some(u) = start.upper {
+            upper.push(vec![u]);
+        }
+        if start.article {
+            upper.push(vec![names.al_upper]);
+        }
+        if start.after_article {
+            if let Some(u) = start.upper {
+                upper.push(vec![names.al_upper, u]);
+            }
+        }
+        let mut keys: Vec<Vec<u32>> = start.key.map(|k| vec![vec![k]]).unwrap_or_default();
+        for _ in 1..n {
+            let Some((at, word_end, skipped, count)) = self.glued_word(text, end)? else {
+                break;
+            };
+            let after = &text[at..word_end];
+            let Some(info) = self.info.get(after) else {
+                missing.push(after.to_string());
+                return Err(Gap::Words);
+            };
+            let grow = |prefixes: &Vec<Vec<u32>>,
+                        table: &FxHashMap<Vec<u32>, FxHashSet<u32>>,
+                        forms: &[Option<u32>]| {
+                let mut out = Vec::new();
+                for p in prefixes {
+                    if let Some(next) = table.get(p) {
+                        for f in forms.iter().flatten() {
+                            if next.contains(f) {
+                                let mut q = p.clone();
+                                q.push(*f);
+                                out.push(q);
+                            }
+                        }
+                    }
+                }
+                out
+            };
+            let article = info.article.then_some(names.al);
+            let article_upper = info.article.then_some(names.al_upper);
+            exact = grow(&exact, &names.exact, &[info.folded, article]);
+            upper = grow(&upper, &names.upper, &[info.upper, article_upper]);
+            if !keys.is_empty() {
+                keys = grow(&keys, &names.keys, &[info.key, article_upper]);
+            }
+            if exact.is_empty() && upper.is_empty() && keys.is_empty() {
+                break;
+            }
+            end = word_end;
+            cp += skipped + count;
+        }
+        Ok((end, cp))
+    }
+
+    fn scan(&self, text: &str) -> Result<Vec<Hit>, (Gap, Vec<String>)> {
         let mut hits = Vec::new();
+        let mut missing = Vec::new();
         let mut cp = 0; // characters before byte `at`
         let mut at = 0;
         let bytes = text.as_bytes();
@@ -146,23 +351,44 @@ impl Words {
                 cp += 1;
                 continue;
             }
-            let f = self.flags(c)?;
+            let f = self.flags(c).map_err(|_| (Gap::Char, vec![]))?;
             if f & ALNUM == 0 || f & DIGIT != 0 {
                 at += c.len_utf8();
                 cp += 1;
                 continue;
             }
-            let (end, count) = self.word_end(text, at, c)?;
+            let (end, count) = self
+                .word_end(text, at, c)
+                .map_err(|_| (Gap::Char, vec![]))?;
             if f & UPPER != 0 {
-                let reach = self.reach.get(&text[at..end]).copied().unwrap_or(-1);
+                let word = &text[at..end];
+                let reach = self.reach.get(word).copied().unwrap_or(-1);
                 if reach != 0 {
-                    hits.push((cp, cp + count, reach));
+                    let mut far = cp + count;
+                    let gap_follows = matches!(
+                        text[end..].chars().next(),
+                        Some(' ' | '\t' | '\u{a0}' | '\n' | '\r' | '-' | '\u{2010}' | '\u{2011}')
+                    );
+                    if reach > 1 && gap_follows {
+                        match self.extent(text, word, end, cp + count, reach, &mut missing) {
+                            Ok((_, far_cp)) => far = far_cp,
+                            Err(Gap::Char) => return Err((Gap::Char, vec![])),
+                            Err(Gap::Words) => {} // learnt before the next scan
+                        }
+                    }
+                    hits.push((cp, cp + count, far, reach));
                 }
             }
             at = end;
             cp += count;
         }
-        Ok(hits)
+        if missing.is_empty() {
+            Ok(hits)
+        } else {
+            missing.sort();
+            missing.dedup();
+            Err((Gap::Words, missing))
+        }
     }
 }
 
@@ -175,15 +401,77 @@ impl Words {
             chars: FxHashMap::default(),
             reach: FxHashMap::default(),
             max_words,
+            info: FxHashMap::default(),
+            names: None,
         }
     }
 
     /// The capitalised words of `text` that may start a name, as
-    /// (start, end, reach) in characters: reach is what `learn` was told
-    /// for the word, -1 for a word never seen.  None when `text` holds a
-    /// character not classified yet (see `unknown_chars`).
-    fn hits(&self, text: &str) -> Option<Vec<(usize, usize, i32)>> {
-        self.scan(text).ok()
+    /// (start, end, far, reach) in characters: reach is what `learn` was
+    /// told for the word (-1: never seen), far where a name starting there
+    /// can end (`Scanner._extent`; the word's end for a word never seen).
+    /// Returns (None, []) when `text` holds a character without a class
+    /// (see `unknown_chars`), (None, words) when the words a name may
+    /// continue with must be described first (`learn_words`).
+    fn hits(&self, text: &str) -> (Option<Vec<Hit>>, Vec<String>) {
+        match self.scan(text) {
+            Ok(hits) => (Some(hits), vec![]),
+            Err((_, missing)) => (None, missing),
+        }
+    }
+
+    /// The listed names, as tuples of folded words, in capitals and as
+    /// keys, and the folded words listed only after an article.
+    fn set_names(
+        &mut self,
+        exact: Vec<Vec<String>>,
+        upper: Vec<Vec<String>>,
+        keys: Vec<Vec<String>>,
+        after_article: Vec<String>,
+    ) {
+        let mut vocab = FxHashMap::default();
+        let exact = continuations(&exact, &mut vocab);
+        let upper = continuations(&upper, &mut vocab);
+        let keys = continuations(&keys, &mut vocab);
+        let mut id = |w: &str| {
+            let next = vocab.len() as u32;
+            *vocab.entry(w.into()).or_insert(next)
+        };
+        let (al, al_upper) = (id("al"), id("AL"));
+        let after_article = after_article
+            .into_iter()
+            .map(|w| w.into_boxed_str())
+            .collect();
+        self.names = Some(Names {
+            vocab,
+            exact,
+            upper,
+            keys,
+            after_article,
+            al,
+            al_upper,
+        });
+        self.info.clear();
+    }
+
+    /// Describe each word: (folded, folded in capitals, transliteration key,
+    /// is an article), as `keys.fold`, `str.upper`, `keys.translit_key` and
+    /// `keys.ARTICLES` say.  Needs `set_names` first.
+    fn learn_words(&mut self, words: Vec<String>, forms: Vec<(String, String, String, bool)>) {
+        let Some(names) = &self.names else { return };
+        if self.info.len() + words.len() > self.max_words {
+            self.info.clear();
+        }
+        for (word, (folded, upper, key, article)) in words.into_iter().zip(forms) {
+            let info = Info {
+                folded: names.id(&folded),
+                upper: names.id(&upper),
+                key: names.id(&key),
+                article,
+                after_article: names.after_article.contains(folded.as_str()),
+            };
+            self.info.insert(word.into_boxed_str(), info);
+        }
     }
 
     /// The distinct characters of `text` beyond ASCII that have no class yet.
@@ -240,13 +528,13 @@ mod tests {
     fn a_learnt_name_is_a_hit_and_a_learnt_nothing_is_not() {
         let w = words(&[("Hafter", 1), ("The", 0)]);
         let hits = w.scan("The men of Hafter left.").ok().unwrap();
-        assert_eq!(hits, vec![(11, 17, 1)]);
+        assert_eq!(hits, vec![(11, 17, 17, 1)]);
     }
 
     #[test]
     fn an_unseen_capitalised_word_is_a_hit_to_learn() {
         let hits = words(&[]).scan("in Sirte").ok().unwrap();
-        assert_eq!(hits, vec![(3, 8, -1)]);
+        assert_eq!(hits, vec![(3, 8, 8, -1)]);
     }
 
     #[test]
@@ -255,15 +543,82 @@ mod tests {
             .scan("é’é Hafter’s men")
             .ok()
             .unwrap();
-        assert_eq!(hits, vec![(4, 10, 1)]);
+        assert_eq!(hits, vec![(4, 10, 10, 1)]);
     }
 
     #[test]
     fn an_apostrophe_joins_letters_but_not_a_possessive_s() {
         let w = words(&[]);
-        assert_eq!(w.scan("D'Hafter").ok().unwrap(), vec![(0, 8, -1)]);
-        assert_eq!(w.scan("Haftar's").ok().unwrap(), vec![(0, 6, -1)]);
-        assert_eq!(w.scan("Haftar'sx").ok().unwrap(), vec![(0, 9, -1)]);
+        assert_eq!(w.scan("D'Hafter").ok().unwrap(), vec![(0, 8, 8, -1)]);
+        assert_eq!(w.scan("Haftar's").ok().unwrap(), vec![(0, 6, 6, -1)]);
+        assert_eq!(w.scan("Haftar'sx").ok().unwrap(), vec![(0, 9, 9, -1)]);
+    }
+
+    fn described(words: &mut Words, list: &[(&str, &str, &str, &str, bool)]) {
+        let (ws, forms): (Vec<String>, Vec<_>) = list
+            .iter()
+            .map(|(w, f, u, k, a)| {
+                (
+                    w.to_string(),
+                    (f.to_string(), u.to_string(), k.to_string(), *a),
+                )
+            })
+            .unzip();
+        words.learn_words(ws, forms);
+    }
+
+    fn names(words: &mut Words) {
+        let n = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        words.set_names(
+            vec![
+                n(&["Government", "of", "National", "Accord"]),
+                n(&["Bani", "Walid"]),
+            ],
+            vec![n(&["GOVERNMENT", "OF", "NATIONAL", "ACCORD"])],
+            vec![n(&["GFRNMNT", "F", "NTNL", "KRD"])],
+            vec![],
+        );
+    }
+
+    #[test]
+    fn a_name_of_several_words_takes_in_the_words_that_continue_it() {
+        let mut w = words(&[
+            ("Government", 4),
+            ("Bani", 2),
+            ("The", 0),
+            ("National", 0),
+            ("Unity", 0),
+            ("Walid", 0),
+        ]);
+        names(&mut w);
+        described(
+            &mut w,
+            &[
+                ("Government", "Government", "GOVERNMENT", "GFRNMNT", false),
+                ("of", "of", "OF", "F", false),
+                ("National", "National", "NATIONAL", "NTNL", false),
+                ("Unity", "Unity", "UNITY", "NT", false),
+                ("Bani", "Bani", "BANI", "BN", false),
+                ("Walid", "Walid", "WALID", "WLD", false),
+                ("fell", "fell", "FELL", "FL", false),
+            ],
+        );
+        let text = "The Government of National Unity and Bani-Walid fell";
+        // "Unity" continues no listed name: the window ends after "National"
+        assert_eq!(
+            w.scan(text).ok().unwrap(),
+            vec![(4, 14, 26, 4), (37, 41, 47, 2)]
+        );
+    }
+
+    #[test]
+    fn words_nobody_described_are_asked_for() {
+        let mut w = words(&[("Bani", 2)]);
+        names(&mut w);
+        match w.scan("Bani Walid") {
+            Err((Gap::Words, missing)) => assert_eq!(missing, vec!["Bani".to_string()]),
+            _ => panic!("the start word is not described"),
+        }
     }
 
     #[test]
@@ -275,6 +630,9 @@ mod tests {
     fn a_capital_inside_a_word_is_a_hit_as_the_pattern_finds_it() {
         // as `CAPITALISED_WORD.finditer`: the caller tells a word start (`starts_word`)
         let w = words(&[]);
-        assert_eq!(w.scan("3Sirte after 3rd").ok().unwrap(), vec![(1, 6, -1)]);
+        assert_eq!(
+            w.scan("3Sirte after 3rd").ok().unwrap(),
+            vec![(1, 6, 6, -1)]
+        );
     }
 }

@@ -69,7 +69,10 @@ class Scanner:
         self._fuzzy_cache = {} if fuzzy_cache is None else fuzzy_cache
         self._max_windows = max_windows
         self._max_words = max_words
-        self._words = Words(max_words)  # per distinct word: how far a name starting with it reaches
+        # per distinct word: how far a name starting with it reaches, and what
+        # it is to the listed names (told to the core on first sight)
+        self._words = Words(max_words)
+        self._named = False  # the core knows the listed names (on first use)
         self._windows: dict[str, tuple[Mention, ...]] = {}
         # Names listed only with their article (``El Hums``: a bare ``Hums`` is
         # English): the capitalised word after the article starts the window.
@@ -89,13 +92,13 @@ class Scanner:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._words = Words(self._max_words)
+        self._words, self._named = Words(self._max_words), False
 
     def find(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
         mentions: list[Mention] = []
         start = end = -1
-        for at, hi, n in self._hits(text):
+        for at, hi, far, n in self._hits(text):
             word = text[at:hi]
             if n < 0:  # a word never seen: how far can a name starting with it reach?
                 n = self.word_reach(word)
@@ -103,6 +106,8 @@ class Scanner:
                     self._follow.clear()
                 if not n:
                     continue
+                if n > 1 and text[hi : hi + 1] in _GAP_STARTS:
+                    far = self._extent(text, hi, word, n)
             lo = at
             if at:
                 before = text[at - 1]
@@ -111,8 +116,7 @@ class Scanner:
                         lo = _article_start(text, at)
                 elif is_word_char(before) and not starts_word(text, at):
                     continue
-            if n > 1 and text[hi : hi + 1] in _GAP_STARTS:
-                hi = self._extent(text, hi, word, n)
+            hi = far
             if lo < end:  # overlaps the open window: one window
                 if hi > end:
                     end = hi
@@ -124,7 +128,11 @@ class Scanner:
             self._window(text, start, end, mentions)
         return mentions
 
-    def _hits(self, text: str) -> list[tuple[int, int, int]]:
+    def _hits(self, text: str) -> list[tuple[int, int, int, int]]:
+        if not self._named:
+            index = self.index
+            self._words.set_names(list(index.exact), list(index.upper), list(index.keys), list(self._after_article))
+            self._named = True
         return capitalised_hits(self._words, text)
 
     def word_reach(self, word: str) -> int:
@@ -168,7 +176,7 @@ class Scanner:
         if not (
             folded in follow[0]
             or folded.upper() in follow[1]
-            or ("al" in follow[0] and folded.lower() in ARTICLES)
+            or (folded.lower() in ARTICLES and ("al" in follow[0] or "AL" in follow[1]))
             or (follow[2] and translit_key(after) in follow[2])
             or ("AL" in follow[2] and folded.lower() in ARTICLES)
         ):
@@ -228,23 +236,33 @@ class Scanner:
             into += [_shifted(m, start) for m in found] if start else found
 
 
-def capitalised_hits(words: Words, text: str) -> list[tuple[int, int, int]]:
+def capitalised_hits(words: Words, text: str) -> list[tuple[int, int, int, int]]:
     """The capitalised words of `text` that may start a name, found by the
-    compiled core as `CAPITALISED_WORD` finds them: (start, end, reach),
-    reach -1 for a word `words` has not learnt.  The core is told the class
-    of each character beyond ASCII the first time it meets one."""
-    try:
-        hits = words.hits(text)
-    except UnicodeEncodeError:
+    compiled core as `CAPITALISED_WORD` finds them: (start, end, far,
+    reach), reach -1 for a word `words` has not learnt, far where a name
+    starting there can end (`Scanner._extent`).  The core is told the class
+    of each character beyond ASCII, and what each word a name may continue
+    with is, the first time it meets one."""
+    if not text.isascii() and _SURROGATE.search(text):
         # a lone surrogate (a byte kept from a file that is not quite UTF-8)
         # cannot cross into Rust; U+FFFD is one character too, and no letter
         text = _SURROGATE.sub("\ufffd", text)
-        hits = words.hits(text)
-    if hits is None:
-        chars = words.unknown_chars(text)
-        words.learn_chars(chars, [_char_class(c) for c in chars])
-        hits = words.hits(text)
-    return hits
+    while True:
+        hits, missing = words.hits(text)
+        if hits is not None:
+            return hits
+        if missing:
+            words.learn_words(missing, [word_forms(w) for w in missing])
+        else:
+            chars = words.unknown_chars(text)
+            words.learn_chars(chars, [_char_class(c) for c in chars])
+
+
+def word_forms(word: str) -> tuple[str, str, str, bool]:
+    """What the core is told of a word: folded, folded in capitals, its key,
+    and whether it is an article (as `Scanner._extent` reads them)."""
+    folded = fold(word)
+    return folded, folded.upper(), translit_key(word), folded.lower() in ARTICLES
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
