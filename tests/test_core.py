@@ -165,3 +165,17 @@ def test_the_core_widens_a_window_over_the_words_that_continue_a_name_as_python_
         word = text[at:hi]
         python = scanner._extent(text, hi, word, n) if n > 1 and text[hi : hi + 1] in _GAP_STARTS else hi
         assert far == python, (word, text)
+
+
+KEY_PIECES = ["ou", "dj", "tch", "kh", "gh", "dh", "th", "sh", "ch", "sch", "ph", "ck", "h", "y", "x", "q", "a", "e"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(KEY_PIECES) | st.characters(), max_size=12).map("".join))
+@example("Tarhounah")
+@example("Ouadi Hhh yb Y")
+@example("Shhh schach")
+def test_the_cores_transliteration_key_is_the_one_the_rules_give(word):
+    from normalize.text.keys import translit_key, translit_key_spec
+
+    assert translit_key(word) == translit_key_spec(word)

@@ -8,10 +8,12 @@
 
 use pyo3::prelude::*;
 
+mod key;
 mod words;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<words::Words>()?;
+    m.add_function(wrap_pyfunction!(key::translit_key, m)?)?;
     Ok(())
 }

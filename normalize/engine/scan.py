@@ -23,13 +23,7 @@ from __future__ import annotations
 
 import re
 
-try:
-    from .._core import Words
-except ImportError as exc:  # a broken install: never a slower engine in silence
-    raise ImportError(
-        "normalize's compiled core (normalize._core) is missing or broken: reinstall with `pip install .`, "
-        f"which builds it (a Rust toolchain is needed): {exc}"
-    ) from exc
+from ..compiled import Words
 from ..text.keys import ARTICLES, ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
 from ..text.tokens import (
     GLUED_WORD,

@@ -1,0 +1,15 @@
+"""The compiled core (`normalize._core`, built from core/ by `pip install`).
+
+Every layer reaches it through this module, so that an install without it
+stops at once with what to do, never running a slower engine in silence.
+"""
+
+try:
+    from ._core import Words, translit_key
+except ImportError as exc:
+    raise ImportError(
+        "normalize's compiled core (normalize._core) is missing or broken: reinstall with `pip install .`, "
+        f"which builds it (a Rust toolchain is needed): {exc}"
+    ) from exc
+
+__all__ = ["Words", "translit_key"]
