@@ -116,8 +116,8 @@ fn continuations(
 /// Why a scan could not finish: a character without a class, or words the
 /// extent of a name needs and nobody has said what they are.
 /// A capitalised word that may start a name: start, end, where the name
-/// can end, reach (characters; see `Words::hits`).
-type Hit = (usize, usize, usize, i32);
+/// can end (-1: not known yet), reach (characters; see `Words::hits`).
+type Hit = (usize, usize, i64, i32);
 
 enum Gap {
     Char,
@@ -293,7 +293,18 @@ impl Words {
             };
             let after = &text[at..word_end];
             let Some(info) = self.info.get(after) else {
+                // ask for this word and the glued ones after it at once
                 missing.push(after.to_string());
+                let mut next = word_end;
+                for _ in 0..n {
+                    let Some((at, word_end, _, _)) = self.glued_word(text, next)? else {
+                        break;
+                    };
+                    if !self.info.contains_key(&text[at..word_end]) {
+                        missing.push(text[at..word_end].to_string());
+                    }
+                    next = word_end;
+                }
                 return Err(Gap::Words);
             };
             let grow = |prefixes: &Vec<Vec<u32>>,
@@ -329,7 +340,7 @@ impl Words {
         Ok((end, cp))
     }
 
-    fn scan(&self, text: &str) -> Result<Vec<Hit>, (Gap, Vec<String>)> {
+    fn scan(&self, text: &str) -> Result<(Vec<Hit>, Vec<String>), Unknown> {
         let mut hits = Vec::new();
         let mut missing = Vec::new();
         let mut cp = 0; // characters before byte `at`
@@ -351,29 +362,29 @@ impl Words {
                 cp += 1;
                 continue;
             }
-            let f = self.flags(c).map_err(|_| (Gap::Char, vec![]))?;
+            let f = self.flags(c)?;
             if f & ALNUM == 0 || f & DIGIT != 0 {
                 at += c.len_utf8();
                 cp += 1;
                 continue;
             }
-            let (end, count) = self
-                .word_end(text, at, c)
-                .map_err(|_| (Gap::Char, vec![]))?;
+            let (end, count) = self.word_end(text, at, c)?;
             if f & UPPER != 0 {
                 let word = &text[at..end];
                 let reach = self.reach.get(word).copied().unwrap_or(-1);
                 if reach != 0 {
-                    let mut far = cp + count;
+                    let mut far = (cp + count) as i64;
                     let gap_follows = matches!(
                         text[end..].chars().next(),
                         Some(' ' | '\t' | '\u{a0}' | '\n' | '\r' | '-' | '\u{2010}' | '\u{2011}')
                     );
                     if reach > 1 && gap_follows {
                         match self.extent(text, word, end, cp + count, reach, &mut missing) {
-                            Ok((_, far_cp)) => far = far_cp,
-                            Err(Gap::Char) => return Err((Gap::Char, vec![])),
-                            Err(Gap::Words) => {} // learnt before the next scan
+                            Ok((_, far_cp)) => far = far_cp as i64,
+                            Err(Gap::Char) => return Err(Unknown),
+                            // a word not described yet: Python widens this one
+                            // and describes the words for the next texts
+                            Err(Gap::Words) => far = -1,
                         }
                     }
                     hits.push((cp, cp + count, far, reach));
@@ -382,13 +393,9 @@ impl Words {
             at = end;
             cp += count;
         }
-        if missing.is_empty() {
-            Ok(hits)
-        } else {
-            missing.sort();
-            missing.dedup();
-            Err((Gap::Words, missing))
-        }
+        missing.sort();
+        missing.dedup();
+        Ok((hits, missing))
     }
 }
 
@@ -409,15 +416,12 @@ impl Words {
     /// The capitalised words of `text` that may start a name, as
     /// (start, end, far, reach) in characters: reach is what `learn` was
     /// told for the word (-1: never seen), far where a name starting there
-    /// can end (`Scanner._extent`; the word's end for a word never seen).
-    /// Returns (None, []) when `text` holds a character without a class
-    /// (see `unknown_chars`), (None, words) when the words a name may
-    /// continue with must be described first (`learn_words`).
-    fn hits(&self, text: &str) -> (Option<Vec<Hit>>, Vec<String>) {
-        match self.scan(text) {
-            Ok(hits) => (Some(hits), vec![]),
-            Err((_, missing)) => (None, missing),
-        }
+    /// can end (`Scanner._extent`; the word's end for a word never seen,
+    /// -1 where a word it may continue with is not described yet), and the
+    /// words to describe (`learn_words`) for the next texts.  None when
+    /// `text` holds a character without a class (see `unknown_chars`).
+    fn hits(&self, text: &str) -> Option<(Vec<Hit>, Vec<String>)> {
+        self.scan(text).ok()
     }
 
     /// The listed names, as tuples of folded words, in capitals and as
@@ -527,13 +531,13 @@ mod tests {
     #[test]
     fn a_learnt_name_is_a_hit_and_a_learnt_nothing_is_not() {
         let w = words(&[("Hafter", 1), ("The", 0)]);
-        let hits = w.scan("The men of Hafter left.").ok().unwrap();
+        let hits = w.scan("The men of Hafter left.").ok().unwrap().0;
         assert_eq!(hits, vec![(11, 17, 17, 1)]);
     }
 
     #[test]
     fn an_unseen_capitalised_word_is_a_hit_to_learn() {
-        let hits = words(&[]).scan("in Sirte").ok().unwrap();
+        let hits = words(&[]).scan("in Sirte").ok().unwrap().0;
         assert_eq!(hits, vec![(3, 8, 8, -1)]);
     }
 
@@ -542,16 +546,17 @@ mod tests {
         let hits = words(&[("Hafter", 1)])
             .scan("é’é Hafter’s men")
             .ok()
-            .unwrap();
+            .unwrap()
+            .0;
         assert_eq!(hits, vec![(4, 10, 10, 1)]);
     }
 
     #[test]
     fn an_apostrophe_joins_letters_but_not_a_possessive_s() {
         let w = words(&[]);
-        assert_eq!(w.scan("D'Hafter").ok().unwrap(), vec![(0, 8, 8, -1)]);
-        assert_eq!(w.scan("Haftar's").ok().unwrap(), vec![(0, 6, 6, -1)]);
-        assert_eq!(w.scan("Haftar'sx").ok().unwrap(), vec![(0, 9, 9, -1)]);
+        assert_eq!(w.scan("D'Hafter").ok().unwrap().0, vec![(0, 8, 8, -1)]);
+        assert_eq!(w.scan("Haftar's").ok().unwrap().0, vec![(0, 6, 6, -1)]);
+        assert_eq!(w.scan("Haftar'sx").ok().unwrap().0, vec![(0, 9, 9, -1)]);
     }
 
     fn described(words: &mut Words, list: &[(&str, &str, &str, &str, bool)]) {
@@ -606,7 +611,7 @@ mod tests {
         let text = "The Government of National Unity and Bani-Walid fell";
         // "Unity" continues no listed name: the window ends after "National"
         assert_eq!(
-            w.scan(text).ok().unwrap(),
+            w.scan(text).ok().unwrap().0,
             vec![(4, 14, 26, 4), (37, 41, 47, 2)]
         );
     }
@@ -615,10 +620,9 @@ mod tests {
     fn words_nobody_described_are_asked_for() {
         let mut w = words(&[("Bani", 2)]);
         names(&mut w);
-        match w.scan("Bani Walid") {
-            Err((Gap::Words, missing)) => assert_eq!(missing, vec!["Bani".to_string()]),
-            _ => panic!("the start word is not described"),
-        }
+        let (hits, missing) = w.scan("Bani Walid").ok().unwrap();
+        assert_eq!(hits, vec![(0, 4, -1, 2), (5, 10, 10, -1)]);
+        assert_eq!(missing, vec!["Bani".to_string()]);
     }
 
     #[test]
@@ -631,7 +635,7 @@ mod tests {
         // as `CAPITALISED_WORD.finditer`: the caller tells a word start (`starts_word`)
         let w = words(&[]);
         assert_eq!(
-            w.scan("3Sirte after 3rd").ok().unwrap(),
+            w.scan("3Sirte after 3rd").ok().unwrap().0,
             vec![(1, 6, 6, -1)]
         );
     }

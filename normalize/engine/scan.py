@@ -100,8 +100,9 @@ class Scanner:
                     self._follow.clear()
                 if not n:
                     continue
-                if n > 1 and text[hi : hi + 1] in _GAP_STARTS:
-                    far = self._extent(text, hi, word, n)
+                far = -1
+            if far < 0:  # words the core has not been told of yet: widened here this once
+                far = self._extent(text, hi, word, n) if n > 1 and text[hi : hi + 1] in _GAP_STARTS else hi
             lo = at
             if at:
                 before = text[at - 1]
@@ -234,22 +235,23 @@ def capitalised_hits(words: Words, text: str) -> list[tuple[int, int, int, int]]
     """The capitalised words of `text` that may start a name, found by the
     compiled core as `CAPITALISED_WORD` finds them: (start, end, far,
     reach), reach -1 for a word `words` has not learnt, far where a name
-    starting there can end (`Scanner._extent`).  The core is told the class
-    of each character beyond ASCII, and what each word a name may continue
-    with is, the first time it meets one."""
+    starting there can end (`Scanner._extent`; -1 where the core met a
+    word it had not been told of, which it is told of now for next time).
+    The core is told the class of each character beyond ASCII the first
+    time it meets one."""
     if not text.isascii() and _SURROGATE.search(text):
         # a lone surrogate (a byte kept from a file that is not quite UTF-8)
         # cannot cross into Rust; U+FFFD is one character too, and no letter
         text = _SURROGATE.sub("\ufffd", text)
-    while True:
-        hits, missing = words.hits(text)
-        if hits is not None:
-            return hits
-        if missing:
-            words.learn_words(missing, [word_forms(w) for w in missing])
-        else:
-            chars = words.unknown_chars(text)
-            words.learn_chars(chars, [_char_class(c) for c in chars])
+    found = words.hits(text)
+    if found is None:
+        chars = words.unknown_chars(text)
+        words.learn_chars(chars, [_char_class(c) for c in chars])
+        found = words.hits(text)
+    hits, missing = found
+    if missing:
+        words.learn_words(missing, [word_forms(w) for w in missing])
+    return hits
 
 
 def word_forms(word: str) -> tuple[str, str, str, bool]:

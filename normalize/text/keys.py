@@ -139,7 +139,10 @@ def translit_key(word: str) -> str:
         >>> translit_key("Tarhounah"), translit_key("Tharouna")
         ('TRN', 'TRN')
     """
-    return _core_key(fold(word).lower())
+    lowered = fold(word).lower()
+    if not lowered.isascii():  # the key reads a-z alone; a lone surrogate could not reach the core
+        lowered = lowered.encode("ascii", "ignore").decode("ascii")
+    return _core_key(lowered)
 
 
 def translit_key_spec(word: str) -> str:
