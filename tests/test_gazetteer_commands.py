@@ -144,6 +144,19 @@ def test_suggest_finds_unlisted_spellings_ranked_with_an_example(tmp_path):
     assert {c["method"] for c in changes} == {"exact"}
 
 
+def test_suggest_counts_a_spelling_in_capitals_as_its_capitalised_form(tmp_path):
+    # a text in capitals matches every listed spelling in capitals: one row, never an ALL-CAPS copy
+    folder = mini_copy(tmp_path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Hifter spoke in Libya.\nHIFTER FORCES ADVANCE IN LIBYA\n")
+    out = tmp_path / "s.tsv"
+    proc = run_cli("gazetteer", "suggest", str(corpus), "-o", str(out), ONLY, "-g", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split("\t") for line in out.read_text().splitlines() if not line.startswith("#")]
+    assert [row[:5] for row in rows[1:]] == [["Hifter", "khalifa_haftar", "Haftar", "Haftar", "2"]]
+
+
 def test_suggest_reports_unreadable_files_and_exits_3(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

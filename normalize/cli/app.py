@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 # so that `normalize text` in a pipeline starts quickly.
 
 app = typer.Typer(
+    context_settings={"help_option_names": ["-h", "--help"]},  # every command below inherits it
     help="Rewrite variant spellings of names in news text to one canonical spelling.",
     no_args_is_help=True,
     add_completion=False,
@@ -77,6 +78,16 @@ class RunEngine(StrEnum):
 
     LOCAL = "local"  # worker processes on this machine
     DASK = "dask"  # a Dask cluster whose workers see the same files
+
+
+def _is_codec(name: str) -> bool:
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def _version(value: bool) -> None:
@@ -175,6 +186,11 @@ def run_command(
         raise typer.BadParameter("use either --output or --in-place, not both")
     if not (check or in_place or output is not None):
         raise typer.BadParameter("give an output folder with -o, or --in-place, or --check")
+    if encoding != "auto" and not _is_codec(encoding):
+        # once, before any work, rather than once for every file
+        raise typer.BadParameter(
+            f"unknown encoding {encoding!r} (auto, or a codec such as cp1256)", param_hint="--encoding"
+        )
     from ..batch.pipeline import RunOptions
 
     plan = CleanerPlan(

@@ -37,7 +37,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line, toml_value
+from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line, syntax_error, toml_value
 
 CONFIG_NAME = "normalize.toml"
 PYPROJECT_NAME = "pyproject.toml"
@@ -393,9 +393,8 @@ def _read_toml(path: Path) -> tuple[str, dict]:
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib only puts the position in its message: "... (at line 3, column 7)".
-        found = re.search(r"at line (\d+)", str(exc))
-        raise ConfigError(f"invalid TOML: {exc}", path=path, line=int(found.group(1)) if found else None) from None
+        line, message = syntax_error(exc, text)
+        raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from None
     except RecursionError:  # tomllib recurses once per level of [ or {
         raise ConfigError(f"invalid TOML: {NESTED_TOO_DEEP}", path=path, line=deep_nesting_line(text)) from None
 

@@ -36,11 +36,15 @@ def lint_command(
         list[Path] | None, typer.Argument(metavar="PATHS", help=setting("gazetteer").help, show_default=False)
     ] = None,
     no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
+    more: Annotated[
+        list[Path] | None,
+        typer.Option("--gazetteer", "-g", help="More gazetteer files or folders to check (as PATHS)."),
+    ] = None,
 ) -> None:
     """Check the gazetteers (shipped ones plus PATHS); exit 1 if anything is wrong."""
     from ..maintain.lint import lint
 
-    problems = lint(gazetteer or [], include_default=not no_default_gazetteers)
+    problems = lint([*(gazetteer or []), *(more or [])], include_default=not no_default_gazetteers)
     for p in problems:
         out.print(f"{p.file}:{p.line}: {p.code} {p.message}", markup=False, soft_wrap=True)
     if problems:

@@ -61,7 +61,7 @@ def setting_option(name: str) -> Any:
     known = setting(name)
     # A list setting's empty default is "none given" to typer.
     default = None if isinstance(known.default, list) else known.default
-    return typer.Option(default, *known.flags, help=known.help)
+    return typer.Option(default, *known.flags, help=known.help, min=known.minimum)
 
 
 def command_defaults(command: TyperCommand | TyperGroup, values: Mapping[str, object]) -> dict[str, object]:

@@ -52,7 +52,7 @@ from difflib import get_close_matches
 from fnmatch import fnmatch
 from pathlib import Path
 
-from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line
+from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line, syntax_error
 
 DEFAULT_IGNORE_FILE = "normalize-ignore.toml"
 _CONTEXT_CHARS = 80
@@ -145,7 +145,8 @@ def load_ignore_file(path: Path) -> IgnoreList:
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        raise IgnoreError(f"{path}: not valid TOML: {exc}") from None
+        line, message = syntax_error(exc, raw)
+        raise IgnoreError(f"{path}:{line}: not valid TOML: {message}") from None
     except RecursionError:
         raise IgnoreError(f"{path}:{deep_nesting_line(raw)}: not valid TOML: {NESTED_TOO_DEEP}") from None
     lines = TomlLines(raw).headers_named("ignore")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..text.script import ARABIC_LETTERS
 from ..text.tokens import WORD, name_tuples, spelling_problem
-from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line
+from ..text.toml_text import NESTED_TOO_DEEP, TomlLines, deep_nesting_line, syntax_error
 from .model import (
     ENTITY_TYPES,
     EXPANDED_TYPES,
@@ -169,9 +169,7 @@ def _parse_file(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        line = int(m.group(1)) if m else 0
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        line, message = syntax_error(exc, text)
         problems.append(Problem(name, line, f"TOML syntax: {message}"))
         return None
     except RecursionError:  # tomllib recurses once per level of [ or {

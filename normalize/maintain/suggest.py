@@ -22,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..engine.normalizer import Normalizer
 from ..text.keys import translit_key
+from ..text.tokens import WORD, is_all_caps
 
 HEADER = (
     "# Spellings that look like known names but are not listed.\n"
@@ -57,7 +58,7 @@ def suggest(normalizer: Normalizer, documents: Iterable[tuple[str, str]]) -> lis
             if mention.method == "exact":
                 continue
             target = decision.candidate.target
-            spelling = mention.core
+            spelling = _as_listed(mention.core)
             item = found.get((spelling, target.canonical))
             if item is None:
                 entity = normalizer.gazetteer.entity(target.entity)
@@ -76,6 +77,22 @@ def suggest(normalizer: Normalizer, documents: Iterable[tuple[str, str]]) -> lis
                 )
             item.count += 1
     return sorted(found.values(), key=lambda s: (-s.count, s.key_distance, -s.score, s.spelling))
+
+
+def _as_listed(spelling: str) -> str:
+    """A spelling as a gazetteer would list it: one written in capitals is
+    listed as its capitalised form, which text in capitals matches too
+    (``HIFTAR`` is ``Hiftar``; listing both would be lint G004).
+
+    >>> _as_listed("HIFTAR"), _as_listed("AL-HIFTAR"), _as_listed("Hiftar")
+    ('Hiftar', 'Al-Hiftar', 'Hiftar')
+    """
+    if not all(is_all_caps(word) for word in WORD.findall(spelling)):
+        return spelling
+    return "".join(w.capitalize() if w[:1].isalpha() else w for w in _PIECES.split(spelling))
+
+
+_PIECES = re.compile(r"([\s\-‐‑]+)")
 
 
 def _key_distance(spelling: str, canonical: str) -> int:

@@ -32,6 +32,25 @@ def _plain(value: object) -> object:
     return str(value)
 
 
+def syntax_error(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, str]:
+    """The line of a TOML syntax error and its message without the position:
+    tomllib only writes the place into its message, as ``(at line 3,
+    column 7)`` or, for a file that ends too soon, ``(at end of document)``,
+    which is the file's last line.
+
+    >>> syntax_error(tomllib.TOMLDecodeError("Invalid value (at end of document)"), "a = 1" + chr(10) + "b = [1,")
+    (2, 'Invalid value')
+    """
+    message = str(exc)
+    found = re.search(r"\s*\(at line (\d+), column \d+\)", message)
+    if found:
+        return int(found.group(1)), message.replace(found.group(0), "")
+    end = re.search(r"\s*\(at end of document\)", message)
+    if end:
+        return max(1, len(text.splitlines())), message.replace(end.group(0), "")
+    return 1, message
+
+
 NESTED_TOO_DEEP = "arrays or inline tables nested too deeply to parse"
 _NESTING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}\n]')
 

@@ -1,0 +1,57 @@
+"""CLI manners (issue "CLI manners of the best linters"): help as -h, bad
+option values refused once and up front, and TOML errors with their line,
+also where a file ends too soon.  Every test runs the real command."""
+
+import pytest
+from conftest import SEED, run_cli
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["gazetteer", "lint"], ["models", "list"]])
+def test_dash_h_prints_the_help_of_every_command(command):
+    proc = run_cli(*command, "-h")
+    assert proc.returncode == 0
+    assert b"Usage: normalize" in proc.stdout and b"--help" in proc.stdout
+
+
+def test_an_unknown_input_encoding_is_refused_once_before_any_work(tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("run", str(SEED), "-o", str(out), "--encoding", "nope")
+    assert proc.returncode == 2
+    assert b"unknown encoding 'nope'" in proc.stderr
+    assert not out.exists()
+
+
+def test_a_negative_number_of_jobs_is_refused(tmp_path):
+    proc = run_cli("run", str(SEED), "-o", str(tmp_path / "out"), "-j", "-1")
+    assert proc.returncode == 2 and b"--jobs" in proc.stderr
+
+
+def test_a_configuration_file_that_ends_too_soon_names_its_last_line(tmp_path):
+    (tmp_path / "normalize.toml").write_text('glob = "*.md"\nignore = ["Sirt",\n', encoding="utf-8")
+    proc = run_cli("text", "-", input=b"Hafter", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert b"normalize.toml:2: invalid TOML: " in proc.stderr
+
+
+def test_a_gazetteer_that_ends_too_soon_names_its_last_line(tmp_path):
+    (tmp_path / "g.toml").write_text('[gazetteer]\nregion = "LY"\n\n[sirte]\nvariants = ["Sirt",\n', encoding="utf-8")
+    proc = run_cli("gazetteer", "lint", "--no-default-gazetteers", "-g", str(tmp_path))
+    assert proc.returncode == 4
+    assert f"{tmp_path / 'g.toml'}:5: ".encode() in proc.stdout + proc.stderr
+
+
+def test_an_ignore_file_that_ends_too_soon_names_its_last_line(tmp_path):
+    (tmp_path / "ignore.toml").write_text('[[ignore]]\ntext = "Sirt', encoding="utf-8")
+    proc = run_cli("text", "-", "--ignore-file", str(tmp_path / "ignore.toml"), input=b"Hafter")
+    assert proc.returncode == 2
+    assert f"{tmp_path / 'ignore.toml'}:2: not valid TOML".encode() in proc.stderr
+
+
+def test_gazetteer_lint_takes_more_gazetteers_with_dash_g(tmp_path):
+    (tmp_path / "g.toml").write_text(
+        '[gazetteer]\nregion = "LY"\n\n[sirte]\ntype = "place"\ncanonical = "Sirte"\nvariants = ["Sirt", "SIRT"]\n',
+        encoding="utf-8",
+    )
+    proc = run_cli("gazetteer", "lint", "--no-default-gazetteers", "-g", str(tmp_path))
+    assert proc.returncode == 1
+    assert b"G004" in proc.stdout and b"'SIRT' differs from 'Sirt' only in case" in proc.stdout
