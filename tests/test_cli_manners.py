@@ -55,3 +55,19 @@ def test_gazetteer_lint_takes_more_gazetteers_with_dash_g(tmp_path):
     proc = run_cli("gazetteer", "lint", "--no-default-gazetteers", "-g", str(tmp_path))
     assert proc.returncode == 1
     assert b"G004" in proc.stdout and b"'SIRT' differs from 'Sirt' only in case" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        (["--model", "does-not-exist"], b"does-not-exist: no such file or folder"),
+        (["--source-lang", "ar"], b"no model for ar->en (installed: none)"),
+    ],
+)
+def test_retranslating_without_a_usable_model_is_refused_before_any_work(tmp_path, given, said):
+    out, models = tmp_path / "out", tmp_path / "models"
+    models.mkdir()
+    proc = run_cli("run", str(SEED), "-o", str(out), "--retranslate", "--models-dir", str(models), *given)
+    assert proc.returncode == 2
+    assert said in proc.stderr
+    assert not out.exists()

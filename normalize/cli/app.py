@@ -212,6 +212,14 @@ def run_command(
         interactive=interactive,
         output=output,
     )
+    if plan.translation is not None:
+        from ..translate.models import ModelError
+
+        try:
+            plan.translation.check()
+        except ModelError as exc:  # once, before any work, rather than once for every file
+            err.print(f"model error: {exc}", markup=False)
+            raise typer.Exit(ExitCode.USAGE) from None
     options = RunOptions(
         output=output,
         in_place=in_place,

@@ -77,6 +77,16 @@ class Translation:
         )
         return cls(model, models_dir, source_lang, protect, options)
 
+    def check(self) -> None:
+        """Refuse, before any work, what no file could be translated with: a
+        model asked for that does not open, or no installed model for the
+        language given (ModelError).  Without either, each file's language
+        decides, and a file already in English needs no model."""
+        from ..translate.models import find_model, models_dir
+
+        if self.model is not None or (self.source_lang is not None and self.source_lang != "en"):
+            find_model(self.model, self.source_lang, models_dir(option=self.models_dir))
+
     def engine(self, lang: str | None) -> Engine:
         """The engine for an original in `lang` (ModelError if there is none or it does not load)."""
         from ..translate.engine import Engine
