@@ -71,3 +71,47 @@ def test_retranslating_without_a_usable_model_is_refused_before_any_work(tmp_pat
     assert proc.returncode == 2
     assert said in proc.stderr
     assert not out.exists()
+
+
+# -- check mode lists what it would change, as linters do ----------------------
+
+
+def two_files(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Forces of Hafter took Sirt.\n", encoding="utf-8")
+    (folder / "a.txt").write_text("Quiet day.\nClashes near Sirt.\n", encoding="utf-8")
+    return folder
+
+
+def test_check_lists_each_finding_by_path_and_place(tmp_path):
+    folder = two_files(tmp_path)
+    proc = run_cli("run", str(folder), "--check", "-j", "2")
+    assert proc.returncode == 1
+    assert proc.stdout.decode().splitlines() == [
+        f"{folder / 'a.txt'}:2:14: Sirt -> Sirte (sirte, exact)",
+        f"{folder / 'b.txt'}:1:11: Hafter -> Haftar (khalifa_haftar, exact)",
+        f"{folder / 'b.txt'}:1:23: Sirt -> Sirte (sirte, exact)",
+    ]
+
+
+def test_check_lists_the_findings_as_json_lines(tmp_path):
+    import json
+
+    folder = two_files(tmp_path)
+    proc = run_cli("run", str(folder), "--check", "--format", "json")
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [(r["file"], r["line"], r["before"], r["after"]) for r in rows] == [
+        (str(folder / "a.txt"), 2, "Sirt", "Sirte"),
+        (str(folder / "b.txt"), 1, "Hafter", "Haftar"),
+        (str(folder / "b.txt"), 1, "Sirt", "Sirte"),
+    ]
+
+
+def test_check_writes_the_change_log_it_is_given_and_nothing_else(tmp_path):
+    folder = two_files(tmp_path)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    proc = run_cli("run", str(folder), "--check", "-q", "--changes", str(tmp_path / "changes.jsonl"))
+    assert proc.returncode == 1
+    assert len((tmp_path / "changes.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted([*before, "changes.jsonl"])

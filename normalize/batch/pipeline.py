@@ -57,7 +57,9 @@ class RunOptions:
     output: Path | None = None  # mirror the inputs here
     in_place: bool = False  # rewrite the inputs themselves
     backup_suffix: str = ".orig"  # with in_place: keep the original beside it ("" = none)
-    check: bool = False  # write nothing; the exit code says whether anything would change
+    # write no text, only the logs named by changes_path and review_path;
+    # the exit code says whether anything would change
+    check: bool = False
     glob: str = "*.txt"
     changes_path: Path | None = None  # default: OUTPUT/changes.jsonl
     review_path: Path | None = None  # default: OUTPUT/review.jsonl
@@ -566,12 +568,14 @@ def _is_backup(name: str, suffix: str) -> bool:
 
 
 def _write_logs(logs: list[FileRecord], options: RunOptions) -> None:
-    """The change and review logs and the manifest, row by row in input order."""
+    """The change and review logs and the manifest, row by row in input order
+    (a check writes only the logs it was given paths for)."""
     if options.check:
-        return
-    changes_path = options.changes_path or (options.output / "changes.jsonl" if options.output else None)
-    review_path = options.review_path or (options.output / "review.jsonl" if options.output else None)
-    manifest_path = options.output / STATE_DIR / "manifest.jsonl" if options.output else None
+        changes_path, review_path, manifest_path = options.changes_path, options.review_path, None
+    else:
+        changes_path = options.changes_path or (options.output / "changes.jsonl" if options.output else None)
+        review_path = options.review_path or (options.output / "review.jsonl" if options.output else None)
+        manifest_path = options.output / STATE_DIR / "manifest.jsonl" if options.output else None
     for path, blocks in (
         (changes_path, (block for record in logs for block in record.changes.jsonl())),
         (review_path, (block for record in logs for block in record.review.jsonl())),

@@ -38,6 +38,7 @@ from .shared import (
     compiled_cache,
     decode_input,
     err,
+    out,
     read_input_bytes,
     setting_option,
 )
@@ -71,6 +72,40 @@ ReviewOpt = Annotated[
     typer.Option(help="Write the review candidates (JSON Lines) here (run: OUTPUT/review.jsonl)."),
 ]
 CheckOpt = Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if anything would change.")]
+
+
+class FindingFormat(StrEnum):
+    """How `run --check` lists what it would change."""
+
+    TEXT = "text"  # path:line:col: before -> after (entity, method)
+    JSON = "json"  # the change records, as JSON Lines
+
+
+class Findings:
+    """What a check found, one line per change, listed by path and place
+    once the run is done (files finish in any order with several workers)."""
+
+    def __init__(self, format: FindingFormat):
+        self.format = format
+        self.lines: list[tuple[str, int, str]] = []
+
+    def add(self, outcome: FileOutcome) -> None:
+        from ..engine.records import Change, encode
+
+        display = outcome.input.display
+        for change in outcome.record.changes.decode(Change):
+            if self.format is FindingFormat.JSON:
+                line = encode(change).decode("utf-8")
+            else:
+                line = (
+                    f"{display}:{change.line}:{change.column}: {change.before} -> {change.after} "
+                    f"({change.entity}, {change.method})"
+                )
+            self.lines.append((display, change.start, line))
+
+    def print(self) -> None:
+        for _, _, line in sorted(self.lines, key=lambda item: item[:2]):
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 class RunEngine(StrEnum):
@@ -140,6 +175,9 @@ def run_command(
     review: ReviewOpt = None,
     check: CheckOpt = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of each change.")] = False,
+    format: Annotated[
+        FindingFormat, typer.Option("--format", help="With --check, each finding as a line of text or as JSON Lines.")
+    ] = FindingFormat.TEXT,
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite the input files themselves.")] = False,
     backup_suffix: str = setting_option("backup_suffix"),
     quiet: bool = setting_option("quiet"),
@@ -236,7 +274,8 @@ def run_command(
     )
     cleaner = plan.build()
     workers = Workers(engine, scheduler, 1 if plan.one_process else (jobs or os.cpu_count() or 1))
-    _execute(cleaner, paths, options, workers.runner(), quiet=quiet, diff=diff, asking=interactive)
+    findings = Findings(format) if check else None
+    _execute(cleaner, paths, options, workers.runner(), quiet=quiet, diff=diff, asking=interactive, findings=findings)
 
 
 @dataclass(frozen=True)
@@ -312,7 +351,15 @@ class Workers:
 
 
 def _execute(
-    cleaner: Cleaner, paths: list[Path], options: RunOptions, runner: Runner, *, quiet: bool, diff: bool, asking: bool
+    cleaner: Cleaner,
+    paths: list[Path],
+    options: RunOptions,
+    runner: Runner,
+    *,
+    quiet: bool,
+    diff: bool,
+    asking: bool,
+    findings: Findings | None = None,
 ) -> None:
     """Run, showing progress (or not), and exit with the run's status."""
     from ..batch.pipeline import UsageError, run
@@ -332,6 +379,8 @@ def _execute(
                 err.print(f"warning {outcome.input.display}: {outcome.record.warning}", markup=False)
             elif diff and outcome.changed and outcome.text is not None:
                 _print_diff(outcome)
+            if findings is not None and outcome.changed:
+                findings.add(outcome)
 
         try:
             with stop_on_signals():
@@ -348,6 +397,8 @@ def _execute(
             err.print("interrupted before any file was cleaned; nothing was written", markup=False)
             raise typer.Exit(exit_status(exc)) from None
     with shielded():  # the work is done and written: a late Ctrl-C must not turn it into a traceback
+        if findings is not None:
+            findings.print()
         if not quiet:
             _print_summary(summary, options)
         if summary.interrupted:
