@@ -113,6 +113,24 @@ fn continuations(
     table
 }
 
+/// The listed beginnings a name starting with the word `start` may have:
+/// the word itself (`form`: folded, or in capitals), an article if it is
+/// one (`al`: the article in the same form), and the article before it if
+/// the word is listed only after one ("El Hums").
+fn beginnings(start: &Info, form: Option<u32>, al: u32) -> Vec<Vec<u32>> {
+    let mut found = Vec::new();
+    if let Some(f) = form {
+        found.push(vec![f]);
+    }
+    if start.article {
+        found.push(vec![al]);
+    }
+    if let (true, Some(f)) = (start.after_article, form) {
+        found.push(vec![al, f]);
+    }
+    found
+}
+
 /// Why a scan could not finish: a character without a class, or words the
 /// extent of a name needs and nobody has said what they are.
 /// A capitalised word that may start a name: start, end, where the name
@@ -262,30 +280,8 @@ impl Words {
             missing.push(word.to_string());
             return Err(Gap::Words);
         };
-        let mut exact: Vec<Vec<u32>> = Vec::new();
-        if let Some(f) = start.folded {
-            exact.push(vec![f]);
-        }
-        if start.article {
-            exact.push(vec![names.al]);
-        }
-        if start.after_article {
-            if let Some(f) = start.folded {
-                exact.push(vec![names.al, f]);
-            }
-        }
-        let mut upper: Vec<Vec<u32>> = Vec::new();
-        if let Some(u) = start.upper {
-            upper.push(vec![u]);
-        }
-        if start.article {
-            upper.push(vec![names.al_upper]);
-        }
-        if start.after_article {
-            if let Some(u) = start.upper {
-                upper.push(vec![names.al_upper, u]);
-            }
-        }
+        let mut exact = beginnings(start, start.folded, names.al);
+        let mut upper = beginnings(start, start.upper, names.al_upper);
         let mut keys: Vec<Vec<u32>> = start.key.map(|k| vec![vec![k]]).unwrap_or_default();
         for _ in 1..n {
             let Some((at, word_end, skipped, count)) = self.glued_word(text, end)? else {
