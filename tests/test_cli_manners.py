@@ -115,3 +115,32 @@ def test_check_writes_the_change_log_it_is_given_and_nothing_else(tmp_path):
     assert proc.returncode == 1
     assert len((tmp_path / "changes.jsonl").read_text(encoding="utf-8").splitlines()) == 3
     assert sorted(p.name for p in tmp_path.rglob("*")) == sorted([*before, "changes.jsonl"])
+
+
+# -- in place: each file keeps its encoding, and the summary says where the log is
+
+
+def test_in_place_keeps_each_files_own_encoding(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Forces of Hafter took Sirt near the café.\n".encode("cp1252"))
+    proc = run_cli("run", str(tmp_path), "--in-place")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "a.txt").read_bytes() == "Forces of Haftar took Sirte near the café.\n".encode("cp1252")
+
+
+def test_in_place_says_that_no_change_log_was_kept_or_where_it_is(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Forces of Hafter.\n", encoding="utf-8")
+    proc = run_cli("run", str(tmp_path / "in"), "--in-place")
+    assert b"no change log kept: give --changes FILE" in proc.stderr
+    (tmp_path / "in" / "a.txt").write_text("Forces of Hafter.\n", encoding="utf-8")
+    proc = run_cli("run", str(tmp_path / "in"), "--in-place", "--changes", str(tmp_path / "c.jsonl"))
+    assert f"changes in {tmp_path / 'c.jsonl'}".encode() in proc.stderr
+    assert (tmp_path / "c.jsonl").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_an_output_folder_still_gets_utf8_by_default(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes("Hafter at the café.\n".encode("cp1252"))
+    proc = run_cli("run", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "Haftar at the café.\n"

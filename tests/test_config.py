@@ -194,7 +194,7 @@ def test_wrong_type_names_the_key_the_expected_type_and_the_line(tmp_path):
         ("gazetteer = [1, 2]", "expected a list of strings"),
         ("models_dir = false", "expected a string"),
         ('device = "gpu"', "expected one of auto, cpu, cuda, got 'gpu'"),
-        ('output_encoding = "cp1256"', "expected one of utf-8, original"),
+        ('output_encoding = "cp1256"', "expected one of auto, utf-8, original"),
     ],
 )
 def test_each_kind_rejects_values_of_another_kind(tmp_path, line, expected):

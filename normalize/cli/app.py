@@ -268,7 +268,7 @@ def run_command(
         review_path=review,
         field=field,
         encoding=encoding,
-        output_encoding=OutputEncoding(output_encoding).value,  # a plain string: it is part of the run's key
+        output_encoding=OutputEncoding(output_encoding).resolved(in_place),
         keep_texts=diff,
         resume=resume,
     )
@@ -538,5 +538,9 @@ def _print_summary(summary: RunSummary, options: RunOptions) -> None:
         err.print(f"  {count:5d}  {entity}", markup=False)
     if not options.check and options.output is not None:
         err.print(f"clean text and logs in {options.output}", markup=False)
+    elif options.in_place:
+        logs = (("changes", options.changes_path), ("review", options.review_path))
+        kept = "; ".join(f"{what} in {path}" for what, path in logs if path)
+        err.print(kept or "no change log kept: give --changes FILE (and --review FILE) to keep one", markup=False)
     for problem in summary.problems:
         err.print(f"error {problem}", markup=False)

@@ -50,8 +50,19 @@ Kind = Literal["str", "int", "bool", "path", "paths", "str-list"]
 class OutputEncoding(StrEnum):
     """How the clean copies are encoded."""
 
+    AUTO = "auto"  # UTF-8 into an output folder; in place, each file keeps its own
     UTF8 = "utf-8"
     ORIGINAL = "original"  # each file's own, as detected
+
+    def resolved(self, in_place: bool) -> str:
+        """The encoding a run writes with (a plain string: it is part of the run's key).
+
+        >>> OutputEncoding.AUTO.resolved(in_place=True), OutputEncoding.AUTO.resolved(in_place=False)
+        ('original', 'utf-8')
+        """
+        if self is OutputEncoding.AUTO:
+            return OutputEncoding.ORIGINAL.value if in_place else OutputEncoding.UTF8.value
+        return self.value
 
 
 class Device(StrEnum):
@@ -117,8 +128,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "output_encoding",
         "str",
-        OutputEncoding.UTF8,
-        "Encoding of the files written: utf-8, or original (each file's own).",
+        OutputEncoding.AUTO,
+        "Encoding of the files written: utf-8, original (each file's own), or auto (utf-8 into an output folder, "
+        "each file's own in place).",
         choices=OutputEncoding,
     ),
     Setting("field", "str", "text", "JSON Lines input: the field to clean."),
