@@ -162,7 +162,7 @@ def test_the_core_widens_a_window_over_the_words_that_continue_a_name_as_python_
     scanner = shipped_scanner()
     for _ in range(3):  # every word learnt: the core is told of new words as it meets them
         scanner.find(text)
-    for at, hi, far, n in scanner._hits(text):
+    for at, hi, far, n in scanner.hits(text):
         word = text[at:hi]
         python = scanner._extent(text, hi, word, n) if n > 1 and text[hi : hi + 1] in _GAP_STARTS else hi
         assert far == python, (word, text)

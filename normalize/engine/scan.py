@@ -92,7 +92,7 @@ class Scanner:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
         mentions: list[Mention] = []
         start = end = -1
-        for at, hi, far, n in self._hits(text):
+        for at, hi, far, n in self.hits(text):
             word = text[at:hi]
             if n < 0:  # a word never seen: how far can a name starting with it reach?
                 n = self.word_reach(word)
@@ -123,7 +123,8 @@ class Scanner:
             self._window(text, start, end, mentions)
         return mentions
 
-    def _hits(self, text: str) -> list[tuple[int, int, int, int]]:
+    def hits(self, text: str) -> list[tuple[int, int, int, int]]:
+        """The capitalised words of `text` that may start a name (see `capitalised_hits`)."""
         if not self._named:
             index = self.index
             self._words.set_names(list(index.exact), list(index.upper), list(index.keys), list(self._after_article))
