@@ -12,7 +12,6 @@ that is not one is refused by its type, never met as a missing dict key.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,7 +20,7 @@ from typing import TypedDict
 import msgspec
 from msgspec import UNSET, UnsetType
 
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+from ..text.positions import without_surrogates
 
 
 class Signal(StrEnum):
@@ -194,7 +193,7 @@ class ReviewItem(Located, gc=False):
             # The words around the name, for reading: a byte kept from input
             # that is not UTF-8 (a lone surrogate, which UTF-8 cannot carry
             # into the log) shows as U+FFFD, one for one.
-            self.context = _SURROGATE_RE.sub("\ufffd", self.context)
+            self.context = without_surrogates(self.context)
 
 
 @dataclass(frozen=True, slots=True)

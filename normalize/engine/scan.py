@@ -21,10 +21,9 @@ are merged.  tests/test_scan.py checks that both matchers agree.
 
 from __future__ import annotations
 
-import re
-
 from ..compiled import Words
 from ..text.keys import ARTICLES, ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
+from ..text.positions import without_surrogates
 from ..text.tokens import (
     GLUED_WORD,
     gap_glue,
@@ -240,11 +239,13 @@ def capitalised_hits(words: Words, text: str) -> list[tuple[int, int, int, int]]
     word it had not been told of, which it is told of now for next time).
     The core is told the class of each character beyond ASCII the first
     time it meets one."""
-    if not text.isascii() and _SURROGATE.search(text):
+    try:
+        found = words.hits(text)
+    except UnicodeEncodeError:
         # a lone surrogate (a byte kept from a file that is not quite UTF-8)
         # cannot cross into Rust; U+FFFD is one character too, and no letter
-        text = _SURROGATE.sub("\ufffd", text)
-    found = words.hits(text)
+        text = without_surrogates(text)
+        found = words.hits(text)
     if found is None:
         chars = words.unknown_chars(text)
         words.learn_chars(chars, [_char_class(c) for c in chars])
@@ -260,9 +261,6 @@ def word_forms(word: str) -> tuple[str, str, str, bool]:
     and whether it is an article (as `Scanner._extent` reads them)."""
     folded = fold(word)
     return folded, folded.upper(), translit_key(word), folded.lower() in ARTICLES
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _char_class(c: str) -> int:

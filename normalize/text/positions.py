@@ -11,6 +11,20 @@ number of changes, and a text with no change costs nothing::
 
 from __future__ import annotations
 
+import re
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (a byte kept from input that is not
+    quite UTF-8) as U+FFFD, one for one, so every offset stays where it was.
+
+    >>> without_surrogates("Sirt\\udcff") == "Sirt\\ufffd"
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
 
 def count_lines(text: str) -> int:
     """Line breaks in `text` (``\\r\\n`` is one).

@@ -30,9 +30,10 @@ LETTERS = rf"[^\W_](?:[^\W_]|[{_IN_WORD}])*"
 _JOINED = rf"(?:[{APOSTROPHES}](?![sS](?![^\W_])){LETTERS})*"
 WORD = re.compile(LETTERS + _JOINED)
 # The same words, found only where they start with a character that may be
-# uppercase: ASCII capitals and every block with cased letters.  Kept to a
-# few ranges on purpose, so that the regex engine skips ahead fast; callers
-# check ``isupper`` and that no word runs on from the left.
+# uppercase: ASCII capitals and every block with cased letters; callers
+# check ``isupper`` and that no word runs on from the left.  The compiled
+# core finds these words (`Words.hits`); this pattern is its specification
+# (tests/test_core.py).
 CAPITALISED_WORD = re.compile(
     "[A-Z\u00c0-\u05ff\u0900-\u1fff\u2070-\u2fff\ua000-\uffff\U00010000-\U0010ffff]"
     rf"(?<=[^\W\d_])(?:[^\W_]|[{_IN_WORD}])*" + _JOINED
