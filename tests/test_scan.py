@@ -29,7 +29,10 @@ NAMES = [
     "Gheryan", "Zawiya", "Zawia", "Sabha", "Sebha", "Kufra", "Derna", "Darnah", "Tobruk", "Tubruq",
 ]  # fmt: skip
 ARTICLES = ["al", "Al", "el", "El", "AL", "ash", "as", "an", "ad"]
-WORDS = ["the", "The", "forces", "After", "said", "McDonald", "iPhone", "of", "and", "in", "Brigades", "Accord"]
+WORDS = [
+    "the", "The", "forces", "After", "said", "McDonald", "iPhone", "of", "and", "in", "Brigades", "Accord",
+    "Ali", "General", "town of", "who", "airport", "Mr.", "“", "(", "bin", "Field Marshal", "Abdul Hamid",
+]  # fmt: skip
 GAPS = [" ", " ", " ", "-", "\n", " \n ", "\r\n", "  ", ", ", ". ", "’s ", "'s ", "’", "'", "\u00ad", "\u0301", ""]
 
 
@@ -58,7 +61,11 @@ MINI_ENGINES = _engines([MINI], False)
 def _same(engines, text):
     fast, reference = engines
     assert fast.mentions(text) == reference.mentions(text)
-    assert fast.normalize(text) == reference.normalize(text)
+    expected = reference.normalize(text)
+    # the second time, the compiled core knows the text's words and windows
+    # and rewrites the names it settles alone (engine/settled.py)
+    assert fast.normalize(text) == expected
+    assert fast.normalize(text) == expected
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

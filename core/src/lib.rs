@@ -9,6 +9,7 @@
 use pyo3::prelude::*;
 
 mod key;
+mod plan;
 mod words;
 
 #[pymodule]

@@ -11,20 +11,21 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 // Character classes, as Python's `re` and `str` methods say (learnt per
 // character for non-ASCII, see `learn_chars`).
-const ALNUM: u8 = 1; // [^\W_]: str.isalnum()
-const DIGIT: u8 = 2; // \d: str.isdecimal()
+pub(crate) const ALNUM: u8 = 1; // [^\W_]: str.isalnum()
+pub(crate) const DIGIT: u8 = 2; // \d: str.isdecimal()
 const UPPER: u8 = 4; // str.isupper()
+pub(crate) const SPACE: u8 = 8; // str.isspace()
 
 /// Combining marks, soft hyphens and zero-width characters that do not end
 /// a word (`normalize.text.tokens._IN_WORD`).
-fn in_word(c: char) -> bool {
+pub(crate) fn in_word(c: char) -> bool {
     matches!(c as u32,
         0x300..=0x36f | 0x1ab0..=0x1aff | 0x1dc0..=0x1dff | 0x20d0..=0x20ff | 0xfe20..=0xfe2f
         | 0x64b..=0x65f | 0x670 | 0xad | 0x200b..=0x200d | 0x2060)
 }
 
 /// `normalize.text.keys.APOSTROPHES`.
-fn is_apostrophe(c: char) -> bool {
+pub(crate) fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
         '\'' | '\u{2019}' | '\u{2018}' | '\u{2bc}' | '\u{2bb}' | '`' | '\u{b4}'
@@ -39,6 +40,9 @@ fn may_start(c: char) -> bool {
 
 fn ascii_flags(b: u8) -> u8 {
     let mut f = 0;
+    if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f) {
+        f |= SPACE;
+    }
     if b.is_ascii_alphanumeric() {
         f |= ALNUM;
     }
@@ -55,12 +59,14 @@ fn ascii_flags(b: u8) -> u8 {
 /// not been classified yet.
 #[pyclass(module = "normalize._core")]
 pub struct Words {
-    chars: FxHashMap<char, u8>,
+    pub(crate) chars: FxHashMap<char, u8>,
     reach: FxHashMap<Box<str>, i32>,
     max_words: usize,
     // What a word is to the listed names, learnt from Python (`learn_words`).
     info: FxHashMap<Box<str>, Info>,
     names: Option<Names>,
+    // Windows whose decision needs nothing but the words next to them (`plan`).
+    pub(crate) plan: crate::plan::Plans,
 }
 
 /// A word as the listed names see it: its folded form, that form in
@@ -137,12 +143,22 @@ fn beginnings(start: &Info, form: Option<u32>, al: u32) -> Vec<Vec<u32>> {
 /// can end (-1: not known yet), reach (characters; see `Words::hits`).
 type Hit = (usize, usize, i64, i32);
 
+/// A hit with its byte offsets too: start, end and far (-1: not known).
+pub(crate) struct ByteHit {
+    pub at: usize,
+    pub hi: usize,
+    pub far: i64,
+    pub reach: i32,
+    pub bat: usize,
+    pub bfar: usize,
+}
+
 enum Gap {
     Char,
     Words,
 }
 
-struct Unknown;
+pub(crate) struct Unknown;
 
 impl From<Unknown> for Gap {
     fn from(_: Unknown) -> Gap {
@@ -152,7 +168,7 @@ impl From<Unknown> for Gap {
 
 impl Words {
     #[inline]
-    fn flags(&self, c: char) -> Result<u8, Unknown> {
+    pub(crate) fn flags(&self, c: char) -> Result<u8, Unknown> {
         if c.is_ascii() {
             Ok(ascii_flags(c as u8))
         } else {
@@ -161,7 +177,7 @@ impl Words {
     }
 
     #[inline]
-    fn alnum(&self, c: char) -> Result<bool, Unknown> {
+    pub(crate) fn alnum(&self, c: char) -> Result<bool, Unknown> {
         Ok(self.flags(c)? & ALNUM != 0)
     }
 
@@ -336,7 +352,7 @@ impl Words {
         Ok((end, cp))
     }
 
-    fn scan(&self, text: &str) -> Result<(Vec<Hit>, Vec<String>), Unknown> {
+    pub(crate) fn scan_bytes(&self, text: &str) -> Result<(Vec<ByteHit>, Vec<String>), Unknown> {
         let mut hits = Vec::new();
         let mut missing = Vec::new();
         let mut cp = 0; // characters before byte `at`
@@ -370,20 +386,31 @@ impl Words {
                 let reach = self.reach.get(word).copied().unwrap_or(-1);
                 if reach != 0 {
                     let mut far = (cp + count) as i64;
+                    let mut bfar = end;
                     let gap_follows = matches!(
                         text[end..].chars().next(),
                         Some(' ' | '\t' | '\u{a0}' | '\n' | '\r' | '-' | '\u{2010}' | '\u{2011}')
                     );
                     if reach > 1 && gap_follows {
                         match self.extent(text, word, end, cp + count, reach, &mut missing) {
-                            Ok((_, far_cp)) => far = far_cp as i64,
+                            Ok((far_b, far_cp)) => {
+                                far = far_cp as i64;
+                                bfar = far_b;
+                            }
                             Err(Gap::Char) => return Err(Unknown),
                             // a word not described yet: Python widens this one
                             // and describes the words for the next texts
                             Err(Gap::Words) => far = -1,
                         }
                     }
-                    hits.push((cp, cp + count, far, reach));
+                    hits.push(ByteHit {
+                        at: cp,
+                        hi: cp + count,
+                        far,
+                        reach,
+                        bat: at,
+                        bfar,
+                    });
                 }
             }
             at = end;
@@ -392,6 +419,11 @@ impl Words {
         missing.sort();
         missing.dedup();
         Ok((hits, missing))
+    }
+
+    fn scan(&self, text: &str) -> Result<(Vec<Hit>, Vec<String>), Unknown> {
+        let (hits, missing) = self.scan_bytes(text)?;
+        Ok((hits.iter().map(|h| (h.at, h.hi, h.far, h.reach)).collect(), missing))
     }
 }
 
@@ -406,6 +438,7 @@ impl Words {
             max_words,
             info: FxHashMap::default(),
             names: None,
+            plan: Default::default(),
         }
     }
 
@@ -503,6 +536,46 @@ impl Words {
         }
         self.reach.insert(word.into(), reach);
         cleared
+    }
+
+    /// The windows of `text` Python must decide, as (start, end); the
+    /// names rewritten without it, as (start, end, line, column, byte
+    /// start, byte end, spec id); and the ids of every settled name seen.
+    /// None where Python must do the whole text (see `plan.rs`).
+    fn plan(&self, text: &str) -> Option<crate::plan::Found> {
+        self.plan_text(text)
+    }
+
+    /// Keep what a window holds: 0 nothing, 1 names only the document can
+    /// decide, 2 the settled names `specs` (start, end, id, applied, forms
+    /// before, forms after, person_next).  The table is emptied when it
+    /// holds `max` windows.
+    fn learn_window(&mut self, window: &str, verdict: u8, specs: Vec<crate::plan::SpecArgs>, max: usize) {
+        self.learn_window_(window, verdict, specs, max)
+    }
+
+    /// How many windows `learn_window` keeps.
+    fn windows_known(&self) -> usize {
+        self.plan.verdicts.len()
+    }
+
+    /// The reading cues and the articles (`plan.rs`).
+    #[allow(clippy::too_many_arguments)]
+    fn set_cues(
+        &mut self,
+        given_names: Vec<String>,
+        person_titles: Vec<String>,
+        place_before: Vec<String>,
+        person_after: Vec<String>,
+        place_after: Vec<String>,
+        speech_verbs: Vec<String>,
+        articles_hyphen: Vec<String>,
+        articles_space: Vec<String>,
+    ) {
+        self.set_cues_(
+            given_names, person_titles, place_before, person_after, place_after, speech_verbs, articles_hyphen,
+            articles_space,
+        )
     }
 
     /// How many words have been learnt.

@@ -224,9 +224,7 @@ class Rereader:
         could take in: a word is taken while it comes next to the word at
         the edge in some listed spelling or key (``Khalid`` before
         ``Haftar``; nothing ever follows ``Haftar``)."""
-        edges = self._edges.get(text[start:end])
-        if edges is None:
-            edges = self._edges_of(text[start:end])
+        edges = self.edges(text[start:end])
         lo = self._widen(text, start, edges[0], glued_word_before, self.before, 0)
         # a glued article is taken in by any name, listed with one or not
         # (a rewrite that leaves ``ash-`` glued to ``Sharara`` reads as ``ash-Sharara``)
@@ -247,6 +245,11 @@ class Rereader:
                 break
             at, near = word[side], self._near(table, forms)
         return at
+
+    def edges(self, name: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The forms of the words that may stand right before `name` and right after it in a listed name."""
+        found = self._edges.get(name)
+        return found if found is not None else self._edges_of(name)
 
     def _edges_of(self, name: str) -> tuple[frozenset[str], frozenset[str]]:
         """What may come right before the first word of `name` and right after its last."""

@@ -118,9 +118,33 @@ class Normalizer:
         """
         if len(text) > self.settings.part_chars and not forced:
             return self._normalize_parts(text, name, confirmed)
+        if not forced and (cleaned := self._planned(text, name, confirmed)) is not None:
+            return cleaned
         found = self.decisions(text, name=name, forced=forced, confirmed=confirmed)
         clean, changes = rewrite(text, found.applied, name)
         return Result(clean, tuple(changes), tuple(review_items(text, found.review, name)))
+
+    def _planned(self, text: str, name: str | None, confirmed: Collection[str]) -> Result | None:
+        """`normalize` with the names the compiled core settles alone
+        rewritten by it (see `settled`), or None where that does not apply:
+        the reference engine, an ignore list, names confirmed by an original,
+        or a text the core cannot plan."""
+        if self.settings.engine != "scan" or self.ignore or confirmed:
+            return None
+        scanner = self._scanner
+        plan = scanner.plan(text)
+        if plan is None:
+            return None
+        applied, review = decide(
+            plan.mentions,
+            Context(text),
+            self.index,
+            self.settings.resolve,
+            match=self.settings.match,
+            settled=scanner.settled(plan),
+        )
+        clean, changes = rewrite(text, applied, name, scanner.written(plan, name))
+        return Result(clean, tuple(changes), tuple(review_items(text, review, name)))
 
     def mentions(self, text: str) -> list[Mention]:
         """Every span of `text` that may name an entity, before any decision."""
@@ -171,13 +195,15 @@ class Normalizer:
         with its own context; the records are placed in the whole text."""
         chars = lines = bytes_ = column = 0
         for part in parts:
-            found = self.decisions(part, name=name, confirmed=confirmed)
-            clean, changes = rewrite(part, found.applied, name)
-            review = review_items(part, found.review, name)
+            result = self._planned(part, name, confirmed)
+            if result is None:
+                found = self.decisions(part, name=name, confirmed=confirmed)
+                clean, changes = rewrite(part, found.applied, name)
+                result = Result(clean, tuple(changes), tuple(review_items(part, found.review, name)))
             yield Result(
-                clean,
-                tuple(_shifted(c, chars, lines, bytes_, column) for c in changes),
-                tuple(_shifted(r, chars, lines, bytes_, column) for r in review),
+                result.text,
+                tuple(_shifted(c, chars, lines, bytes_, column) for c in result.changes),
+                tuple(_shifted(r, chars, lines, bytes_, column) for r in result.review),
             )
             chars += len(part)
             breaks = count_lines(part)

@@ -12,7 +12,7 @@ that is not one is refused by its type, never met as a missing dict key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypedDict
@@ -116,6 +116,20 @@ class Decision:
     signal: Signal | None = None
     rule: str = ""
     after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """Names a run rewrote without a decision of `resolve.decide`, as the
+    compiled core settles them (`engine.settled`): the regions their exact
+    mentions support, the regions the next run reads them as, how many there
+    are, and the decisions themselves, made only if a decision needs the
+    whole rewritten text (`decisions()`)."""
+
+    regions: frozenset[str] = frozenset()
+    seen: frozenset[str] = frozenset()
+    count: int = 0
+    decisions: Callable[[], list[Decision]] = list
 
 
 class CandidateRecord(TypedDict):

@@ -35,7 +35,7 @@ from ..text.words import is_function_word
 from .context import Context, Reading, reading
 from .index import Index
 from .matcher import MatchSettings, rereader
-from .records import Candidate, Decision, Mention, Signal, Target
+from .records import Candidate, Decision, Mention, Settled, Signal, Target
 from .rewrite import replacement, splice
 
 
@@ -54,6 +54,7 @@ def decide(
     settings: ResolveSettings = ResolveSettings(),
     confirmed: Collection[str] = (),
     match: MatchSettings = MatchSettings(),
+    settled: Settled = Settled(),
 ) -> tuple[list[Decision], list[Decision]]:
     """Split mentions into those to apply and those to review.
 
@@ -65,6 +66,10 @@ def decide(
     known to name: a mention whose spelling fits exactly one of them is
     rewritten to it (method ``source``), even where the English alone
     could not decide (Jufra and Jafara share a key).
+
+    `settled` are names of the text already rewritten without a decision
+    here (`engine.settled`): they count as the names they are, as if they
+    were among `mentions`.
     """
     # An exact name swallowed by a longer key match is still written in the
     # document: ``Hifter`` in ``Khalid Hifter`` is about Libya all the same.
@@ -72,7 +77,7 @@ def decide(
         m.candidates[0].target.region
         for m in (*mentions, *(k for m in mentions for k in m.inner))
         if m.method in ("exact", "source") and not m.candidates[0].target.ambiguous
-    }
+    } | settled.regions
 
     contexts = [context]  # the text, then what this run writes into it
     refused: list[Target] = []
@@ -121,10 +126,12 @@ def decide(
             settle(mention)
         applied.sort(key=lambda d: d.mention.start)
         applied, unstable, seen, clean, spans = _fixed_points(applied, context.text, index, match)
-        regions |= seen
+        regions |= seen | settled.seen
         asked, refused[:] = refused[:], []
         if not asked:
             break
+        if settled.count:  # what this run writes is all of the rewritten text
+            clean, spans = splice(context.text, sorted(applied + settled.decisions(), key=lambda d: d.mention.start))
         if spans:
             contexts.append(Context(_around(clean, spans, index)))
         if not any(supported(target) for target in asked):
@@ -166,7 +173,7 @@ def _fixed_points(
                 read = target
             else:
                 lo, reading = reader.reread(clean, start, end)
-                read = _read_as(reading, start - lo, end - lo, target)
+                read = read_as(reading, start - lo, end - lo, target)
                 if read is None:
                     # another entity's name read there competes with the target; else nothing fits
                     other = reading is not None and reading.candidates[0].target.entity != target.entity
@@ -223,7 +230,7 @@ def _context_reach(index: Index) -> int:
     return held[1]
 
 
-def _read_as(reading: Mention | None, start: int, end: int, target: Target) -> Target | None:
+def read_as(reading: Mention | None, start: int, end: int, target: Target) -> Target | None:
     """What the next run reads a name rewritten to `target` at `start:end`
     as (`reading`, offsets alike), if that run leaves it alone: an exact
     mention needing no change, of that very span or of a full name of the
@@ -428,14 +435,14 @@ def _person_after(text: str, mention: Mention, index: Index) -> str | None:
     if match is None or not match.group(1)[:1].isupper():
         return None
     key = (*(translit_key(t.text) for t in tokenize(mention.core)), translit_key(match.group(1)))
-    people = _name_beginnings(index).get(key, ())
+    people = name_beginnings(index).get(key, ())
     return match.group(1) if any(entity_type(t) == "person" for t in people) else None
 
 
 _BEGINNINGS: dict[int, tuple[weakref.ref[Index], dict[tuple[str, ...], tuple[Target, ...]]]] = {}
 
 
-def _name_beginnings(index: Index) -> dict[tuple[str, ...], tuple[Target, ...]]:
+def name_beginnings(index: Index) -> dict[tuple[str, ...], tuple[Target, ...]]:
     """Every beginning of two or more words of a listed key -> a name it begins."""
     held = _BEGINNINGS.get(id(index))
     if held is None or held[0]() is not index:

@@ -12,7 +12,9 @@ what follows the name (``’s``, ``-based``) alone::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from operator import attrgetter
 
 from ..text.positions import Positions
 from ..text.tokens import is_all_caps, tokenize, without_article
@@ -85,8 +87,15 @@ def splice(text: str, applied: list[Decision]) -> tuple[str, list[tuple[int, int
     return "".join(pieces), spans
 
 
-def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tuple[str, list[Change]]:
-    """Apply decisions (sorted, not overlapping; see `splice`) to `text`."""
+def rewrite(
+    text: str,
+    applied: list[Decision],
+    file: str | None = None,
+    written: Sequence[tuple[int, int, str, Change]] = (),
+) -> tuple[str, list[Change]]:
+    """Apply decisions (sorted, not overlapping; see `splice`) to `text`,
+    and the rewrites `written` by the compiled core (start, end, new text,
+    change record; sorted, apart from the decisions)."""
     positions = Positions(text)
     changes: list[Change] = []
     for decision in applied:
@@ -108,7 +117,17 @@ def rewrite(text: str, applied: list[Decision], file: str | None = None) -> tupl
                 margin=margin,
             )
         )
-    return splice(text, applied)[0], changes
+    if not written:
+        return splice(text, applied)[0], changes
+    edits = sorted([(d.mention.start, d.mention.end, d.after) for d in applied] + [w[:3] for w in written])
+    pieces: list[str] = []
+    last = 0
+    for start, end, new in edits:
+        pieces += [text[last:start], new]
+        last = end
+    pieces.append(text[last:])
+    changes = sorted(changes + [w[3] for w in written], key=attrgetter("start")) if changes else [w[3] for w in written]
+    return "".join(pieces), changes
 
 
 def review_items(text: str, review: list[Decision], file: str | None = None) -> list[ReviewItem]:

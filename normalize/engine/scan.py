@@ -32,9 +32,11 @@ from ..text.tokens import (
     starts_word,
     words_around,
 )
+from ..text.words import cues
 from .index import Index
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
-from .records import Candidate, Mention
+from .records import Candidate, Change, Mention, Settled
+from .settled import Plan, SettledName, settled, window_verdict, written_changes
 
 _SPACES = " \t\u00a0"
 _GAP_ENDS = _SPACES + "\n\r" + HYPHENS  # what a glued article is followed by
@@ -67,6 +69,9 @@ class Scanner:
         self._words = Words(max_words)
         self._named = False  # the core knows the listed names (on first use)
         self._windows: dict[str, tuple[Mention, ...]] = {}
+        # the names the core rewrites alone, by the id it knows them by (see settled.py)
+        self._settled: list[SettledName] = []
+        self._cued = False  # the core knows the reading cues
         # Names listed only with their article (``El Hums``: a bare ``Hums`` is
         # English): the capitalised word after the article starts the window.
         self._after_article: dict[str, int] = {}
@@ -85,7 +90,7 @@ class Scanner:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._words, self._named = Words(self._max_words), False
+        self._words, self._named, self._cued, self._settled = Words(self._max_words), False, False, []
 
     def find(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
@@ -121,6 +126,69 @@ class Scanner:
         if end > 0:
             self._window(text, start, end, mentions)
         return mentions
+
+    def plan(self, text: str) -> Plan | None:
+        """`text` planned by the core: the names it settles alone, rewritten,
+        and the mentions of the other windows (see `settled`); None where
+        the core cannot plan it (a word not seen yet, a lone surrogate, a
+        capital glued to other letters), which `find` then does."""
+        words = self._words
+        if not self._cued:
+            self.hits("")
+            c = cues()
+            words.set_cues(
+                *(sorted(getattr(c, f)) for f in ("given_names", "person_titles", "place_before")),
+                *(sorted(getattr(c, f)) for f in ("person_after", "place_after", "speech_verbs")),
+                sorted(ARTICLES_HYPHEN),
+                sorted(ARTICLES_SPACE),
+            )
+            self._cued = True
+        try:
+            found = words.plan(text)
+            # a text with words never seen: learn them as `find` would, and plan again
+            for _ in range(3):
+                if found is not None or not self._learn(text):
+                    break
+                found = words.plan(text)
+        except UnicodeEncodeError:  # a lone surrogate: its offsets in bytes are Python's to count
+            return None
+        if found is None:
+            return None
+        windows, written, seen = found
+        mentions: list[Mention] = []
+        for start, end, known in windows:
+            self._window(text, start, end, mentions)
+            if not known:
+                self._learn_window(text[start:end])
+        return Plan(mentions, written, seen)
+
+    def _learn(self, text: str) -> bool:
+        """Tell the core what it did not know to plan `text` (characters, the
+        reach of new words, the words after them); False if it knew it all."""
+        learnt = False
+        for at, hi, far, n in self.hits(text):
+            if n < 0:
+                if self._words.learn(text[at:hi], self.word_reach(text[at:hi])):
+                    self._follow.clear()
+                learnt = True
+            elif far < 0:
+                learnt = True
+        return learnt
+
+    def settled(self, plan: Plan) -> Settled:
+        """What `resolve.decide` needs to know of the names `plan` rewrote."""
+        return settled(plan, self._settled)
+
+    def written(self, plan: Plan, file: str | None) -> list[tuple[int, int, str, Change]]:
+        """The names `plan` rewrote, as (start, end, new text, change record)."""
+        return written_changes(plan, self._settled, file)
+
+    def _learn_window(self, window: str) -> None:
+        words = self._words
+        if words.windows_known() >= self._max_windows:  # the core empties its table: ids start over
+            self._settled.clear()
+        verdict, specs = window_verdict(self._windows[window], self.index, self.settings, self._settled)
+        words.learn_window(window, verdict, specs, self._max_windows)
 
     def hits(self, text: str) -> list[tuple[int, int, int, int]]:
         """The capitalised words of `text` that may start a name (see `capitalised_hits`)."""
@@ -265,8 +333,10 @@ def word_forms(word: str) -> tuple[str, str, str, bool]:
 
 def _char_class(c: str) -> int:
     """A character's class as the core keeps it: 1 alphanumeric (``[^\\W_]``),
-    2 a decimal digit (``\\d``), 4 uppercase, as this Python's `re` and `str` say."""
-    return (1 if c.isalnum() else 0) | (2 if c.isdecimal() else 0) | (4 if c.isupper() else 0)
+    2 a decimal digit (``\\d``), 4 uppercase, 8 white space, as this Python's `re` and `str` say."""
+    return (
+        (1 if c.isalnum() else 0) | (2 if c.isdecimal() else 0) | (4 if c.isupper() else 0) | (8 if c.isspace() else 0)
+    )
 
 
 def _article_start(text: str, at: int) -> int:

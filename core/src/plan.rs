@@ -1,0 +1,661 @@
+//! Windows decided without Python: the second pass of the scanner
+//! (`normalize.engine.settled`).
+//!
+//! The scanner cuts a text into windows around the capitalised words that
+//! may start a name (`Scanner.find`).  Python looks at each distinct window
+//! once and says what it holds (`learn_window`): nothing, something only
+//! the whole document can decide, or exact, unambiguous names whose rewrite
+//! reads back as itself.  Such a name is rewritten wherever it stands unless
+//! the words right next to it could change that: a reading cue around it
+//! (`context.reading`), a word after it that would make it a person's
+//! given name (`resolve._person_after`), a glued word that the next run
+//! could read as part of the name (`matcher.Rereader.window`), or another
+//! window touching it.  Then the whole window goes to Python, which decides
+//! as the reference does; this pass only ever says less, never otherwise.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::key::key_of;
+use crate::words::{in_word, is_apostrophe, ByteHit, Unknown, Words, ALNUM, DIGIT, SPACE};
+
+/// An exact name in a window that needs no decision beyond its neighbours.
+pub(crate) struct Spec {
+    start: usize, // characters into the window
+    end: usize,
+    bstart: usize, // bytes into the window
+    bend: usize,
+    id: u32,
+    applied: bool, // false: already canonical (or a keep word), nothing to write
+    before: FxHashSet<Box<str>>, // forms of a word that may stand right before it in a name
+    after: FxHashSet<Box<str>>,
+    person_next: bool, // a capitalised word after it could make it a person's given name
+}
+
+pub(crate) enum Verdict {
+    Empty,
+    Complex,
+    Simple(Vec<Spec>),
+}
+
+/// The reading cues of `normalize/data/cues.toml` (`context.reading`).
+#[derive(Default)]
+pub(crate) struct Cues {
+    given_names: FxHashSet<String>,
+    person_titles: FxHashSet<String>,
+    place_before: FxHashSet<String>,
+    person_after: FxHashSet<String>,
+    place_after: FxHashSet<String>,
+    speech_verbs: FxHashSet<String>,
+    articles: FxHashSet<String>,        // every article, lowercase (`keys.ARTICLES`)
+    articles_hyphen: FxHashSet<String>, // before a hyphen
+    articles_space: FxHashSet<String>,  // before a space
+    space_ends: FxHashSet<char>,        // last letters of those, in both cases (`scan._AFTER_SPACE`)
+}
+
+#[derive(Default)]
+pub(crate) struct Plans {
+    pub verdicts: FxHashMap<Box<str>, Verdict>,
+    pub cues: Option<Cues>,
+}
+
+/// What `plan` found: the windows Python must decide (character offsets,
+/// and whether their verdict is known: if not, Python tells it),
+/// the names rewritten here (start, end, line, column, byte start, byte end,
+/// spec id) and the ids of every settled name seen (for their regions).
+pub(crate) type Found = (Vec<(usize, usize, bool)>, Vec<(usize, usize, usize, usize, usize, usize, u32)>, Vec<u32>);
+
+const SPACES: [char; 3] = [' ', '\t', '\u{a0}'];
+const HYPHENS: [char; 3] = ['-', '\u{2010}', '\u{2011}'];
+const OPENING: [char; 6] = ['"', '\'', '\u{201c}', '\u{2018}', '(', '['];
+
+fn is_gap_end(c: char) -> bool {
+    SPACES.contains(&c) || HYPHENS.contains(&c) || c == '\n' || c == '\r'
+}
+
+/// Why a text cannot be planned here: a character or a word not known yet,
+/// or a place where only the tokenizer can tell (Python then does it all).
+struct Unplanned;
+
+impl From<Unknown> for Unplanned {
+    fn from(_: Unknown) -> Unplanned {
+        Unplanned
+    }
+}
+
+/// A text as bytes with a character count for each byte offset met.
+struct Text<'a> {
+    s: &'a str,
+}
+
+impl<'a> Text<'a> {
+    fn before(&self, b: usize) -> Option<char> {
+        self.s[..b].chars().next_back()
+    }
+}
+
+impl Words {
+    fn is_word_char(&self, c: char) -> Result<bool, Unknown> {
+        Ok(self.alnum(c)? || is_apostrophe(c) || in_word(c))
+    }
+
+    fn is_space(&self, c: char) -> Result<bool, Unknown> {
+        Ok(self.flags(c)? & SPACE != 0)
+    }
+
+    /// Byte offset where the glued articles before byte `at` start
+    /// (`scan._article_start`), or Unplanned where the word before is not
+    /// plain ASCII letters and only the tokenizer can tell.
+    fn article_start(&self, t: &Text, mut at: usize, cues: &Cues) -> Result<usize, Unplanned> {
+        loop {
+            let mut gap = at;
+            let hyphen = matches!(t.before(gap), Some(c) if HYPHENS.contains(&c));
+            if hyphen {
+                gap -= t.before(gap).unwrap().len_utf8();
+            } else {
+                let skip = |gap: &mut usize| {
+                    while let Some(c) = t.before(*gap).filter(|c| SPACES.contains(c)) {
+                        *gap -= c.len_utf8();
+                    }
+                };
+                skip(&mut gap);
+                if t.before(gap) == Some('\n') {
+                    gap -= 1;
+                }
+                if t.before(gap) == Some('\r') {
+                    gap -= 1;
+                }
+                skip(&mut gap);
+            }
+            if gap == at || gap == 0 {
+                return Ok(at);
+            }
+            let last = t.before(gap).unwrap();
+            if !self.is_word_char(last)? {
+                return Ok(at);
+            }
+            let mut lo = gap;
+            while let Some(c) = t.before(lo) {
+                if !self.is_word_char(c)? {
+                    break;
+                }
+                lo -= c.len_utf8();
+            }
+            let word = &t.s[lo..gap];
+            if !word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(Unplanned);
+            }
+            let low = word.to_ascii_lowercase();
+            // `tokens.gap_glue` makes every dash a "-"
+            let article = if hyphen { cues.articles_hyphen.contains(&low) } else { cues.articles_space.contains(&low) };
+            if !article {
+                return Ok(at);
+            }
+            at = lo;
+        }
+    }
+
+    /// Whether the words around `text[s..e]` (bytes) make it read as
+    /// something (`context.reading` is not None), or might: a piece that is
+    /// not ASCII is taken to.
+    fn has_cue(&self, t: &Text, s: usize, e: usize, cues: &Cues) -> Result<bool, Unknown> {
+        if s > 0 && matches!(t.before(s), Some(c) if SPACES.contains(&c)) {
+            // the last 40 characters before the span, as `_pieces_before` takes them
+            let mut lo = s;
+            for _ in 0..40 {
+                match t.before(lo) {
+                    Some(c) => lo -= c.len_utf8(),
+                    None => break,
+                }
+            }
+            let head = t.s[lo..s].trim_end_matches(SPACES);
+            if let Some(c) = head.chars().next_back() {
+                if !self.is_space(c)? {
+                    let mut pieces: Vec<&str> = Vec::new();
+                    let mut end = head.len();
+                    let mut i = head.len();
+                    while pieces.len() < 2 {
+                        let mut start = i;
+                        while let Some(c) = head[..start].chars().next_back() {
+                            if self.is_space(c)? {
+                                break;
+                            }
+                            start -= c.len_utf8();
+                        }
+                        pieces.push(&head[start..end]);
+                        // to the end of the white space before the piece
+                        let mut j = start;
+                        while let Some(c) = head[..j].chars().next_back() {
+                            if !self.is_space(c)? {
+                                break;
+                            }
+                            j -= c.len_utf8();
+                        }
+                        if j == 0 {
+                            break;
+                        }
+                        i = j;
+                        end = j;
+                    }
+                    let last = pieces[0].trim_start_matches(OPENING);
+                    if cues.given_names.contains(last) || cues.person_titles.contains(last) {
+                        return Ok(true);
+                    }
+                    if pieces.len() > 1 {
+                        let pair = format!("{} {}", pieces[1].trim_start_matches(OPENING), last);
+                        if cues.person_titles.contains(&pair) {
+                            return Ok(true);
+                        }
+                        match lower(&pair) {
+                            Some(low) if !cues.place_before.contains(&low) => {}
+                            _ => return Ok(true),
+                        }
+                    }
+                }
+            }
+        }
+        // `_AFTER`: spaces, an optional comma, at least one space, letters
+        let rest = &t.s[e..];
+        let lead = rest.len() - rest.trim_start_matches(SPACES).len();
+        let comma = rest[lead..].starts_with(',');
+        let from = if comma {
+            let gap = rest[lead + 1..].len() - rest[lead + 1..].trim_start_matches(SPACES).len();
+            if gap == 0 {
+                return Ok(false);
+            }
+            lead + 1 + gap
+        } else if lead == 0 {
+            return Ok(false);
+        } else {
+            lead
+        };
+        let mut end = from;
+        for c in rest[from..].chars() {
+            let f = self.flags(c)?;
+            if f & ALNUM == 0 || f & DIGIT != 0 {
+                break;
+            }
+            end += c.len_utf8();
+        }
+        if end == from {
+            return Ok(false);
+        }
+        let word = &rest[from..end];
+        if cues.person_after.contains(word) {
+            return Ok(true);
+        }
+        if !comma {
+            match lower(word) {
+                Some(low) if !cues.place_after.contains(&low) && !cues.speech_verbs.contains(word) => {}
+                _ => return Ok(true),
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether a capitalised word (or one not ASCII) follows `e` after
+    /// spaces (`resolve._NEXT_WORD`).
+    fn capital_next(&self, t: &Text, e: usize) -> Result<bool, Unknown> {
+        let rest = &t.s[e..];
+        let trimmed = rest.trim_start_matches(SPACES);
+        if trimmed.len() == rest.len() {
+            return Ok(false);
+        }
+        Ok(match trimmed.chars().next() {
+            Some(c) => self.alnum(c)? && (c.is_ascii_uppercase() || !c.is_ascii()),
+            None => false,
+        })
+    }
+}
+
+/// Whether a plain ASCII word may stand in a listed name as one of `near`,
+/// in one of its forms (`matcher._forms`): folded, in capitals, its key,
+/// and ``al`` for an article.
+fn forms_meet(word: &str, near: &FxHashSet<Box<str>>, cues: &Cues) -> bool {
+    if near.is_empty() {
+        return false;
+    }
+    let lower = word.to_ascii_lowercase();
+    let upper = word.to_ascii_uppercase();
+    near.contains(word)
+        || near.contains(upper.as_str())
+        || near.contains(key_of(&lower).as_str())
+        || (cues.articles.contains(&lower) && near.contains("al"))
+}
+
+/// `s.lower()` as Python says it, where Rust is sure to agree: Latin-1
+/// only (beyond it, special casings differ); None elsewhere.
+fn lower(s: &str) -> Option<String> {
+    s.chars().all(|c| (c as u32) < 0x100).then(|| s.to_lowercase())
+}
+
+/// Where a glued word is, as byte span, with whether it is plain ASCII
+/// letters and digits (the only words whose forms are worked out here).
+enum Glued {
+    None,
+    Plain(usize, usize),
+    Other,
+}
+
+impl Words {
+    /// The word glued before byte `at` (`tokens.glued_word_before`).
+    fn glued_before(&self, t: &Text, at: usize) -> Result<Glued, Unknown> {
+        let mut gap = at;
+        match t.before(gap) {
+            Some(c) if HYPHENS.contains(&c) => gap -= c.len_utf8(),
+            _ => {
+                let skip = |gap: &mut usize| {
+                    while let Some(c) = t.before(*gap).filter(|c| SPACES.contains(c)) {
+                        *gap -= c.len_utf8();
+                    }
+                };
+                skip(&mut gap);
+                if t.before(gap) == Some('\n') {
+                    gap -= 1;
+                }
+                if t.before(gap) == Some('\r') {
+                    gap -= 1;
+                }
+                skip(&mut gap);
+            }
+        }
+        if gap == at {
+            return Ok(Glued::None);
+        }
+        if t.s[gap..at].chars().count() > 30 {
+            return Ok(Glued::Other); // a run of white space the pattern's 40 characters may not reach over
+        }
+        let mut lo = gap;
+        while let Some(c) = t.before(lo) {
+            if !self.is_word_char(c)? {
+                break;
+            }
+            lo -= c.len_utf8();
+        }
+        if lo == gap {
+            return Ok(Glued::None);
+        }
+        if t.s[lo..gap].bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Ok(Glued::Plain(lo, gap))
+        } else {
+            Ok(Glued::Other)
+        }
+    }
+
+    /// The word glued after byte `at` (`tokens.glued_word_after`).
+    fn glued_after(&self, t: &Text, at: usize) -> Result<Glued, Unknown> {
+        let rest = &t.s[at..];
+        let mut i = 0;
+        match rest.chars().next() {
+            Some(c) if HYPHENS.contains(&c) => i = c.len_utf8(),
+            _ => {
+                let skip = |i: &mut usize| {
+                    while let Some(c) = rest[*i..].chars().next().filter(|c| SPACES.contains(c)) {
+                        *i += c.len_utf8();
+                    }
+                };
+                skip(&mut i);
+                if rest[i..].starts_with("\r\n") {
+                    i += 2;
+                } else if rest[i..].starts_with('\n') || rest[i..].starts_with('\r') {
+                    i += 1;
+                }
+                skip(&mut i);
+            }
+        }
+        if i == 0 {
+            return Ok(Glued::None);
+        }
+        let mut end = i;
+        for c in rest[i..].chars() {
+            if !self.is_word_char(c)? {
+                break;
+            }
+            end += c.len_utf8();
+        }
+        if end == i || !self.alnum(rest[i..].chars().next().unwrap())? {
+            return Ok(Glued::None);
+        }
+        if rest[i..end].bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Ok(Glued::Plain(at + i, at + end))
+        } else {
+            Ok(Glued::Other)
+        }
+    }
+
+    /// The windows of `text` as `Scanner.find` cuts them, in bytes and
+    /// characters: (byte start, byte end, char start, char end).
+    fn windows(&self, t: &Text, hits: &[ByteHit], cues: &Cues) -> Result<Vec<(usize, usize, usize, usize)>, Unplanned> {
+        let mut out = Vec::new();
+        let (mut start, mut end, mut bstart, mut bend) = (0usize, 0usize, 0usize, 0usize);
+        let mut open = false;
+        for h in hits {
+            if h.reach < 0 || h.far < 0 {
+                return Err(Unplanned); // a word Python has not told of yet
+            }
+            let (mut lo, mut blo) = (h.at, h.bat);
+            if h.at > 0 {
+                let before = t.before(h.bat).unwrap();
+                if is_gap_end(before) {
+                    let c2 = t.s[..h.bat - before.len_utf8()].chars().next_back();
+                    let tokenize = h.at > 2
+                        && (before != ' '
+                            || matches!(c2, Some(c) if !c.is_ascii() || cues.space_ends.contains(&c)
+                                || matches!(c, ' ' | '\t' | '\n' | '\r')));
+                    if tokenize {
+                        let b = self.article_start(t, h.bat, cues)?;
+                        if b != h.bat {
+                            blo = b;
+                            lo = h.at - t.s[b..h.bat].chars().count();
+                        }
+                    }
+                } else if self.is_word_char(before)? {
+                    return Err(Unplanned); // a capital inside a run of word characters: the tokenizer decides
+                }
+            }
+            let (hi, bhi) = (h.far as usize, h.bfar);
+            if open && lo < end {
+                if hi > end {
+                    end = hi;
+                    bend = bhi;
+                }
+                continue;
+            }
+            if open {
+                out.push((bstart, bend, start, end));
+            }
+            (start, end, bstart, bend, open) = (lo, hi, blo, bhi, true);
+        }
+        if open {
+            out.push((bstart, bend, start, end));
+        }
+        Ok(out)
+    }
+
+    /// Plan a text: see `Found`.  None where Python must do it all.
+    pub(crate) fn plan_text(&self, text: &str) -> Option<Found> {
+        let cues = self.plan.cues.as_ref()?;
+        let (hits, missing) = self.scan_bytes(text).ok()?;
+        if !missing.is_empty() {
+            return None;
+        }
+        let t = Text { s: text };
+        let windows = self.windows(&t, &hits, cues).ok()?;
+        let in_window = |a: usize, b: usize| {
+            // does byte span a..b meet a window? (windows are sorted and apart)
+            let k = windows.partition_point(|w| w.1 <= a);
+            k < windows.len() && windows[k].0 < b
+        };
+        let mut complex = Vec::new();
+        let mut simple = Vec::new();
+        let mut seen = Vec::new();
+        let mut place = Place::default();
+        for &(bs, be, cs, ce) in &windows {
+            let specs = match self.plan.verdicts.get(&text[bs..be]) {
+                None => {
+                    complex.push((cs, ce, false));
+                    continue;
+                }
+                Some(Verdict::Complex) => {
+                    complex.push((cs, ce, true));
+                    continue;
+                }
+                Some(Verdict::Empty) => continue,
+                Some(Verdict::Simple(specs)) => specs,
+            };
+            let mut ok = true;
+            for spec in specs.iter().filter(|s| s.applied) {
+                let (s, e) = (bs + spec.bstart, bs + spec.bend);
+                if !self.settled_here(&t, s, e, spec, cues, &in_window).ok()? {
+                    ok = false;
+                    break;
+                }
+            }
+            if !ok {
+                complex.push((cs, ce, true));
+                continue;
+            }
+            for spec in specs {
+                seen.push(spec.id);
+                if spec.applied {
+                    let (s, e) = (bs + spec.bstart, bs + spec.bend);
+                    let (line, column) = place.line_column(text, s, cs + spec.start);
+                    simple.push((cs + spec.start, cs + spec.end, line, column, s, e, spec.id));
+                }
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        Some((complex, simple, seen))
+    }
+
+    /// Whether the name `spec` at bytes s..e is rewritten whatever the rest
+    /// of the text says: no cue around it, nothing glued to it that the
+    /// next run could read with it, no other window next to it.
+    fn settled_here(
+        &self,
+        t: &Text,
+        s: usize,
+        e: usize,
+        spec: &Spec,
+        cues: &Cues,
+        in_window: &dyn Fn(usize, usize) -> bool,
+    ) -> Result<bool, Unknown> {
+        if self.has_cue(t, s, e, cues)? {
+            return Ok(false);
+        }
+        if spec.person_next && self.capital_next(t, e)? {
+            return Ok(false);
+        }
+        match self.glued_before(t, s)? {
+            Glued::None => {}
+            Glued::Other => return Ok(false),
+            Glued::Plain(a, b) => {
+                let word = &t.s[a..b];
+                // a glued article is taken in by any name (`Rereader.window`)
+                if in_window(a, b) || cues.articles.contains(&word.to_ascii_lowercase()) || forms_meet(word, &spec.before, cues) {
+                    return Ok(false);
+                }
+            }
+        }
+        match self.glued_after(t, e)? {
+            Glued::None => {}
+            Glued::Other => return Ok(false),
+            Glued::Plain(a, b) => {
+                let word = &t.s[a..b];
+                if in_window(a, b) || forms_meet(word, &spec.after, cues) {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    pub(crate) fn learn_window_(&mut self, window: &str, verdict: u8, specs: Vec<SpecArgs>, max: usize) {
+        if self.plan.verdicts.len() >= max {
+            self.plan.verdicts.clear();
+        }
+        let verdict = match verdict {
+            0 => Verdict::Empty,
+            2 => Verdict::Simple(
+                specs
+                    .into_iter()
+                    .map(|(start, end, id, applied, before, after, person_next)| {
+                        let chars: Vec<(usize, char)> = window.char_indices().collect();
+                        let byte = |k: usize| chars.get(k).map(|c| c.0).unwrap_or(window.len());
+                        Spec {
+                            start,
+                            end,
+                            bstart: byte(start),
+                            bend: byte(end),
+                            id,
+                            applied,
+                            before: before.into_iter().map(String::into_boxed_str).collect(),
+                            after: after.into_iter().map(String::into_boxed_str).collect(),
+                            person_next,
+                        }
+                    })
+                    .collect(),
+            ),
+            _ => Verdict::Complex,
+        };
+        self.plan.verdicts.insert(window.into(), verdict);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn set_cues_(
+        &mut self,
+        given_names: Vec<String>,
+        person_titles: Vec<String>,
+        place_before: Vec<String>,
+        person_after: Vec<String>,
+        place_after: Vec<String>,
+        speech_verbs: Vec<String>,
+        articles_hyphen: Vec<String>,
+        articles_space: Vec<String>,
+    ) {
+        let set = |v: Vec<String>| v.into_iter().collect::<FxHashSet<String>>();
+        let articles_hyphen = set(articles_hyphen);
+        let articles_space = set(articles_space);
+        let space_ends = articles_space
+            .iter()
+            .filter_map(|a| a.chars().next_back())
+            .flat_map(|c| [c.to_ascii_lowercase(), c.to_ascii_uppercase()])
+            .collect();
+        self.plan.cues = Some(Cues {
+            given_names: set(given_names),
+            person_titles: set(person_titles),
+            place_before: set(place_before),
+            person_after: set(person_after),
+            place_after: set(place_after),
+            speech_verbs: set(speech_verbs),
+            articles: articles_hyphen.union(&articles_space).cloned().collect(),
+            articles_hyphen,
+            articles_space,
+            space_ends,
+        });
+    }
+}
+
+/// (start, end, id, applied, before forms, after forms, person_next): a spec as Python gives it.
+pub(crate) type SpecArgs = (usize, usize, u32, bool, Vec<String>, Vec<String>, bool);
+
+/// Line and column of offsets asked for in rising order (`positions.Positions`):
+/// a line break is "\n", "\r\n" or a lone "\r".
+#[derive(Default)]
+struct Place {
+    byte: usize,
+    line: usize,
+    line_start: usize, // characters
+    chars: usize,      // characters before `byte`
+}
+
+impl Place {
+    fn line_column(&mut self, text: &str, b: usize, c: usize) -> (usize, usize) {
+        if self.line == 0 {
+            self.line = 1;
+        }
+        let bytes = text.as_bytes();
+        let mut chars = self.chars;
+        for (i, &x) in bytes[self.byte..b].iter().enumerate() {
+            if x & 0xc0 != 0x80 {
+                chars += 1;
+            }
+            let at = self.byte + i;
+            if x == b'\n' || (x == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
+                self.line += 1;
+                self.line_start = chars;
+            }
+        }
+        // a "\r" right before `b` with "\n" at `b` ends no line yet
+        self.byte = b;
+        self.chars = c;
+        (self.line, c - self.line_start + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_break_is_a_newline_a_lone_return_or_both_together() {
+        let text = "ab\r\ncd\ref\ngh";
+        let mut place = Place::default();
+        assert_eq!(place.line_column(text, 1, 1), (1, 2));
+        assert_eq!(place.line_column(text, 4, 4), (2, 1));
+        assert_eq!(place.line_column(text, 8, 8), (3, 2));
+        assert_eq!(place.line_column(text, 11, 11), (4, 2));
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "é’é Hafter";
+        assert_eq!(Place::default().line_column(text, text.find('H').unwrap(), 4), (1, 5));
+    }
+
+    #[test]
+    fn lowercase_is_only_trusted_where_python_agrees() {
+        assert_eq!(lower("Émir In").as_deref(), Some("émir in"));
+        assert_eq!(lower("İstanbul"), None);
+    }
+}

@@ -1,0 +1,161 @@
+"""Names settled by their window alone, rewritten by the compiled core.
+
+Most mentions in a corpus are exact spellings of unambiguous names
+(``Hafter``, ``Sirt``) whose rewrite reads back as itself.  Such a name
+needs no decision from the document: it is rewritten unless the words
+right next to it could change that.  Python looks at each distinct window
+of the scanner once (`window_verdict`) and tells the core what it holds;
+the core then rewrites those names wherever they stand, checks their
+neighbours (reading cues, glued words, other windows: see
+``core/src/plan.rs``), and hands back only the windows that need
+`resolve.decide`.  The result is the reference's, name for name
+(tests/test_settled.py)::
+
+    >>> from normalize import Normalizer
+    >>> n = Normalizer.load()
+    >>> [n.normalize("Forces of Hafter left Sirt.").text for _ in range(2)]
+    ['Forces of Haftar left Sirte.', 'Forces of Haftar left Sirte.']
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+from ..text.keys import translit_key
+from ..text.tokens import tokenize
+from .index import Index
+from .matcher import MatchSettings, rereader
+from .records import Candidate, Change, Decision, Mention, Settled, Target
+from .resolve import entity_type, name_beginnings, read_as
+from .rewrite import replacement
+
+EMPTY, COMPLEX, SIMPLE = 0, 1, 2  # what a window holds, as the core keeps it
+
+
+@dataclass(frozen=True, slots=True)
+class SettledName:
+    """An exact, unambiguous name of a window: what it is rewritten to
+    (`after`, "" when it is written as its canonical already or is a keep
+    word), the region it supports, and the region the next run reads the
+    rewrite as (None for an ambiguous reading)."""
+
+    mention: Mention  # offsets in its window
+    target: Target
+    after: str
+    rule: str
+    region: str
+    read_region: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A text as the core planned it: the mentions of the windows Python
+    decides, the names the core rewrote (start, end, line, column, byte
+    start, byte end, name id) and the names it saw (ids)."""
+
+    mentions: list[Mention]
+    written: list[tuple[int, int, int, int, int, int, int]]
+    seen: list[int]
+
+
+def window_verdict(
+    mentions: tuple[Mention, ...], index: Index, match: MatchSettings, names: list[SettledName]
+) -> tuple[int, list[tuple[int, int, int, bool, list[str], list[str], bool]]]:
+    """What a window holds, for the core: EMPTY, COMPLEX (a name the
+    document decides: key or fuzzy, ambiguous, or a rewrite that would not
+    read back as itself), or SIMPLE with each name as the core keeps it
+    (offsets, id into `names`, whether it is rewritten, the word forms that
+    could join it from before and after, and whether a capitalised word
+    after it could make it a person's given name)."""
+    if not mentions:
+        return EMPTY, []
+    reader = rereader(index, match)
+    specs = []
+    found = []
+    for m in mentions:
+        target = m.candidates[0].target
+        if m.method != "exact" or m.inner or len(m.candidates) != 1 or target.ambiguous:
+            return COMPLEX, []
+        new = replacement(m.text, m.core, target.canonical, target.type)
+        before: frozenset[str] = frozenset()
+        after: frozenset[str] = frozenset()
+        read_region = None
+        person_next = False
+        if new is not None and not target.keep:
+            lo, reading = reader.reread(new, 0, len(new))
+            read = read_as(reading, -lo, len(new) - lo, target)
+            if read is None:
+                return COMPLEX, []  # the rewrite would not read back as itself: resolve says why
+            read_region = None if read.ambiguous else read.region
+            # the words the next run could read with the rewrite, or with the
+            # name as written (where another window's rewrite reads this one)
+            edges = (reader.edges(new), reader.edges(m.text))
+            before = edges[0][0] | edges[1][0]
+            after = edges[0][1] | edges[1][1]
+            person_next = entity_type(target) != "person" and _begins_a_person(m.core, index)
+        else:
+            new = ""
+        rule = target.rule or "exact"
+        found.append(SettledName(m, target, new, rule, target.region, read_region))
+        specs.append((m.start, m.end, bool(new), sorted(before), sorted(after), person_next))
+    out = []
+    for name, (start, end, applied, before_, after_, person_next) in zip(found, specs, strict=True):
+        out.append((start, end, len(names), applied, before_, after_, person_next))
+        names.append(name)
+    return SIMPLE, out
+
+
+def settled(plan: Plan, names: list[SettledName]) -> Settled:
+    """What `resolve.decide` needs to know of the names the core rewrote."""
+    seen = [names[k] for k in plan.seen]
+    written = plan.written
+
+    def decisions() -> list[Decision]:
+        out = []
+        for start, end, *_, k in written:
+            name = names[k]
+            m = name.mention
+            mention = Mention(start, end, start + m.core_start - m.start, m.text, "exact", m.candidates)
+            out.append(Decision(mention, Candidate(name.target, 100.0), rule=name.rule, after=name.after))
+        return out
+
+    return Settled(
+        frozenset(n.region for n in seen),
+        frozenset(names[k].read_region for *_, k in written) - {None},
+        len(written),
+        decisions,
+    )
+
+
+def written_changes(plan: Plan, names: list[SettledName], file: str | None) -> list[tuple[int, int, str, Change]]:
+    """The core's rewrites as (start, end, new text, change record)."""
+    out = []
+    for start, end, line, column, byte_start, byte_end, k in plan.written:
+        name = names[k]
+        t = name.target
+        change = Change(
+            file, line, column, start, end, byte_start, byte_end,
+            name.mention.text, name.after, t.entity, t.file, t.line, "exact", 100.0, name.rule,
+        )  # fmt: skip
+        out.append((start, end, name.after, change))
+    return out
+
+
+_PEOPLE: dict[int, tuple[weakref.ref[Index], frozenset[tuple[str, ...]]]] = {}
+
+
+def _begins_a_person(core: str, index: Index) -> bool:
+    """Whether the keys of `core` and one more word begin a listed person's
+    name (`resolve._person_after`)."""
+    held = _PEOPLE.get(id(index))
+    if held is None or held[0]() is not index:
+        if len(_PEOPLE) > 64:
+            _PEOPLE.clear()
+        heads = frozenset(
+            key[:-1]
+            for key, targets in name_beginnings(index).items()
+            if any(entity_type(t) == "person" for t in targets)
+        )
+        held = _PEOPLE[id(index)] = (weakref.ref(index), heads)
+    return tuple(translit_key(t.text) for t in tokenize(core)) in held[1]

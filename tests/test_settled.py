@@ -1,0 +1,93 @@
+"""The compiled core rewrites the names their window settles, as the reference decides them.
+
+A text is normalised twice by the scanning engine: the first time the core
+learns its words and windows, the second time it rewrites the settled names
+itself (engine/settled.py, core/src/plan.rs).  Both must give what the
+reference engine gives, change records included; the hypothesis tests of
+tests/test_scan.py do the same on generated text.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED
+
+from normalize import Normalizer
+from normalize.engine.ignore import IgnoreList
+from normalize.engine.normalizer import Settings
+
+FAST = Normalizer.load(settings=Settings(engine="scan"))
+REFERENCE = Normalizer.load(settings=Settings(engine="reference"))
+
+
+def _written(text: str) -> int:
+    """How many names the core rewrote in `text` on its own."""
+    plan = FAST._scanner.plan(text)
+    assert plan is not None, "the core plans a text whose words it knows"
+    return len(plan.written)
+
+
+def _same_twice(text: str) -> None:
+    expected = REFERENCE.normalize(text, name="t.txt")
+    assert FAST.normalize(text, name="t.txt") == expected
+    assert FAST.normalize(text, name="t.txt") == expected
+
+
+def test_an_exact_unambiguous_name_is_rewritten_by_the_core():
+    text = "Forces loyal to Hafter left Sirt on Monday.\n"
+    _same_twice(text)
+    assert _written(text) == 2
+
+
+def test_the_core_places_its_changes_by_line_column_and_byte():
+    text = "Émir in Misurata\r\nnear Sirt on Monday; Hafter\rthen Tarhunah.\n"
+    _same_twice(text)
+    assert _written(text) == 4
+    changes = FAST.normalize(text, name="t.txt").changes
+    assert [(c.before, c.line, c.column, c.byte_start) for c in changes] == [
+        ("Misurata", 1, 9, 9),
+        ("Sirt", 2, 6, 24),
+        ("Hafter", 2, 22, 40),
+        ("Tarhunah", 3, 6, 52),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the town of Hifter was quiet and Hafter left.",  # a place cue before a person
+        "General Hafter spoke; Ali Gatrani and Hafter said so.",  # a title, a given name, a verb of speech
+        "Khalid Hafter and Saddam Hafter met Hafter",  # glued words the next run reads with the name
+        "al-Sirt, Al Jufra and El Hums; in al- Sirt",  # glued articles
+        "Aqaila Saleh met Hafter, who left Sirt airport.",  # a place spelling that begins a person's name
+        "“Hafter” (Sirt) [Misurata] Hafter’s men near Sirt-based units",  # punctuation around names
+        "Hafter\nSirt  Tarhunah\u00a0Misurata",  # line breaks and no-break spaces between names
+    ],
+)
+def test_names_whose_neighbours_matter_are_decided_as_the_reference_does(text):
+    _same_twice(text)
+
+
+def test_the_seed_article_is_cleaned_as_the_reference_cleans_it():
+    text = SEED.read_text(encoding="utf-8")
+    _same_twice(text)
+    assert _written(text) > 0
+
+
+def test_a_text_in_parts_gets_the_cores_rewrites_placed_in_the_whole_text():
+    n = Normalizer.load(settings=Settings(part_chars=40))
+    reference = Normalizer.load(settings=Settings(part_chars=40, engine="reference"))
+    text = "Forces loyal to Hafter left Sirt.\n" * 6
+    for _ in range(2):
+        result = n.normalize(text, name="t.txt")
+        assert result == reference.normalize(text, name="t.txt")
+        assert result.text == "Forces loyal to Haftar left Sirte.\n" * 6
+        assert [c.line for c in result.changes] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]
+        assert [c.start for c in result.changes][:4] == [16, 28, 50, 62]
+    assert _written("Forces loyal to Hafter left Sirt.\n") == 2
+
+
+def test_with_an_ignore_list_every_mention_is_decided_in_python():
+    n = Normalizer.load(ignore=IgnoreList.from_entries(["Sirt"]))
+    for _ in range(2):
+        assert n.normalize("Hafter left Sirt.").text == "Haftar left Sirt."
