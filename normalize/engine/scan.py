@@ -96,12 +96,15 @@ class Scanner:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
         mentions: list[Mention] = []
         start = end = -1
+        learnt: dict[str, int] = {}
         for at, hi, far, n in self.hits(text):
             word = text[at:hi]
             if n < 0:  # a word never seen: how far can a name starting with it reach?
-                n = self.word_reach(word)
-                if self._words.learn(word, n):  # a corpus of endless new words: started over
-                    self._follow.clear()
+                n = learnt.get(word, -1)
+                if n < 0:
+                    n = learnt[word] = self.word_reach(word)
+                    if self._words.learn(word, n):  # a corpus of endless new words: started over
+                        self._follow.clear()
                 if not n:
                     continue
                 far = -1
@@ -165,15 +168,11 @@ class Scanner:
     def _learn(self, text: str) -> bool:
         """Tell the core what it did not know to plan `text` (characters, the
         reach of new words, the words after them); False if it knew it all."""
-        learnt = False
-        for at, hi, far, n in self.hits(text):
-            if n < 0:
-                if self._words.learn(text[at:hi], self.word_reach(text[at:hi])):
-                    self._follow.clear()
-                learnt = True
-            elif far < 0:
-                learnt = True
-        return learnt
+        hits = self.hits(text)
+        for word in {text[at:hi] for at, hi, _, n in hits if n < 0}:  # a new word recurs in its text
+            if self._words.learn(word, self.word_reach(word)):
+                self._follow.clear()
+        return any(n < 0 or far < 0 for _, _, far, n in hits)
 
     def settled(self, plan: Plan) -> Settled:
         """What `resolve.decide` needs to know of the names `plan` rewrote."""
