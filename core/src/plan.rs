@@ -72,13 +72,18 @@ fn is_gap_end(c: char) -> bool {
     SPACES.contains(&c) || HYPHENS.contains(&c) || c == '\n' || c == '\r'
 }
 
-/// Why a text cannot be planned here: a character or a word not known yet,
-/// or a place where only the tokenizer can tell (Python then does it all).
-struct Unplanned;
+/// Why a text cannot be planned here: a character without a class, words
+/// never seen (capitalised ones, and words beyond ASCII a name may continue
+/// with), or a place where only the tokenizer can tell (Python then does it all).
+pub(crate) enum Unplanned {
+    Chars,
+    Words(Vec<String>, Vec<String>),
+    Text,
+}
 
 impl From<Unknown> for Unplanned {
     fn from(_: Unknown) -> Unplanned {
-        Unplanned
+        Unplanned::Chars
     }
 }
 
@@ -142,7 +147,7 @@ impl Words {
             }
             let word = &t.s[lo..gap];
             if !word.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(Unplanned);
+                return Err(Unplanned::Text);
             }
             let low = word.to_ascii_lowercase();
             // `tokens.gap_glue` makes every dash a "-"
@@ -390,7 +395,7 @@ impl Words {
         let mut open = false;
         for h in hits {
             if h.reach < 0 || h.far < 0 {
-                return Err(Unplanned); // a word Python has not told of yet
+                return Err(Unplanned::Text); // a word Python has not told of yet
             }
             let (mut lo, mut blo) = (h.at, h.bat);
             if h.at > 0 {
@@ -409,7 +414,7 @@ impl Words {
                         }
                     }
                 } else if self.is_word_char(before)? {
-                    return Err(Unplanned); // a capital inside a run of word characters: the tokenizer decides
+                    return Err(Unplanned::Text); // a capital inside a run of word characters: the tokenizer decides
                 }
             }
             let (hi, bhi) = (h.far as usize, h.bfar);
@@ -432,14 +437,18 @@ impl Words {
     }
 
     /// Plan a text: see `Found`.  None where Python must do it all.
-    pub(crate) fn plan_text(&self, text: &str) -> Option<Found> {
-        let cues = self.plan.cues.as_ref()?;
-        let (hits, missing) = self.scan_bytes(text).ok()?;
-        if !missing.is_empty() {
-            return None;
+    pub(crate) fn plan_text(&self, text: &str) -> Result<Found, Unplanned> {
+        let cues = self.plan.cues.as_ref().ok_or(Unplanned::Text)?;
+        let (hits, missing) = self.scan_bytes(text)?;
+        let new: Vec<String> = hits.iter().filter(|h| h.reach < 0).map(|h| text[h.bat..].chars().take(h.hi - h.at).collect()).collect();
+        if !new.is_empty() || !missing.is_empty() {
+            let mut new = new;
+            new.sort_unstable();
+            new.dedup();
+            return Err(Unplanned::Words(new, missing));
         }
         let t = Text { s: text };
-        let windows = self.windows(&t, &hits, cues).ok()?;
+        let windows = self.windows(&t, &hits, cues)?;
         let in_window = |a: usize, b: usize| {
             // does byte span a..b meet a window? (windows are sorted and apart)
             let k = windows.partition_point(|w| w.1 <= a);
@@ -465,7 +474,7 @@ impl Words {
             let mut ok = true;
             for spec in specs.iter().filter(|s| s.applied) {
                 let (s, e) = (bs + spec.bstart, bs + spec.bend);
-                if !self.settled_here(&t, s, e, spec, cues, &in_window).ok()? {
+                if !self.settled_here(&t, s, e, spec, cues, &in_window)? {
                     ok = false;
                     break;
                 }
@@ -485,7 +494,7 @@ impl Words {
         }
         seen.sort_unstable();
         seen.dedup();
-        Some((complex, simple, seen))
+        Ok((complex, simple, seen))
     }
 
     /// Whether the name `spec` at bytes s..e is rewritten whatever the rest

@@ -6,6 +6,8 @@
 //! learnt from Python once per distinct word and kept here, so that only the
 //! words that may start a name, and words never seen before, reach Python.
 
+use std::sync::Mutex;
+
 use pyo3::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -63,7 +65,8 @@ pub struct Words {
     reach: FxHashMap<Box<str>, i32>,
     max_words: usize,
     // What a word is to the listed names, learnt from Python (`learn_words`).
-    info: FxHashMap<Box<str>, Info>,
+    // (behind a lock: a plain ASCII word is described here on first sight, while scanning)
+    info: Mutex<FxHashMap<Box<str>, Info>>,
     names: Option<Names>,
     // Windows whose decision needs nothing but the words next to them (`plan`).
     pub(crate) plan: crate::plan::Plans,
@@ -89,6 +92,7 @@ struct Names {
     upper: FxHashMap<Vec<u32>, FxHashSet<u32>>,
     keys: FxHashMap<Vec<u32>, FxHashSet<u32>>,
     after_article: FxHashSet<Box<str>>,
+    articles: FxHashSet<String>, // every article, lowercase (`keys.ARTICLES`)
     al: u32,       // "al", an article's folded form
     al_upper: u32, // "AL", an article in capitals and an article's key
 }
@@ -167,6 +171,35 @@ impl From<Unknown> for Gap {
 }
 
 impl Words {
+    /// What `word` is to the listed names: as Python described it
+    /// (`learn_words`), or worked out here for a plain ASCII word, whose
+    /// folded form is itself with a backtick as an apostrophe
+    /// (`scan.word_forms` is the specification).
+    fn info_of(&self, word: &str) -> Option<Info> {
+        if let Some(info) = self.info.lock().unwrap().get(word) {
+            return Some(*info);
+        }
+        if !word.is_ascii() {
+            return None;
+        }
+        let names = self.names.as_ref()?;
+        let folded = word.replace('`', "'");
+        let lower = folded.to_ascii_lowercase();
+        let info = Info {
+            folded: names.id(&folded),
+            upper: names.id(&folded.to_ascii_uppercase()),
+            key: names.id(&crate::key::key_of(&lower)),
+            article: names.articles.contains(&lower),
+            after_article: names.after_article.contains(folded.as_str()),
+        };
+        let mut table = self.info.lock().unwrap();
+        if table.len() >= self.max_words {
+            table.clear();
+        }
+        table.insert(word.into(), info);
+        Some(info)
+    }
+
     #[inline]
     pub(crate) fn flags(&self, c: char) -> Result<u8, Unknown> {
         if c.is_ascii() {
@@ -292,19 +325,19 @@ impl Words {
         let Some(names) = &self.names else {
             return Ok((end, cp)); // no listed names: nothing continues one
         };
-        let Some(start) = self.info.get(word) else {
+        let Some(start) = self.info_of(word) else {
             missing.push(word.to_string());
             return Err(Gap::Words);
         };
-        let mut exact = beginnings(start, start.folded, names.al);
-        let mut upper = beginnings(start, start.upper, names.al_upper);
+        let mut exact = beginnings(&start, start.folded, names.al);
+        let mut upper = beginnings(&start, start.upper, names.al_upper);
         let mut keys: Vec<Vec<u32>> = start.key.map(|k| vec![vec![k]]).unwrap_or_default();
         for _ in 1..n {
             let Some((at, word_end, skipped, count)) = self.glued_word(text, end)? else {
                 break;
             };
             let after = &text[at..word_end];
-            let Some(info) = self.info.get(after) else {
+            let Some(info) = self.info_of(after) else {
                 // ask for this word and the glued ones after it at once
                 missing.push(after.to_string());
                 let mut next = word_end;
@@ -312,7 +345,7 @@ impl Words {
                     let Some((at, word_end, _, _)) = self.glued_word(text, next)? else {
                         break;
                     };
-                    if !self.info.contains_key(&text[at..word_end]) {
+                    if self.info_of(&text[at..word_end]).is_none() {
                         missing.push(text[at..word_end].to_string());
                     }
                     next = word_end;
@@ -436,7 +469,7 @@ impl Words {
             chars: FxHashMap::default(),
             reach: FxHashMap::default(),
             max_words,
-            info: FxHashMap::default(),
+            info: Mutex::new(FxHashMap::default()),
             names: None,
             plan: Default::default(),
         }
@@ -461,6 +494,7 @@ impl Words {
         upper: Vec<Vec<String>>,
         keys: Vec<Vec<String>>,
         after_article: Vec<String>,
+        articles: Vec<String>,
     ) {
         let mut vocab = FxHashMap::default();
         let exact = continuations(&exact, &mut vocab);
@@ -481,10 +515,11 @@ impl Words {
             upper,
             keys,
             after_article,
+            articles: articles.into_iter().collect(),
             al,
             al_upper,
         });
-        self.info.clear();
+        self.info.lock().unwrap().clear();
     }
 
     /// Describe each word: (folded, folded in capitals, transliteration key,
@@ -492,8 +527,9 @@ impl Words {
     /// `keys.ARTICLES` say.  Needs `set_names` first.
     fn learn_words(&mut self, words: Vec<String>, forms: Vec<(String, String, String, bool)>) {
         let Some(names) = &self.names else { return };
-        if self.info.len() + words.len() > self.max_words {
-            self.info.clear();
+        let mut table = self.info.lock().unwrap();
+        if table.len() + words.len() > self.max_words {
+            table.clear();
         }
         for (word, (folded, upper, key, article)) in words.into_iter().zip(forms) {
             let info = Info {
@@ -503,7 +539,7 @@ impl Words {
                 article,
                 after_article: names.after_article.contains(folded.as_str()),
             };
-            self.info.insert(word.into_boxed_str(), info);
+            table.insert(word.into_boxed_str(), info);
         }
     }
 
@@ -538,12 +574,22 @@ impl Words {
         cleared
     }
 
-    /// The windows of `text` Python must decide, as (start, end); the
-    /// names rewritten without it, as (start, end, line, column, byte
-    /// start, byte end, spec id); and the ids of every settled name seen.
-    /// None where Python must do the whole text (see `plan.rs`).
-    fn plan(&self, text: &str) -> Option<crate::plan::Found> {
-        self.plan_text(text)
+    /// The windows of `text` Python must decide, as (start, end, verdict
+    /// known); the names rewritten without it, as (start, end, line,
+    /// column, byte start, byte end, spec id); and the ids of every settled
+    /// name seen (see `plan.rs`).  Or, where the core cannot plan it,
+    /// (None, the capitalised words never seen, the words to describe with
+    /// `learn_words`), both empty where Python must do the whole text, or
+    /// (None, None, None) where a character has no class yet.
+    #[allow(clippy::type_complexity)]
+    fn plan(&self, text: &str) -> (Option<crate::plan::Found>, Option<Vec<String>>, Option<Vec<String>>) {
+        use crate::plan::Unplanned;
+        match self.plan_text(text) {
+            Ok(found) => (Some(found), None, None),
+            Err(Unplanned::Words(new, missing)) => (None, Some(new), Some(missing)),
+            Err(Unplanned::Text) => (None, Some(vec![]), Some(vec![])),
+            Err(Unplanned::Chars) => (None, None, None),
+        }
     }
 
     /// Keep what a window holds: 0 nothing, 1 names only the document can
@@ -651,6 +697,7 @@ mod tests {
             vec![n(&["GOVERNMENT", "OF", "NATIONAL", "ACCORD"])],
             vec![n(&["GFRNMNT", "F", "NTNL", "KRD"])],
             vec![],
+            n(&["al", "el", "ash"]),
         );
     }
 
@@ -686,12 +733,21 @@ mod tests {
     }
 
     #[test]
-    fn words_nobody_described_are_asked_for() {
+    fn words_beyond_ascii_nobody_described_are_asked_for() {
+        let mut w = words(&[("Béni", 2)]);
+        names(&mut w);
+        let (hits, missing) = w.scan("Béni Walid").ok().unwrap();
+        assert_eq!(hits, vec![(0, 4, -1, 2), (5, 10, 10, -1)]);
+        assert_eq!(missing, vec!["Béni".to_string()]);
+    }
+
+    #[test]
+    fn a_plain_ascii_word_is_described_here() {
         let mut w = words(&[("Bani", 2)]);
         names(&mut w);
-        let (hits, missing) = w.scan("Bani Walid").ok().unwrap();
-        assert_eq!(hits, vec![(0, 4, -1, 2), (5, 10, 10, -1)]);
-        assert_eq!(missing, vec!["Bani".to_string()]);
+        let (hits, missing) = w.scan("Bani Walid and Bani-Walid").ok().unwrap();
+        assert_eq!(hits, vec![(0, 4, 10, 2), (5, 10, 10, -1), (15, 19, 25, 2), (20, 25, 25, -1)]);
+        assert!(missing.is_empty());
     }
 
     #[test]

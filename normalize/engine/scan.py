@@ -147,15 +147,20 @@ class Scanner:
             )
             self._cued = True
         try:
-            found = words.plan(text)
-            # a text with words never seen: learn them as `find` would, and plan again
-            for _ in range(3):
-                if found is not None or not self._learn(text):
+            for _ in range(4):  # a text with words never seen: learn them as `find` would, and plan again
+                found, new, missing = words.plan(text)
+                if found is not None:
                     break
-                found = words.plan(text)
+                if new is None:
+                    chars = words.unknown_chars(text)
+                    words.learn_chars(chars, [_char_class(c) for c in chars])
+                elif new or missing:
+                    self._learn(new, missing)
+                else:
+                    return None
+            else:
+                return None
         except UnicodeEncodeError:  # a lone surrogate: its offsets in bytes are Python's to count
-            return None
-        if found is None:
             return None
         windows, written, seen = found
         mentions: list[Mention] = []
@@ -165,14 +170,15 @@ class Scanner:
                 self._learn_window(text[start:end])
         return Plan(mentions, written, seen)
 
-    def _learn(self, text: str) -> bool:
-        """Tell the core what it did not know to plan `text` (characters, the
-        reach of new words, the words after them); False if it knew it all."""
-        hits = self.hits(text)
-        for word in {text[at:hi] for at, hi, _, n in hits if n < 0}:  # a new word recurs in its text
-            if self._words.learn(word, self.word_reach(word)):
+    def _learn(self, new: list[str], missing: list[str]) -> None:
+        """Tell the core how far a name can reach from each `new` word, and
+        what each `missing` word is to the listed names."""
+        words = self._words
+        for word in new:
+            if words.learn(word, self.word_reach(word)):  # a corpus of endless new words: started over
                 self._follow.clear()
-        return any(n < 0 or far < 0 for _, _, far, n in hits)
+        if missing:
+            words.learn_words(missing, [word_forms(w) for w in missing])
 
     def settled(self, plan: Plan) -> Settled:
         """What `resolve.decide` needs to know of the names `plan` rewrote."""
@@ -193,7 +199,9 @@ class Scanner:
         """The capitalised words of `text` that may start a name (see `capitalised_hits`)."""
         if not self._named:
             index = self.index
-            self._words.set_names(list(index.exact), list(index.upper), list(index.keys), list(self._after_article))
+            self._words.set_names(
+                list(index.exact), list(index.upper), list(index.keys), list(self._after_article), sorted(ARTICLES)
+            )
             self._named = True
         return capitalised_hits(self._words, text)
 
