@@ -624,6 +624,22 @@ impl Words {
         )
     }
 
+    /// Every word whose reach was learnt, and its reach (to keep them between runs).
+    fn learnt(&self) -> (Vec<String>, Vec<i32>) {
+        self.reach.iter().map(|(w, r)| (w.to_string(), *r)).unzip()
+    }
+
+    /// `learn` for many words at once (a table kept from an earlier run),
+    /// as far as the table has room.
+    fn learn_many(&mut self, words: Vec<String>, reaches: Vec<i32>) {
+        for (word, reach) in words.into_iter().zip(reaches) {
+            if self.reach.len() >= self.max_words {
+                break;
+            }
+            self.reach.insert(word.into_boxed_str(), reach);
+        }
+    }
+
     /// How many words have been learnt.
     fn __len__(&self) -> usize {
         self.reach.len()

@@ -499,6 +499,9 @@ def _run(
             except Exception as exc:
                 summary.failure = summary.failure or f"stopping the workers: {type(exc).__name__}: {exc}"
             _finish(summary, logs, journal, key, options)
+            # what this process learnt about new words, for the next run (see engine.learnt)
+            with contextlib.suppress(Exception):
+                getattr(cleaner, "remember", lambda: None)()
     return summary
 
 

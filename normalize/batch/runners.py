@@ -65,6 +65,9 @@ def _serve(conn: Connection, work: Callable, cleaner, parent: int) -> None:
         except (EOFError, OSError):
             return
         if task is None:
+            # what this worker learnt about new words, for the next run (see engine.learnt)
+            with contextlib.suppress(Exception):
+                getattr(cleaner, "remember", lambda: None)()
             return
         number, batch = task
         try:
@@ -130,6 +133,9 @@ def processes(jobs: int) -> Callable:
                         worker.send((sent, batches[sent]))
                         sent += 1
                 while wanted in done:
+                    # every batch back: the workers end in their own time (and keep what they learnt),
+                    # even if the caller stops before it has taken the last outcome
+                    finished = finished or wanted == len(batches) - 1
                     yield from done.pop(wanted)
                     wanted += 1
                 if wanted == len(batches):

@@ -64,6 +64,11 @@ def load_compiled(
     return gazetteer, index
 
 
+def entry_name(digest: str) -> str:
+    """The name of the compiled entry of a gazetteer digest (with this code and Python)."""
+    return _entry_name(digest)
+
+
 def _entry_name(digest: str) -> str:
     version = f"{__version__} {_code_digest()} {sys.version_info[:3]} {sys.implementation.name}"
     return hashlib.sha256(f"{digest} {version}".encode()).hexdigest()[:32]

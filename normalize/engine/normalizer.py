@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..gazetteer import Gazetteer, load_gazetteers
 from ..text.positions import count_lines, utf8_length
+from . import learnt
 from .context import Context
 from .ignore import IgnoreList
 from .index import Index
@@ -70,6 +71,9 @@ class Normalizer:
         # One fuzzy search per distinct word for the life of the normaliser.
         self._fuzzy_cache: dict[str, tuple[Candidate, ...]] = {}
         self._scanner = Scanner(self.index, self.settings.match, self._fuzzy_cache)
+        # where the words learnt are kept between runs (set by `load` with a cache)
+        self._learnt_path: Path | None = None
+        self._known = 0
 
     @classmethod
     def load(
@@ -89,11 +93,23 @@ class Normalizer:
         """
         if cache is False:
             return cls(load_gazetteers(paths, include_default=include_default), settings, ignore=ignore)
-        from .cache import load_compiled
+        from .cache import default_cache_dir, entry_name, load_compiled
 
-        folder = None if cache is True else Path(cache)
+        folder = default_cache_dir() if cache is True else Path(cache)
         gazetteer, index = load_compiled(paths, include_default=include_default, cache_dir=folder)
-        return cls(gazetteer, settings, index, ignore)
+        normalizer = cls(gazetteer, settings, index, ignore)
+        normalizer._learnt_path = learnt.learnt_path(folder, entry_name(gazetteer.digest), normalizer.settings.match)
+        normalizer._scanner.adopt(learnt.load(normalizer._learnt_path))
+        normalizer._known = len(normalizer._scanner._words)
+        return normalizer
+
+    def remember(self) -> None:
+        """Keep what this normaliser learnt about new words for the next run
+        (a normaliser loaded with a cache; see `engine.learnt`)."""
+        if self._learnt_path is None or len(self._scanner._words) == self._known:
+            return
+        learnt.store(self._learnt_path, self._scanner.learnt())
+        self._known = len(self._scanner._words)
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the output: gazetteer files and settings."""

@@ -163,11 +163,15 @@ class Scanner:
         except UnicodeEncodeError:  # a lone surrogate: its offsets in bytes are Python's to count
             return None
         windows, written, seen = found
+        if not all(known for _, _, known in windows):
+            # windows never seen: say what they hold, and let the core plan the text knowing it
+            for start, end, known in windows:
+                if not known:
+                    self._learn_window(text, start, end)
+            windows, written, seen = words.plan(text)[0]
         mentions: list[Mention] = []
-        for start, end, known in windows:
+        for start, end, _ in windows:
             self._window(text, start, end, mentions)
-            if not known:
-                self._learn_window(text[start:end])
         return Plan(mentions, written, seen)
 
     def _learn(self, new: list[str], missing: list[str]) -> None:
@@ -188,10 +192,13 @@ class Scanner:
         """The names `plan` rewrote, as (start, end, new text, change record)."""
         return written_changes(plan, self._settled, file)
 
-    def _learn_window(self, window: str) -> None:
+    def _learn_window(self, text: str, start: int, end: int) -> None:
         words = self._words
         if words.windows_known() >= self._max_windows:  # the core empties its table: ids start over
             self._settled.clear()
+        found: list[Mention] = []
+        self._window(text, start, end, found)
+        window = text[start:end]
         verdict, specs = window_verdict(self._windows[window], self.index, self.settings, self._settled)
         words.learn_window(window, verdict, specs, self._max_windows)
 
@@ -204,6 +211,15 @@ class Scanner:
             )
             self._named = True
         return capitalised_hits(self._words, text)
+
+    def learnt(self) -> dict[str, int]:
+        """Every word whose reach the core was told, and that reach (see `engine.learnt`)."""
+        words, reaches = self._words.learnt()
+        return dict(zip(words, reaches, strict=True))
+
+    def adopt(self, learnt: dict[str, int]) -> None:
+        """Start knowing the reach of `learnt` words (kept by an earlier run)."""
+        self._words.learn_many(list(learnt), list(learnt.values()))
 
     def word_reach(self, word: str) -> int:
         """How many words a name that starts at `word` can span; 0 if none can.

@@ -1,0 +1,61 @@
+"""What a run learnt about new words is kept for the next run, beside the compiled gazetteer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import SEED
+
+from normalize import Normalizer
+from normalize.engine import learnt
+
+
+def _kept(folder):
+    return sorted(folder.glob("*.words"))
+
+
+def test_a_normaliser_keeps_the_words_it_learnt_and_the_next_one_starts_with_them(tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    first = Normalizer.load(cache=tmp_path)
+    expected = first.normalize(text)
+    first.remember()
+    [kept] = _kept(tmp_path)
+    assert "Haftar" in learnt.load(kept) or "Hafter" in learnt.load(kept)
+    second = Normalizer.load(cache=tmp_path)
+    assert len(second._scanner.learnt()) == len(learnt.load(kept)) > 0
+    assert second.normalize(text) == expected
+
+
+def test_other_match_settings_do_not_read_the_words_kept_with_these(tmp_path):
+    from normalize.engine.matcher import MatchSettings
+    from normalize.engine.normalizer import Settings
+
+    first = Normalizer.load(cache=tmp_path)
+    first.normalize("Hafter met Zorgblat in Sirt.")
+    first.remember()
+    other = Normalizer.load(cache=tmp_path, settings=Settings(match=MatchSettings(fuzzy_floor=70.0)))
+    assert other._scanner.learnt() == {}
+
+
+def test_a_kept_table_that_cannot_be_read_is_ignored(tmp_path):
+    first = Normalizer.load(cache=tmp_path)
+    first.normalize("Hafter met Zorgblat in Sirt.")
+    first.remember()
+    [kept] = _kept(tmp_path)
+    kept.write_bytes(b"\x00not msgpack")
+    again = Normalizer.load(cache=tmp_path)
+    assert again._scanner.learnt() == {}
+    assert again.normalize("Hafter met Zorgblat in Sirt.").text == "Haftar met Zorgblat in Sirte."
+
+
+def test_a_run_with_two_workers_keeps_what_each_learnt(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for k in range(4):
+        (corpus / f"a{k}.txt").write_text(f"Hafter met Zorgblat{k} in Sirt.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "normalize", "--cache-dir", str(cache), "run", str(corpus), "-o"]
+    subprocess.run([*command, str(tmp_path / "out"), "-j", "2", "-q"], check=True)
+    [kept] = _kept(cache)
+    assert {f"Zorgblat{k}" for k in range(4)} <= set(learnt.load(kept))
