@@ -449,10 +449,17 @@ impl Words {
         }
         let t = Text { s: text };
         let windows = self.windows(&t, &hits, cues)?;
+        // the windows that may hold a name: a word in one of them may be
+        // rewritten (one known to hold none is left as written)
+        let named: Vec<(usize, usize)> = windows
+            .iter()
+            .filter(|w| !matches!(self.plan.verdicts.get(&text[w.0..w.1]), Some(Verdict::Empty)))
+            .map(|w| (w.0, w.1))
+            .collect();
         let in_window = |a: usize, b: usize| {
-            // does byte span a..b meet a window? (windows are sorted and apart)
-            let k = windows.partition_point(|w| w.1 <= a);
-            k < windows.len() && windows[k].0 < b
+            // does byte span a..b meet such a window? (windows are sorted and apart)
+            let k = named.partition_point(|w| w.1 <= a);
+            k < named.len() && named[k].0 < b
         };
         let mut complex = Vec::new();
         let mut simple = Vec::new();
