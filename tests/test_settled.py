@@ -68,6 +68,13 @@ def test_names_whose_neighbours_matter_are_decided_as_the_reference_does(text):
     _same_twice(text)
 
 
+def test_a_character_first_met_next_to_a_settled_name_is_learnt_not_a_crash():
+    # (found by hypothesis: the core met "“" only once the window was known)
+    fresh = Normalizer.load(settings=Settings(engine="scan"))
+    text = "AL HAFTER\n“. "
+    assert fresh.normalize(text) == REFERENCE.normalize(text)
+
+
 def test_the_seed_article_is_cleaned_as_the_reference_cleans_it():
     text = SEED.read_text(encoding="utf-8")
     _same_twice(text)

@@ -46,10 +46,10 @@ pub(crate) struct Cues {
     person_after: FxHashSet<String>,
     place_after: FxHashSet<String>,
     speech_verbs: FxHashSet<String>,
-    articles: FxHashSet<String>,        // every article, lowercase (`keys.ARTICLES`)
+    articles: FxHashSet<String>, // every article, lowercase (`keys.ARTICLES`)
     articles_hyphen: FxHashSet<String>, // before a hyphen
-    articles_space: FxHashSet<String>,  // before a space
-    space_ends: FxHashSet<char>,        // last letters of those, in both cases (`scan._AFTER_SPACE`)
+    articles_space: FxHashSet<String>, // before a space
+    space_ends: FxHashSet<char>, // last letters of those, in both cases (`scan._AFTER_SPACE`)
 }
 
 #[derive(Default)]
@@ -62,7 +62,11 @@ pub(crate) struct Plans {
 /// and whether their verdict is known: if not, Python tells it),
 /// the names rewritten here (start, end, line, column, byte start, byte end,
 /// spec id) and the ids of every settled name seen (for their regions).
-pub(crate) type Found = (Vec<(usize, usize, bool)>, Vec<(usize, usize, usize, usize, usize, usize, u32)>, Vec<u32>);
+pub(crate) type Found = (
+    Vec<(usize, usize, bool)>,
+    Vec<(usize, usize, usize, usize, usize, usize, u32)>,
+    Vec<u32>,
+);
 
 const SPACES: [char; 3] = [' ', '\t', '\u{a0}'];
 const HYPHENS: [char; 3] = ['-', '\u{2010}', '\u{2011}'];
@@ -98,6 +102,30 @@ impl<'a> Text<'a> {
     }
 }
 
+/// Where the gap a name may have between two words (`tokens._NAME_GAP`)
+/// ends before byte `at`, read backwards: one dash, or white space with at
+/// most one line break; and whether it is a dash.
+fn gap_before(t: &Text, at: usize) -> (usize, bool) {
+    let mut gap = at;
+    if let Some(c) = t.before(gap).filter(|c| HYPHENS.contains(c)) {
+        return (gap - c.len_utf8(), true);
+    }
+    let skip = |gap: &mut usize| {
+        while let Some(c) = t.before(*gap).filter(|c| SPACES.contains(c)) {
+            *gap -= c.len_utf8();
+        }
+    };
+    skip(&mut gap);
+    if t.before(gap) == Some('\n') {
+        gap -= 1;
+    }
+    if t.before(gap) == Some('\r') {
+        gap -= 1;
+    }
+    skip(&mut gap);
+    (gap, false)
+}
+
 impl Words {
     fn is_word_char(&self, c: char) -> Result<bool, Unknown> {
         Ok(self.alnum(c)? || is_apostrophe(c) || in_word(c))
@@ -112,25 +140,7 @@ impl Words {
     /// plain ASCII letters and only the tokenizer can tell.
     fn article_start(&self, t: &Text, mut at: usize, cues: &Cues) -> Result<usize, Unplanned> {
         loop {
-            let mut gap = at;
-            let hyphen = matches!(t.before(gap), Some(c) if HYPHENS.contains(&c));
-            if hyphen {
-                gap -= t.before(gap).unwrap().len_utf8();
-            } else {
-                let skip = |gap: &mut usize| {
-                    while let Some(c) = t.before(*gap).filter(|c| SPACES.contains(c)) {
-                        *gap -= c.len_utf8();
-                    }
-                };
-                skip(&mut gap);
-                if t.before(gap) == Some('\n') {
-                    gap -= 1;
-                }
-                if t.before(gap) == Some('\r') {
-                    gap -= 1;
-                }
-                skip(&mut gap);
-            }
+            let (gap, hyphen) = gap_before(t, at);
             if gap == at || gap == 0 {
                 return Ok(at);
             }
@@ -151,7 +161,11 @@ impl Words {
             }
             let low = word.to_ascii_lowercase();
             // `tokens.gap_glue` makes every dash a "-"
-            let article = if hyphen { cues.articles_hyphen.contains(&low) } else { cues.articles_space.contains(&low) };
+            let article = if hyphen {
+                cues.articles_hyphen.contains(&low)
+            } else {
+                cues.articles_space.contains(&low)
+            };
             if !article {
                 return Ok(at);
             }
@@ -250,7 +264,8 @@ impl Words {
         }
         if !comma {
             match lower(word) {
-                Some(low) if !cues.place_after.contains(&low) && !cues.speech_verbs.contains(word) => {}
+                Some(low)
+                    if !cues.place_after.contains(&low) && !cues.speech_verbs.contains(word) => {}
                 _ => return Ok(true),
             }
         }
@@ -290,7 +305,9 @@ fn forms_meet(word: &str, near: &FxHashSet<Box<str>>, cues: &Cues) -> bool {
 /// `s.lower()` as Python says it, where Rust is sure to agree: Latin-1
 /// only (beyond it, special casings differ); None elsewhere.
 fn lower(s: &str) -> Option<String> {
-    s.chars().all(|c| (c as u32) < 0x100).then(|| s.to_lowercase())
+    s.chars()
+        .all(|c| (c as u32) < 0x100)
+        .then(|| s.to_lowercase())
 }
 
 /// Where a glued word is, as byte span, with whether it is plain ASCII
@@ -304,25 +321,7 @@ enum Glued {
 impl Words {
     /// The word glued before byte `at` (`tokens.glued_word_before`).
     fn glued_before(&self, t: &Text, at: usize) -> Result<Glued, Unknown> {
-        let mut gap = at;
-        match t.before(gap) {
-            Some(c) if HYPHENS.contains(&c) => gap -= c.len_utf8(),
-            _ => {
-                let skip = |gap: &mut usize| {
-                    while let Some(c) = t.before(*gap).filter(|c| SPACES.contains(c)) {
-                        *gap -= c.len_utf8();
-                    }
-                };
-                skip(&mut gap);
-                if t.before(gap) == Some('\n') {
-                    gap -= 1;
-                }
-                if t.before(gap) == Some('\r') {
-                    gap -= 1;
-                }
-                skip(&mut gap);
-            }
-        }
+        let (gap, _) = gap_before(t, at);
         if gap == at {
             return Ok(Glued::None);
         }
@@ -389,7 +388,12 @@ impl Words {
 
     /// The windows of `text` as `Scanner.find` cuts them, in bytes and
     /// characters: (byte start, byte end, char start, char end).
-    fn windows(&self, t: &Text, hits: &[ByteHit], cues: &Cues) -> Result<Vec<(usize, usize, usize, usize)>, Unplanned> {
+    fn windows(
+        &self,
+        t: &Text,
+        hits: &[ByteHit],
+        cues: &Cues,
+    ) -> Result<Vec<(usize, usize, usize, usize)>, Unplanned> {
         let mut out = Vec::new();
         let (mut start, mut end, mut bstart, mut bend) = (0usize, 0usize, 0usize, 0usize);
         let mut open = false;
@@ -440,7 +444,11 @@ impl Words {
     pub(crate) fn plan_text(&self, text: &str) -> Result<Found, Unplanned> {
         let cues = self.plan.cues.as_ref().ok_or(Unplanned::Text)?;
         let (hits, missing) = self.scan_bytes(text)?;
-        let new: Vec<String> = hits.iter().filter(|h| h.reach < 0).map(|h| text[h.bat..].chars().take(h.hi - h.at).collect()).collect();
+        let new: Vec<String> = hits
+            .iter()
+            .filter(|h| h.reach < 0)
+            .map(|h| text[h.bat..].chars().take(h.hi - h.at).collect())
+            .collect();
         if !new.is_empty() || !missing.is_empty() {
             let mut new = new;
             new.sort_unstable();
@@ -453,7 +461,12 @@ impl Words {
         // rewritten (one known to hold none is left as written)
         let named: Vec<(usize, usize)> = windows
             .iter()
-            .filter(|w| !matches!(self.plan.verdicts.get(&text[w.0..w.1]), Some(Verdict::Empty)))
+            .filter(|w| {
+                !matches!(
+                    self.plan.verdicts.get(&text[w.0..w.1]),
+                    Some(Verdict::Empty)
+                )
+            })
             .map(|w| (w.0, w.1))
             .collect();
         let in_window = |a: usize, b: usize| {
@@ -528,7 +541,10 @@ impl Words {
             Glued::Plain(a, b) => {
                 let word = &t.s[a..b];
                 // a glued article is taken in by any name (`Rereader.window`)
-                if in_window(a, b) || cues.articles.contains(&word.to_ascii_lowercase()) || forms_meet(word, &spec.before, cues) {
+                if in_window(a, b)
+                    || cues.articles.contains(&word.to_ascii_lowercase())
+                    || forms_meet(word, &spec.before, cues)
+                {
                     return Ok(false);
                 }
             }
@@ -546,7 +562,13 @@ impl Words {
         Ok(true)
     }
 
-    pub(crate) fn learn_window_(&mut self, window: &str, verdict: u8, specs: Vec<SpecArgs>, max: usize) {
+    pub(crate) fn learn_window_(
+        &mut self,
+        window: &str,
+        verdict: u8,
+        specs: Vec<SpecArgs>,
+        max: usize,
+    ) {
         if self.plan.verdicts.len() >= max {
             self.plan.verdicts.clear();
         }
@@ -577,18 +599,12 @@ impl Words {
         self.plan.verdicts.insert(window.into(), verdict);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn set_cues_(
-        &mut self,
-        given_names: Vec<String>,
-        person_titles: Vec<String>,
-        place_before: Vec<String>,
-        person_after: Vec<String>,
-        place_after: Vec<String>,
-        speech_verbs: Vec<String>,
-        articles_hyphen: Vec<String>,
-        articles_space: Vec<String>,
-    ) {
+    /// The reading cues and the articles, in the order of `Cues`' fields:
+    /// given names, person titles, place_before, person_after, place_after,
+    /// speech verbs, articles before a hyphen, articles before a space.
+    pub(crate) fn set_cues_(&mut self, lists: [Vec<String>; 8]) {
+        let [given_names, person_titles, place_before, person_after, place_after, speech_verbs, articles_hyphen, articles_space] =
+            lists;
         let set = |v: Vec<String>| v.into_iter().collect::<FxHashSet<String>>();
         let articles_hyphen = set(articles_hyphen);
         let articles_space = set(articles_space);
@@ -666,7 +682,10 @@ mod tests {
     #[test]
     fn columns_count_characters_not_bytes() {
         let text = "é’é Hafter";
-        assert_eq!(Place::default().line_column(text, text.find('H').unwrap(), 4), (1, 5));
+        assert_eq!(
+            Place::default().line_column(text, text.find('H').unwrap(), 4),
+            (1, 5)
+        );
     }
 
     #[test]

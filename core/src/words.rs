@@ -93,8 +93,8 @@ struct Names {
     keys: FxHashMap<Vec<u32>, FxHashSet<u32>>,
     after_article: FxHashSet<Box<str>>,
     articles: FxHashSet<String>, // every article, lowercase (`keys.ARTICLES`)
-    al: u32,       // "al", an article's folded form
-    al_upper: u32, // "AL", an article in capitals and an article's key
+    al: u32,                     // "al", an article's folded form
+    al_upper: u32,               // "AL", an article in capitals and an article's key
 }
 
 impl Names {
@@ -456,7 +456,10 @@ impl Words {
 
     fn scan(&self, text: &str) -> Result<(Vec<Hit>, Vec<String>), Unknown> {
         let (hits, missing) = self.scan_bytes(text)?;
-        Ok((hits.iter().map(|h| (h.at, h.hi, h.far, h.reach)).collect(), missing))
+        Ok((
+            hits.iter().map(|h| (h.at, h.hi, h.far, h.reach)).collect(),
+            missing,
+        ))
     }
 }
 
@@ -582,7 +585,14 @@ impl Words {
     /// `learn_words`), both empty where Python must do the whole text, or
     /// (None, None, None) where a character has no class yet.
     #[allow(clippy::type_complexity)]
-    fn plan(&self, text: &str) -> (Option<crate::plan::Found>, Option<Vec<String>>, Option<Vec<String>>) {
+    fn plan(
+        &self,
+        text: &str,
+    ) -> (
+        Option<crate::plan::Found>,
+        Option<Vec<String>>,
+        Option<Vec<String>>,
+    ) {
         use crate::plan::Unplanned;
         match self.plan_text(text) {
             Ok(found) => (Some(found), None, None),
@@ -596,7 +606,13 @@ impl Words {
     /// decide, 2 the settled names `specs` (start, end, id, applied, forms
     /// before, forms after, person_next).  The table is emptied when it
     /// holds `max` windows.
-    fn learn_window(&mut self, window: &str, verdict: u8, specs: Vec<crate::plan::SpecArgs>, max: usize) {
+    fn learn_window(
+        &mut self,
+        window: &str,
+        verdict: u8,
+        specs: Vec<crate::plan::SpecArgs>,
+        max: usize,
+    ) {
         self.learn_window_(window, verdict, specs, max)
     }
 
@@ -605,23 +621,11 @@ impl Words {
         self.plan.verdicts.len()
     }
 
-    /// The reading cues and the articles (`plan.rs`).
-    #[allow(clippy::too_many_arguments)]
-    fn set_cues(
-        &mut self,
-        given_names: Vec<String>,
-        person_titles: Vec<String>,
-        place_before: Vec<String>,
-        person_after: Vec<String>,
-        place_after: Vec<String>,
-        speech_verbs: Vec<String>,
-        articles_hyphen: Vec<String>,
-        articles_space: Vec<String>,
-    ) {
-        self.set_cues_(
-            given_names, person_titles, place_before, person_after, place_after, speech_verbs, articles_hyphen,
-            articles_space,
-        )
+    /// The reading cues and the articles (`plan.rs`), eight lists: given
+    /// names, person titles, place_before, person_after, place_after, speech
+    /// verbs, articles before a hyphen, articles before a space.
+    fn set_cues(&mut self, lists: [Vec<String>; 8]) {
+        self.set_cues_(lists)
     }
 
     /// Every word whose reach was learnt, and its reach (to keep them between runs).
@@ -762,7 +766,15 @@ mod tests {
         let mut w = words(&[("Bani", 2)]);
         names(&mut w);
         let (hits, missing) = w.scan("Bani Walid and Bani-Walid").ok().unwrap();
-        assert_eq!(hits, vec![(0, 4, 10, 2), (5, 10, 10, -1), (15, 19, 25, 2), (20, 25, 25, -1)]);
+        assert_eq!(
+            hits,
+            vec![
+                (0, 4, 10, 2),
+                (5, 10, 10, -1),
+                (15, 19, 25, 2),
+                (20, 25, 25, -1)
+            ]
+        );
         assert!(missing.is_empty());
     }
 

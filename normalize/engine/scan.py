@@ -139,19 +139,20 @@ class Scanner:
         if not self._cued:
             self.hits("")
             c = cues()
-            words.set_cues(
-                *(sorted(getattr(c, f)) for f in ("given_names", "person_titles", "place_before")),
-                *(sorted(getattr(c, f)) for f in ("person_after", "place_after", "speech_verbs")),
-                sorted(ARTICLES_HYPHEN),
-                sorted(ARTICLES_SPACE),
-            )
+            fields = ("given_names", "person_titles", "place_before", "person_after", "place_after", "speech_verbs")
+            words.set_cues([*(sorted(getattr(c, f)) for f in fields), sorted(ARTICLES_HYPHEN), sorted(ARTICLES_SPACE)])
             self._cued = True
         try:
-            for _ in range(4):  # a text with words never seen: learn them as `find` would, and plan again
+            # a text with words, characters or windows never seen: learn them and plan again
+            for _ in range(6):
                 found, new, missing = words.plan(text)
                 if found is not None:
-                    break
-                if new is None:
+                    unseen = [(start, end) for start, end, known in found[0] if not known]
+                    if not unseen:
+                        break
+                    for start, end in unseen:  # say what each holds, and let the core plan knowing it
+                        self._learn_window(text, start, end)
+                elif new is None:
                     chars = words.unknown_chars(text)
                     words.learn_chars(chars, [_char_class(c) for c in chars])
                 elif new or missing:
@@ -163,12 +164,6 @@ class Scanner:
         except UnicodeEncodeError:  # a lone surrogate: its offsets in bytes are Python's to count
             return None
         windows, written, seen = found
-        if not all(known for _, _, known in windows):
-            # windows never seen: say what they hold, and let the core plan the text knowing it
-            for start, end, known in windows:
-                if not known:
-                    self._learn_window(text, start, end)
-            windows, written, seen = words.plan(text)[0]
         mentions: list[Mention] = []
         for start, end, _ in windows:
             self._window(text, start, end, mentions)
