@@ -339,7 +339,7 @@ def _objection(mention: Mention, target: Target, text: str, index: Index) -> str
     an unlisted spelling that does not stand for the whole word written
     (`_not_whole`), or words around it that read as another type of name
     than the target's (`_misread`)."""
-    if mention.method in ("key", "fuzzy") and (reason := _not_whole(mention.core, index) or _nisba(mention, target)):
+    if mention.method in ("key", "fuzzy") and (reason := _not_whole_of(index, mention.core) or _nisba(mention, target)):
         return reason
     return _misread(mention, target, text, index)
 
@@ -358,6 +358,24 @@ def _nisba(mention: Mention, target: Target) -> str | None:
     if entity_type(target) != "place":
         return None
     return f"{word!r} reads as the nisba of {target.canonical} (a surname or an adjective), not the place"
+
+
+_WHOLE: dict[int, tuple[weakref.ref[Index], dict[str, str | None]]] = {}
+
+
+def _not_whole_of(index: Index, core: str) -> str | None:
+    """`_not_whole`, worked out once per spelling for each index (it looks at the spelling alone)."""
+    held = _WHOLE.get(id(index))
+    if held is None or held[0]() is not index:
+        if len(_WHOLE) > 64:
+            _WHOLE.clear()
+        held = _WHOLE[id(index)] = (weakref.ref(index), {})
+    answers = held[1]
+    if core not in answers:
+        if len(answers) >= 100_000:
+            answers.clear()
+        answers[core] = _not_whole(core, index)
+    return answers[core]
 
 
 def _not_whole(core: str, index: Index) -> str | None:
