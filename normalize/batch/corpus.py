@@ -10,10 +10,10 @@ from __future__ import annotations
 import errno
 import fnmatch
 import hashlib
+import itertools
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,10 +58,18 @@ def collect_inputs(
             for folder, dirs, files in os.walk(root, onerror=lambda e: problems.append(_walk_problem(e))):
                 here = Path(folder)
                 dirs[:] = sorted(d for d in dirs if not any((here / d).resolve() == x for x in excluded))
+                # the folder is resolved once; a file can only lead elsewhere if it is a link
+                here_excluded = any(_inside(here, x) for x in excluded)
+                relative = here.relative_to(root)
                 for name in sorted(files):
+                    if not fnmatch.fnmatchcase(name, glob):
+                        continue
                     file = here / name
-                    if fnmatch.fnmatchcase(name, glob) and not any(_inside(file, x) for x in excluded):
-                        inputs.append(InputFile(file, display_name(file), file.relative_to(root)))
+                    if excluded and (
+                        here_excluded or (os.path.islink(file) and any(_inside(file, x) for x in excluded))
+                    ):
+                        continue
+                    inputs.append(InputFile(file, display_name(file), relative / name))
         elif root.is_file() or root.is_symlink():
             inputs.append(InputFile(root, display_name(root), Path(root.name)))
         else:
@@ -218,6 +226,22 @@ def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: 
         handle.commit()
 
 
+_SCRATCH_NUMBERS = itertools.count()
+
+
+def _scratch_file(folder: Path, name: str, mode: int) -> tuple[int, str]:
+    """A new temporary file for `name` in `folder`, created by this call
+    (``O_EXCL``: never a file someone else made or linked there)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}-{next(_SCRATCH_NUMBERS)}.tmp")
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:  # left by a process with this number before
+            continue
+    raise FileExistsError(f"cannot make a temporary file for {name} in {folder}")
+
+
 class AtomicFile:
     """A file written in pieces to a temporary file and renamed into place by `commit`.
 
@@ -239,11 +263,15 @@ class AtomicFile:
         _make_folder(path.parent)
         if scratch is not None:
             _make_folder(scratch)
+        # A durable file may replace a user's original: it is private until
+        # `commit` gives it the original's mode.  An output copy gets what the
+        # user's umask gives any new file, from the start.
+        mode = 0o600 if self.durable else 0o666
         try:
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
+            fd, self._tmp = _scratch_file(scratch or path.parent, path.name, mode)
         except FileNotFoundError:  # a folder removed since this process made it
             _make_folder(scratch or path.parent, again=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=scratch or path.parent)
+            fd, self._tmp = _scratch_file(scratch or path.parent, path.name, mode)
         self._handle = os.fdopen(fd, "wb")
         self._done = False
         return self
@@ -262,13 +290,14 @@ class AtomicFile:
             handle.flush()
             os.fsync(handle.fileno())
         handle.close()
-        # mkstemp makes the file private; a replaced file keeps its mode, a new
-        # one gets what the user's umask gives any new file
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
-        os.chmod(tmp, mode)
+        if self.durable:
+            # a replaced file keeps its mode, a new one gets what the user's
+            # umask gives any new file
+            try:
+                mode = os.stat(path).st_mode & 0o7777
+            except FileNotFoundError:
+                mode = 0o666 & ~_UMASK
+            os.chmod(tmp, mode)
         try:
             os.replace(tmp, path)
         except FileNotFoundError:  # the folder was removed since this process made it

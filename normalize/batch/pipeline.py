@@ -393,10 +393,14 @@ def _inside(target: Path, folder: Path) -> bool:
     Folders are resolved once each (thousands of files share a few), the
     file itself only when it is a link.
     """
-    parent = _resolved(target.parent)
-    if target.is_symlink():
+    if os.path.islink(target):
         return target.resolve().is_relative_to(_resolved(folder))
-    return parent.is_relative_to(_resolved(folder))
+    return _folder_inside(target.parent, folder)
+
+
+@lru_cache(maxsize=4096)
+def _folder_inside(parent: Path, folder: Path) -> bool:
+    return _resolved(parent).is_relative_to(_resolved(folder))
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,45 @@
+"""Files are written whole or not at all, with the mode a user expects."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from normalize.batch.corpus import write_atomic
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_an_output_copy_gets_the_mode_any_new_file_gets(tmp_path):
+    scratch = tmp_path / "scratch"
+    write_atomic(tmp_path / "out.txt", b"Haftar", scratch, durable=False)
+    assert (tmp_path / "out.txt").read_bytes() == b"Haftar"
+    assert _mode(tmp_path / "out.txt") == 0o666 & ~_umask()
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_replaced_original_keeps_its_mode(tmp_path):
+    original = tmp_path / "article.txt"
+    original.write_bytes(b"Hafter")
+    original.chmod(0o640)
+    write_atomic(original, b"Haftar")
+    assert original.read_bytes() == b"Haftar" and _mode(original) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["article.txt"]
+
+
+def test_a_write_that_fails_leaves_no_temporary_file(tmp_path):
+    scratch = tmp_path / "scratch"
+    with pytest.raises(TypeError):
+        write_atomic(tmp_path / "out.txt", "not bytes", scratch, durable=False)  # type: ignore[arg-type]
+    assert not (tmp_path / "out.txt").exists()
+    assert list(scratch.iterdir()) == []
