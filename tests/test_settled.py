@@ -75,6 +75,18 @@ def test_a_character_first_met_next_to_a_settled_name_is_learnt_not_a_crash():
     assert fresh.normalize(text) == REFERENCE.normalize(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "McDonald and iPhone users met Hafter in Sirt.",  # a capital inside a word starts none
+        "Ghassan Salamé Ageili met Hafter in Sirt.",  # a word beyond ASCII too long to be an article
+    ],
+)
+def test_the_core_plans_texts_it_once_left_whole_to_python(text):
+    _same_twice(text)
+    assert _written(text) == 2
+
+
 def test_the_seed_article_is_cleaned_as_the_reference_cleans_it():
     text = SEED.read_text(encoding="utf-8")
     _same_twice(text)

@@ -50,6 +50,7 @@ pub(crate) struct Cues {
     articles_hyphen: FxHashSet<String>, // before a hyphen
     articles_space: FxHashSet<String>, // before a space
     space_ends: FxHashSet<char>, // last letters of those, in both cases (`scan._AFTER_SPACE`)
+    longest_article: usize,      // in characters
 }
 
 #[derive(Default)]
@@ -157,6 +158,22 @@ impl Words {
             }
             let word = &t.s[lo..gap];
             if !word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                // Folding drops marks but never a letter or digit, so a word
+                // with more of them than the longest article is none
+                // ("Salamé Ageili"); shorter ones, or ones an apostrophe may
+                // split, are left to the tokenizer.
+                let mut letters = 0;
+                for c in word.chars() {
+                    if is_apostrophe(c) {
+                        return Err(Unplanned::Text);
+                    }
+                    if self.alnum(c)? {
+                        letters += 1;
+                    }
+                }
+                if letters > cues.longest_article {
+                    return Ok(at);
+                }
                 return Err(Unplanned::Text);
             }
             let low = word.to_ascii_lowercase();
@@ -417,8 +434,12 @@ impl Words {
                             lo = h.at - t.s[b..h.bat].chars().count();
                         }
                     }
+                } else if self.alnum(before)? {
+                    // a capital inside a word ("McDonald"): the word that holds the
+                    // letter before runs on over it, so no word starts here
+                    continue;
                 } else if self.is_word_char(before)? {
-                    return Err(Unplanned::Text); // a capital inside a run of word characters: the tokenizer decides
+                    return Err(Unplanned::Text); // after an apostrophe or a mark: the tokenizer decides
                 }
             }
             let (hi, bhi) = (h.far as usize, h.bfar);
@@ -621,6 +642,12 @@ impl Words {
             place_after: set(place_after),
             speech_verbs: set(speech_verbs),
             articles: articles_hyphen.union(&articles_space).cloned().collect(),
+            longest_article: articles_hyphen
+                .iter()
+                .chain(&articles_space)
+                .map(|a| a.chars().count())
+                .max()
+                .unwrap_or(0),
             articles_hyphen,
             articles_space,
             space_ends,
