@@ -441,6 +441,7 @@ def run(
     An output folder is used by one run at a time (`runfolder.BusyError`).
     """
     _resolved.cache_clear()  # links may have changed since an earlier run in this process
+    _folder_inside.cache_clear()
     inputs, problems = _inputs(paths, options)
     if journal_of(options) is None:
         return _run(cleaner, inputs, problems, options, on_file, on_start, runner)
@@ -476,7 +477,7 @@ def _run(
     sizes = [_size(i) for i in inputs]
     if on_start:
         on_start(len(inputs), sum(sizes))
-    logs: list[FileRecord] = []
+    logs = RunLogs(options)
     work = partial(clean_file, options=options, run_key=key)
     order = schedule([n for n in range(len(inputs)) if n not in finished], sizes)
     outcomes = runner(work, cleaner, [inputs[n] for n in order])
@@ -487,7 +488,7 @@ def _run(
                 done, outcome = next(results)
                 finished[done] = outcome
             outcome = finished.pop(n)
-            logs.append(outcome.record)
+            logs.add(outcome.record)  # written now: a file's rows are not held to the end
             _account(summary, outcome)
             if on_file:
                 on_file(outcome)
@@ -509,12 +510,10 @@ def _run(
     return summary
 
 
-def _finish(
-    summary: RunSummary, logs: list[FileRecord], journal: Journal | None, key: str, options: RunOptions
-) -> None:
-    """Write the logs, fold the journal and write the summary; a failure is recorded, not raised."""
+def _finish(summary: RunSummary, logs: RunLogs, journal: Journal | None, key: str, options: RunOptions) -> None:
+    """Put the logs in place, fold the journal and write the summary; a failure is recorded, not raised."""
     try:
-        _write_logs(logs, options)
+        logs.commit()
         if journal is not None:
             journal.compact()
     except OSError as exc:
@@ -574,25 +573,65 @@ def _is_backup(name: str, suffix: str) -> bool:
     return name.endswith(suffix) or (number.isdigit() and stem.endswith(suffix))
 
 
-def _write_logs(logs: list[FileRecord], options: RunOptions) -> None:
-    """The change and review logs and the manifest, row by row in input order
-    (a check writes only the logs it was given paths for)."""
-    if options.check:
-        changes_path, review_path, manifest_path = options.changes_path, options.review_path, None
-    else:
-        changes_path = options.changes_path or (options.output / "changes.jsonl" if options.output else None)
-        review_path = options.review_path or (options.output / "review.jsonl" if options.output else None)
-        manifest_path = options.output / STATE_DIR / "manifest.jsonl" if options.output else None
-    for path, blocks in (
-        (changes_path, (block for record in logs for block in record.changes.jsonl())),
-        (review_path, (block for record in logs for block in record.review.jsonl())),
-        (manifest_path, (encode(record.manifest_line()) + b"\n" for record in logs)),
-    ):
-        if path is not None:
-            with AtomicFile(path, _scratch(path, options)) as out:
-                for block in blocks:
-                    out.write(block)
-                out.commit()
+class RunLogs:
+    """The change and review logs and the manifest of a run, written row by
+    row in input order as each file's turn comes, and put in place together
+    at the end (a check writes only the logs it was given paths for).  Until
+    then they are temporary files: a reader sees the logs of the last run
+    that ended, never half of these."""
+
+    def __init__(self, options: RunOptions):
+        if options.check:
+            paths = (options.changes_path, options.review_path, None)
+        else:
+            output = options.output
+            paths = (
+                options.changes_path or (output / "changes.jsonl" if output else None),
+                options.review_path or (output / "review.jsonl" if output else None),
+                output / STATE_DIR / "manifest.jsonl" if output else None,
+            )
+        self._options = options
+        self._paths = paths
+        self._stack = contextlib.ExitStack()
+        self._files: list[AtomicFile | None] | None = None
+        self._error: OSError | None = None
+
+    def add(self, record: FileRecord) -> None:
+        """Write one finished file's rows (an error is kept for `commit`)."""
+        if self._error is not None:
+            return
+        try:
+            changes, review, manifest = self._open()
+            if changes is not None:
+                for block in record.changes.jsonl():
+                    changes.write(block)
+            if review is not None:
+                for block in record.review.jsonl():
+                    review.write(block)
+            if manifest is not None:
+                manifest.write(encode(record.manifest_line()) + b"\n")
+        except OSError as exc:
+            self._error = exc
+            self._stack.close()
+
+    def commit(self) -> None:
+        """Put the logs in place; raises the first error met writing them."""
+        try:
+            if self._error is not None:
+                raise self._error
+            for file in self._open():
+                if file is not None:
+                    file.commit()
+        finally:
+            self._stack.close()  # (a file not committed is removed)
+
+    def _open(self) -> list[AtomicFile | None]:
+        if self._files is None:
+            self._files = [
+                None if path is None else self._stack.enter_context(AtomicFile(path, _scratch(path, self._options)))
+                for path in self._paths
+            ]
+        return self._files
 
 
 def _scratch(path: Path, options: RunOptions) -> Path | None:
