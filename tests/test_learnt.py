@@ -17,12 +17,12 @@ def _kept(folder):
 
 def test_a_normaliser_keeps_the_words_it_learnt_and_the_next_one_starts_with_them(tmp_path):
     text = SEED.read_text(encoding="utf-8")
-    first = Normalizer.load(cache=tmp_path)
+    first = Normalizer.load(cache=tmp_path, learnt_words=True)
     expected = first.normalize(text)
     first.remember()
     [kept] = _kept(tmp_path)
     assert "Haftar" in learnt.load(kept) or "Hafter" in learnt.load(kept)
-    second = Normalizer.load(cache=tmp_path)
+    second = Normalizer.load(cache=tmp_path, learnt_words=True)
     assert len(second._scanner.learnt()) == len(learnt.load(kept)) > 0
     assert second.normalize(text) == expected
 
@@ -31,20 +31,20 @@ def test_other_match_settings_do_not_read_the_words_kept_with_these(tmp_path):
     from normalize.engine.matcher import MatchSettings
     from normalize.engine.normalizer import Settings
 
-    first = Normalizer.load(cache=tmp_path)
+    first = Normalizer.load(cache=tmp_path, learnt_words=True)
     first.normalize("Hafter met Zorgblat in Sirt.")
     first.remember()
-    other = Normalizer.load(cache=tmp_path, settings=Settings(match=MatchSettings(fuzzy_floor=70.0)))
+    other = Normalizer.load(cache=tmp_path, learnt_words=True, settings=Settings(match=MatchSettings(fuzzy_floor=70.0)))
     assert other._scanner.learnt() == {}
 
 
 def test_a_kept_table_that_cannot_be_read_is_ignored(tmp_path):
-    first = Normalizer.load(cache=tmp_path)
+    first = Normalizer.load(cache=tmp_path, learnt_words=True)
     first.normalize("Hafter met Zorgblat in Sirt.")
     first.remember()
     [kept] = _kept(tmp_path)
     kept.write_bytes(b"\x00not msgpack")
-    again = Normalizer.load(cache=tmp_path)
+    again = Normalizer.load(cache=tmp_path, learnt_words=True)
     assert again._scanner.learnt() == {}
     assert again.normalize("Hafter met Zorgblat in Sirt.").text == "Haftar met Zorgblat in Sirte."
 
@@ -59,3 +59,17 @@ def test_a_run_with_two_workers_keeps_what_each_learnt(tmp_path):
     subprocess.run([*command, str(tmp_path / "out"), "-j", "2", "-q"], check=True)
     [kept] = _kept(cache)
     assert {f"Zorgblat{k}" for k in range(4)} <= set(learnt.load(kept))
+
+
+def test_a_normaliser_reads_and_keeps_learnt_words_only_when_asked(tmp_path):
+    first = Normalizer.load(cache=tmp_path)
+    first.normalize("Hafter met Zorgblat in Sirt.")
+    first.remember()
+    assert _kept(tmp_path) == []
+
+
+def test_the_words_of_the_latest_run_are_kept_first_when_the_table_is_full(tmp_path):
+    path = tmp_path / "words"
+    learnt.store(path, {"Old1": 0, "Old2": 1}, limit=3)
+    learnt.store(path, {"New1": 0, "New2": 0}, limit=3)
+    assert sorted(learnt.load(path)) == ["New1", "New2", "Old1"]

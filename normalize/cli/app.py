@@ -297,7 +297,7 @@ class CleanerPlan:
 
     def build(self) -> Cleaner:
         """The cleaner; exit for broken gazetteers or ignore lists, BadParameter for options that do not go together."""
-        normalizer = self.names.normalizer()
+        normalizer = self.names.normalizer(learnt_words=True)
         cleaner: Cleaner = normalizer
         if self.originals is not None:
             from ..translate.paired import PairedCleaner, originals_by_name

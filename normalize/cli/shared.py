@@ -162,9 +162,10 @@ class NameSources:
         """From the options of the same names."""
         return cls(tuple(gazetteer or ()), not no_default_gazetteers, tuple(ignore or ()), ignore_file)
 
-    def normalizer(self) -> Normalizer:
-        """The normaliser they describe; exit 4 for a broken gazetteer, 2 for
-        a broken ignore list or file."""
+    def normalizer(self, learnt_words: bool = False) -> Normalizer:
+        """The normaliser they describe (with the words earlier runs learnt,
+        for a batch run); exit 4 for a broken gazetteer, 2 for a broken
+        ignore list or file."""
         from ..engine.ignore import IgnoreError, IgnoreList, load_ignore_file
 
         try:
@@ -180,6 +181,7 @@ class NameSources:
                 include_default=self.include_default,
                 cache=compiled_cache["use"],
                 ignore=rules,
+                learnt_words=learnt_words,
             )
         except GazetteerError as exc:
             raise report_gazetteer_error(exc) from None

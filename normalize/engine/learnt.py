@@ -45,15 +45,20 @@ def load(path: Path) -> dict[str, int]:
         return {}
 
 
-def store(path: Path, words: dict[str, int], limit: int = 1_000_000) -> None:
-    """Keep `words` at `path` with what is there already (at most `limit`
-    words), atomically; a folder that cannot be written only costs the next
-    run the time to learn them again."""
-    table = load(path)
-    for word, reach in words.items():
+# At most this many words are kept: reading them costs a run about 0.1 s.
+LIMIT = 200_000
+
+
+def store(path: Path, words: dict[str, int], limit: int = LIMIT) -> None:
+    """Keep `words` at `path` with what is there already, atomically: the
+    words of this run first, then the earlier ones, at most `limit` in all
+    (a cache that stays fresh).  A folder that cannot be written only costs
+    the next run the time to learn them again."""
+    table = dict(list(words.items())[:limit])
+    for word, reach in load(path).items():
         if len(table) >= limit:
             break
-        table[word] = reach
+        table.setdefault(word, reach)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".words")

@@ -84,12 +84,15 @@ class Normalizer:
         settings: Settings | None = None,
         cache: bool | str | Path = False,
         ignore: IgnoreList | None = None,
+        learnt_words: bool = False,
     ) -> Normalizer:
         """Normaliser over the shipped gazetteers plus `paths` (files or folders).
 
         With `cache` (True for the default folder, see `cache.default_cache_dir`,
-        or a folder) the compiled gazetteer is kept between runs.  `ignore`
-        lists spellings to leave alone.
+        or a folder) the compiled gazetteer is kept between runs, and with
+        `learnt_words` what earlier runs learnt about new words too (a batch
+        run's choice: reading them costs a one-line call up to 0.1 s; see
+        `remember`).  `ignore` lists spellings to leave alone.
         """
         if cache is False:
             return cls(load_gazetteers(paths, include_default=include_default), settings, ignore=ignore)
@@ -98,6 +101,8 @@ class Normalizer:
         folder = default_cache_dir() if cache is True else Path(cache)
         gazetteer, index = load_compiled(paths, include_default=include_default, cache_dir=folder)
         normalizer = cls(gazetteer, settings, index, ignore)
+        if not learnt_words:
+            return normalizer
         normalizer._learnt_path = learnt.learnt_path(folder, entry_name(gazetteer.digest), normalizer.settings.match)
         normalizer._scanner.adopt(learnt.load(normalizer._learnt_path))
         normalizer._known = len(normalizer._scanner._words)
