@@ -144,3 +144,21 @@ def test_an_output_folder_still_gets_utf8_by_default(tmp_path):
     proc = run_cli("run", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "Haftar at the café.\n"
+
+
+def test_an_unreachable_dask_scheduler_is_one_line_and_exit_5_before_any_work(tmp_path):
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port nobody listens on: bound, then closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "out"
+    started = time.monotonic()
+    proc = run_cli("run", str(SEED), "-o", str(out), "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}")
+    assert proc.returncode == 5
+    assert proc.stderr.decode().strip().splitlines() == [
+        f"error: the Dask scheduler tcp://127.0.0.1:{port} cannot be reached: "
+        f"cannot connect to 127.0.0.1:{port}: Connection refused"
+    ]
+    assert time.monotonic() - started < 10 and not out.exists()

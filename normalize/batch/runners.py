@@ -22,6 +22,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -155,6 +156,26 @@ def processes(jobs: int) -> Callable:
                     worker.kill()
 
     return runner
+
+
+def unreachable(scheduler: str, timeout: float = 10.0) -> str | None:
+    """Why the Dask scheduler at `scheduler` (``tcp://host:port`` or
+    ``host:port``) cannot be reached, or None: one TCP connection, tried
+    before any work, so that a wrong address fails at once and in one line.
+
+    >>> unreachable("tcp://127.0.0.1:1", timeout=1.0)[:25]
+    'cannot connect to 127.0.0'
+    """
+    address = scheduler.split("://", 1)[-1]
+    host, _, port = address.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit():
+        return f"not a scheduler address (tcp://HOST:PORT): {scheduler!r}"
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            return None
+    except OSError as exc:
+        return f"cannot connect to {host}:{port}: {exc.strerror or exc}"
 
 
 def dask(scheduler: str) -> Callable:

@@ -272,8 +272,12 @@ def run_command(
         keep_texts=diff,
         resume=resume,
     )
-    cleaner = plan.build()
     workers = Workers(engine, scheduler, 1 if plan.one_process else (jobs or os.cpu_count() or 1))
+    if engine is RunEngine.DASK and scheduler and (why := runners.unreachable(scheduler)):
+        # once, before any work or output folder
+        err.print(f"error: the Dask scheduler {scheduler} cannot be reached: {why}", markup=False)
+        raise typer.Exit(ExitCode.RUN_FAILED)
+    cleaner = plan.build()
     findings = Findings(format) if check else None
     _execute(cleaner, paths, options, workers.runner(), quiet=quiet, diff=diff, asking=interactive, findings=findings)
 
