@@ -92,35 +92,29 @@ impl From<Unknown> for Unplanned {
     }
 }
 
-/// A text as bytes with a character count for each byte offset met.
-struct Text<'a> {
-    s: &'a str,
-}
-
-impl<'a> Text<'a> {
-    fn before(&self, b: usize) -> Option<char> {
-        self.s[..b].chars().next_back()
-    }
+/// The character that ends right before byte `b` of `t`.
+fn before(t: &str, b: usize) -> Option<char> {
+    t[..b].chars().next_back()
 }
 
 /// Where the gap a name may have between two words (`tokens._NAME_GAP`)
 /// ends before byte `at`, read backwards: one dash, or white space with at
 /// most one line break; and whether it is a dash.
-fn gap_before(t: &Text, at: usize) -> (usize, bool) {
+fn gap_before(t: &str, at: usize) -> (usize, bool) {
     let mut gap = at;
-    if let Some(c) = t.before(gap).filter(|c| HYPHENS.contains(c)) {
+    if let Some(c) = before(t, gap).filter(|c| HYPHENS.contains(c)) {
         return (gap - c.len_utf8(), true);
     }
     let skip = |gap: &mut usize| {
-        while let Some(c) = t.before(*gap).filter(|c| SPACES.contains(c)) {
+        while let Some(c) = before(t, *gap).filter(|c| SPACES.contains(c)) {
             *gap -= c.len_utf8();
         }
     };
     skip(&mut gap);
-    if t.before(gap) == Some('\n') {
+    if before(t, gap) == Some('\n') {
         gap -= 1;
     }
-    if t.before(gap) == Some('\r') {
+    if before(t, gap) == Some('\r') {
         gap -= 1;
     }
     skip(&mut gap);
@@ -132,6 +126,17 @@ impl Words {
         Ok(self.alnum(c)? || is_apostrophe(c) || in_word(c))
     }
 
+    /// Where the run of word characters (`tokens.is_word_char`) that ends at byte `at` starts.
+    fn word_run_before(&self, t: &str, mut at: usize) -> Result<usize, Unknown> {
+        while let Some(c) = before(t, at) {
+            if !self.is_word_char(c)? {
+                break;
+            }
+            at -= c.len_utf8();
+        }
+        Ok(at)
+    }
+
     fn is_space(&self, c: char) -> Result<bool, Unknown> {
         Ok(self.flags(c)? & SPACE != 0)
     }
@@ -139,24 +144,18 @@ impl Words {
     /// Byte offset where the glued articles before byte `at` start
     /// (`scan._article_start`), or Unplanned where the word before is not
     /// plain ASCII letters and only the tokenizer can tell.
-    fn article_start(&self, t: &Text, mut at: usize, cues: &Cues) -> Result<usize, Unplanned> {
+    fn article_start(&self, t: &str, mut at: usize, cues: &Cues) -> Result<usize, Unplanned> {
         loop {
             let (gap, hyphen) = gap_before(t, at);
             if gap == at || gap == 0 {
                 return Ok(at);
             }
-            let last = t.before(gap).unwrap();
+            let last = before(t, gap).unwrap();
             if !self.is_word_char(last)? {
                 return Ok(at);
             }
-            let mut lo = gap;
-            while let Some(c) = t.before(lo) {
-                if !self.is_word_char(c)? {
-                    break;
-                }
-                lo -= c.len_utf8();
-            }
-            let word = &t.s[lo..gap];
+            let lo = self.word_run_before(t, gap)?;
+            let word = &t[lo..gap];
             if !word.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 // Folding drops marks but never a letter or digit, so a word
                 // with more of them than the longest article is none
@@ -193,17 +192,17 @@ impl Words {
     /// Whether the words around `text[s..e]` (bytes) make it read as
     /// something (`context.reading` is not None), or might: a piece that is
     /// not ASCII is taken to.
-    fn has_cue(&self, t: &Text, s: usize, e: usize, cues: &Cues) -> Result<bool, Unknown> {
-        if s > 0 && matches!(t.before(s), Some(c) if SPACES.contains(&c)) {
+    fn has_cue(&self, t: &str, s: usize, e: usize, cues: &Cues) -> Result<bool, Unknown> {
+        if s > 0 && matches!(before(t, s), Some(c) if SPACES.contains(&c)) {
             // the last 40 characters before the span, as `_pieces_before` takes them
             let mut lo = s;
             for _ in 0..40 {
-                match t.before(lo) {
+                match before(t, lo) {
                     Some(c) => lo -= c.len_utf8(),
                     None => break,
                 }
             }
-            let head = t.s[lo..s].trim_end_matches(SPACES);
+            let head = t[lo..s].trim_end_matches(SPACES);
             if let Some(c) = head.chars().next_back() {
                 if !self.is_space(c)? {
                     let mut pieces: Vec<&str> = Vec::new();
@@ -250,7 +249,7 @@ impl Words {
             }
         }
         // `_AFTER`: spaces, an optional comma, at least one space, letters
-        let rest = &t.s[e..];
+        let rest = &t[e..];
         let lead = rest.len() - rest.trim_start_matches(SPACES).len();
         let comma = rest[lead..].starts_with(',');
         let from = if comma {
@@ -291,8 +290,8 @@ impl Words {
 
     /// Whether a capitalised word (or one not ASCII) follows `e` after
     /// spaces (`resolve._NEXT_WORD`).
-    fn capital_next(&self, t: &Text, e: usize) -> Result<bool, Unknown> {
-        let rest = &t.s[e..];
+    fn capital_next(&self, t: &str, e: usize) -> Result<bool, Unknown> {
+        let rest = &t[e..];
         let trimmed = rest.trim_start_matches(SPACES);
         if trimmed.len() == rest.len() {
             return Ok(false);
@@ -337,77 +336,45 @@ enum Glued {
 
 impl Words {
     /// The word glued before byte `at` (`tokens.glued_word_before`).
-    fn glued_before(&self, t: &Text, at: usize) -> Result<Glued, Unknown> {
+    fn glued_before(&self, t: &str, at: usize) -> Result<Glued, Unknown> {
         let (gap, _) = gap_before(t, at);
         if gap == at {
             return Ok(Glued::None);
         }
-        if t.s[gap..at].chars().count() > 30 {
+        if t[gap..at].chars().count() > 30 {
             return Ok(Glued::Other); // a run of white space the pattern's 40 characters may not reach over
         }
-        let mut lo = gap;
-        while let Some(c) = t.before(lo) {
-            if !self.is_word_char(c)? {
-                break;
-            }
-            lo -= c.len_utf8();
-        }
+        let lo = self.word_run_before(t, gap)?;
         if lo == gap {
             return Ok(Glued::None);
         }
-        if t.s[lo..gap].bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if t[lo..gap].bytes().all(|b| b.is_ascii_alphanumeric()) {
             Ok(Glued::Plain(lo, gap))
         } else {
             Ok(Glued::Other)
         }
     }
 
-    /// The word glued after byte `at` (`tokens.glued_word_after`).
-    fn glued_after(&self, t: &Text, at: usize) -> Result<Glued, Unknown> {
-        let rest = &t.s[at..];
-        let mut i = 0;
-        match rest.chars().next() {
-            Some(c) if HYPHENS.contains(&c) => i = c.len_utf8(),
-            _ => {
-                let skip = |i: &mut usize| {
-                    while let Some(c) = rest[*i..].chars().next().filter(|c| SPACES.contains(c)) {
-                        *i += c.len_utf8();
-                    }
-                };
-                skip(&mut i);
-                if rest[i..].starts_with("\r\n") {
-                    i += 2;
-                } else if rest[i..].starts_with('\n') || rest[i..].starts_with('\r') {
-                    i += 1;
+    /// The word glued after byte `at` (`tokens.glued_word_after`): the
+    /// word `tokens.GLUED_WORD` finds, if the gap before it is not empty.
+    fn glued_after(&self, t: &str, at: usize) -> Result<Glued, Unknown> {
+        Ok(match self.glued_word(t, at)? {
+            Some((start, end, _, _)) if start > at => {
+                if t[start..end].bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    Glued::Plain(start, end)
+                } else {
+                    Glued::Other
                 }
-                skip(&mut i);
             }
-        }
-        if i == 0 {
-            return Ok(Glued::None);
-        }
-        let mut end = i;
-        for c in rest[i..].chars() {
-            if !self.is_word_char(c)? {
-                break;
-            }
-            end += c.len_utf8();
-        }
-        if end == i || !self.alnum(rest[i..].chars().next().unwrap())? {
-            return Ok(Glued::None);
-        }
-        if rest[i..end].bytes().all(|b| b.is_ascii_alphanumeric()) {
-            Ok(Glued::Plain(at + i, at + end))
-        } else {
-            Ok(Glued::Other)
-        }
+            _ => Glued::None,
+        })
     }
 
     /// The windows of `text` as `Scanner.find` cuts them, in bytes and
     /// characters: (byte start, byte end, char start, char end).
     fn windows(
         &self,
-        t: &Text,
+        t: &str,
         hits: &[ByteHit],
         cues: &Cues,
     ) -> Result<Vec<(usize, usize, usize, usize)>, Unplanned> {
@@ -420,9 +387,9 @@ impl Words {
             }
             let (mut lo, mut blo) = (h.at, h.bat);
             if h.at > 0 {
-                let before = t.before(h.bat).unwrap();
+                let before = before(t, h.bat).unwrap();
                 if is_gap_end(before) {
-                    let c2 = t.s[..h.bat - before.len_utf8()].chars().next_back();
+                    let c2 = t[..h.bat - before.len_utf8()].chars().next_back();
                     let tokenize = h.at > 2
                         && (before != ' '
                             || matches!(c2, Some(c) if !c.is_ascii() || cues.space_ends.contains(&c)
@@ -431,7 +398,7 @@ impl Words {
                         let b = self.article_start(t, h.bat, cues)?;
                         if b != h.bat {
                             blo = b;
-                            lo = h.at - t.s[b..h.bat].chars().count();
+                            lo = h.at - t[b..h.bat].chars().count();
                         }
                     }
                 } else if self.alnum(before)? {
@@ -476,19 +443,19 @@ impl Words {
             new.dedup();
             return Err(Unplanned::Words(new, missing));
         }
-        let t = Text { s: text };
-        let windows = self.windows(&t, &hits, cues)?;
+        let t = text;
+        let windows = self.windows(t, &hits, cues)?;
+        let verdicts: Vec<Option<&Verdict>> = windows
+            .iter()
+            .map(|w| self.plan.verdicts.get(&text[w.0..w.1]))
+            .collect();
         // the windows that may hold a name: a word in one of them may be
         // rewritten (one known to hold none is left as written)
         let named: Vec<(usize, usize)> = windows
             .iter()
-            .filter(|w| {
-                !matches!(
-                    self.plan.verdicts.get(&text[w.0..w.1]),
-                    Some(Verdict::Empty)
-                )
-            })
-            .map(|w| (w.0, w.1))
+            .zip(&verdicts)
+            .filter(|(_, v)| !matches!(v, Some(Verdict::Empty)))
+            .map(|(w, _)| (w.0, w.1))
             .collect();
         let in_window = |a: usize, b: usize| {
             // does byte span a..b meet such a window? (windows are sorted and apart)
@@ -499,8 +466,8 @@ impl Words {
         let mut simple = Vec::new();
         let mut seen = Vec::new();
         let mut place = Place::default();
-        for &(bs, be, cs, ce) in &windows {
-            let specs = match self.plan.verdicts.get(&text[bs..be]) {
+        for (&(bs, _, cs, ce), verdict) in windows.iter().zip(verdicts) {
+            let specs = match verdict {
                 None => {
                     complex.push((cs, ce, false));
                     continue;
@@ -515,7 +482,7 @@ impl Words {
             let mut ok = true;
             for spec in specs.iter().filter(|s| s.applied) {
                 let (s, e) = (bs + spec.bstart, bs + spec.bend);
-                if !self.settled_here(&t, s, e, spec, cues, &in_window)? {
+                if !self.settled_here(t, s, e, spec, cues, &in_window)? {
                     ok = false;
                     break;
                 }
@@ -543,7 +510,7 @@ impl Words {
     /// next run could read with it, no other window next to it.
     fn settled_here(
         &self,
-        t: &Text,
+        t: &str,
         s: usize,
         e: usize,
         spec: &Spec,
@@ -560,7 +527,7 @@ impl Words {
             Glued::None => {}
             Glued::Other => return Ok(false),
             Glued::Plain(a, b) => {
-                let word = &t.s[a..b];
+                let word = &t[a..b];
                 // a glued article is taken in by any name (`Rereader.window`)
                 if in_window(a, b)
                     || cues.articles.contains(&word.to_ascii_lowercase())
@@ -574,7 +541,7 @@ impl Words {
             Glued::None => {}
             Glued::Other => return Ok(false),
             Glued::Plain(a, b) => {
-                let word = &t.s[a..b];
+                let word = &t[a..b];
                 if in_window(a, b) || forms_meet(word, &spec.after, cues) {
                     return Ok(false);
                 }
@@ -595,26 +562,28 @@ impl Words {
         }
         let verdict = match verdict {
             0 => Verdict::Empty,
-            2 => Verdict::Simple(
-                specs
-                    .into_iter()
-                    .map(|(start, end, id, applied, before, after, person_next)| {
-                        let chars: Vec<(usize, char)> = window.char_indices().collect();
-                        let byte = |k: usize| chars.get(k).map(|c| c.0).unwrap_or(window.len());
-                        Spec {
-                            start,
-                            end,
-                            bstart: byte(start),
-                            bend: byte(end),
-                            id,
-                            applied,
-                            before: before.into_iter().map(String::into_boxed_str).collect(),
-                            after: after.into_iter().map(String::into_boxed_str).collect(),
-                            person_next,
-                        }
-                    })
-                    .collect(),
-            ),
+            2 => {
+                let chars: Vec<usize> = window.char_indices().map(|(b, _)| b).collect();
+                let byte = |k: usize| chars.get(k).copied().unwrap_or(window.len());
+                Verdict::Simple(
+                    specs
+                        .into_iter()
+                        .map(
+                            |(start, end, id, applied, before, after, person_next)| Spec {
+                                start,
+                                end,
+                                bstart: byte(start),
+                                bend: byte(end),
+                                id,
+                                applied,
+                                before: before.into_iter().map(String::into_boxed_str).collect(),
+                                after: after.into_iter().map(String::into_boxed_str).collect(),
+                                person_next,
+                            },
+                        )
+                        .collect(),
+                )
+            }
             _ => Verdict::Complex,
         };
         self.plan.verdicts.insert(window.into(), verdict);

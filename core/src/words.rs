@@ -265,7 +265,7 @@ impl Words {
     /// The word `tokens.GLUED_WORD` finds right after byte `at`: white space
     /// with at most one line break, or one hyphen, then a word.  Its start
     /// and end in bytes and its length in characters.
-    fn glued_word(
+    pub(crate) fn glued_word(
         &self,
         text: &str,
         at: usize,

@@ -31,6 +31,7 @@ import msgspec
 from ..engine.normalizer import text_parts
 from ..engine.records import Change, Result, ReviewItem, encode
 from ..version import __version__
+from . import runners
 from .corpus import (
     AtomicFile,
     InputError,
@@ -504,9 +505,7 @@ def _run(
             except Exception as exc:
                 summary.failure = summary.failure or f"stopping the workers: {type(exc).__name__}: {exc}"
             _finish(summary, logs, journal, key, options)
-            # what this process learnt about new words, for the next run (see engine.learnt)
-            with contextlib.suppress(Exception):
-                getattr(cleaner, "remember", lambda: None)()
+            runners.remember(cleaner)  # what this process learnt, for the next run
     return summary
 
 

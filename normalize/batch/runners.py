@@ -55,6 +55,13 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def remember(cleaner) -> None:
+    """Let `cleaner` keep what it learnt about new words for the next run
+    (see engine.learnt), if it can; a failure only costs that run the time."""
+    with contextlib.suppress(Exception):
+        getattr(cleaner, "remember", lambda: None)()
+
+
 def _serve(conn: Connection, work: Callable, cleaner, parent: int) -> None:
     """A worker: take batches of files from the pipe, send back their outcomes."""
     _die_with_parent(parent)
@@ -66,9 +73,7 @@ def _serve(conn: Connection, work: Callable, cleaner, parent: int) -> None:
         except (EOFError, OSError):
             return
         if task is None:
-            # what this worker learnt about new words, for the next run (see engine.learnt)
-            with contextlib.suppress(Exception):
-                getattr(cleaner, "remember", lambda: None)()
+            remember(cleaner)
             return
         number, batch = task
         try:

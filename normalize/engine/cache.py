@@ -49,7 +49,7 @@ def load_compiled(
     folder = default_cache_dir() if cache_dir is None else cache_dir
     roots = gazetteer_roots(paths, include_default)
     digest = gazetteer_digest(gazetteer_files(roots))
-    entry = folder / f"{_entry_name(digest)}.pickle"
+    entry = folder / f"{entry_name(digest)}.pickle"
     try:
         with entry.open("rb") as stream:
             gazetteer, index = pickle.load(stream)
@@ -66,10 +66,6 @@ def load_compiled(
 
 def entry_name(digest: str) -> str:
     """The name of the compiled entry of a gazetteer digest (with this code and Python)."""
-    return _entry_name(digest)
-
-
-def _entry_name(digest: str) -> str:
     version = f"{__version__} {_code_digest()} {sys.version_info[:3]} {sys.implementation.name}"
     return hashlib.sha256(f"{digest} {version}".encode()).hexdigest()[:32]
 

@@ -12,8 +12,11 @@ size of the gazetteer::
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..gazetteer import Gazetteer, iter_spellings
 from ..gazetteer.synonyms import entity_synonyms, expansions, synonym_table
@@ -172,3 +175,30 @@ def _starts(table: dict[tuple[str, ...], Target]) -> dict[str, int]:
     for words in table:
         starts[words[0]] = max(starts.get(words[0], 0), len(words))
     return starts
+
+
+T = TypeVar("T")
+_DERIVED: dict[tuple[int, Callable], tuple[weakref.ref[Index], object]] = {}
+
+
+def derived(index: Index, build: Callable[[Index], T]) -> T:
+    """`build(index)`, worked out once for each index and kept while it lives
+    (a table an engine stage derives from the index, such as which key
+    beginnings start a person's name).
+
+    >>> from normalize import load_gazetteers
+    >>> index = Index.build(load_gazetteers())
+    >>> derived(index, lambda i: dict(i.starts)) is derived(index, lambda i: dict(i.starts))
+    False
+    >>> def starts(i):
+    ...     return dict(i.starts)
+    >>> derived(index, starts) is derived(index, starts)
+    True
+    """
+    held = _DERIVED.get((id(index), build))
+    if held is None or held[0]() is not index:
+        if len(_DERIVED) > 256:
+            for stale in [k for k, (ref, _) in _DERIVED.items() if ref() is None]:
+                del _DERIVED[stale]
+        held = _DERIVED[(id(index), build)] = (weakref.ref(index), build(index))
+    return held[1]  # type: ignore[return-value]

@@ -105,16 +105,16 @@ class Normalizer:
             return normalizer
         normalizer._learnt_path = learnt.learnt_path(folder, entry_name(gazetteer.digest), normalizer.settings.match)
         normalizer._scanner.adopt(learnt.load(normalizer._learnt_path))
-        normalizer._known = len(normalizer._scanner._words)
+        normalizer._known = normalizer._scanner.words_known()
         return normalizer
 
     def remember(self) -> None:
         """Keep what this normaliser learnt about new words for the next run
         (a normaliser loaded with a cache; see `engine.learnt`)."""
-        if self._learnt_path is None or len(self._scanner._words) == self._known:
+        if self._learnt_path is None or self._scanner.words_known() == self._known:
             return
         learnt.store(self._learnt_path, self._scanner.learnt())
-        self._known = len(self._scanner._words)
+        self._known = self._scanner.words_known()
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the output: gazetteer files and settings."""
@@ -139,6 +139,12 @@ class Normalizer:
         """
         if len(text) > self.settings.part_chars and not forced:
             return self._normalize_parts(text, name, confirmed)
+        return self._cleaned(text, name, forced, confirmed)
+
+    def _cleaned(
+        self, text: str, name: str | None, forced: Sequence[tuple[int, int, Target]], confirmed: Collection[str]
+    ) -> Result:
+        """`normalize` for one part: through the compiled core's plan where it applies, else decided here."""
         if not forced and (cleaned := self._planned(text, name, confirmed)) is not None:
             return cleaned
         found = self.decisions(text, name=name, forced=forced, confirmed=confirmed)
@@ -216,11 +222,7 @@ class Normalizer:
         with its own context; the records are placed in the whole text."""
         chars = lines = bytes_ = column = 0
         for part in parts:
-            result = self._planned(part, name, confirmed)
-            if result is None:
-                found = self.decisions(part, name=name, confirmed=confirmed)
-                clean, changes = rewrite(part, found.applied, name)
-                result = Result(clean, tuple(changes), tuple(review_items(part, found.review, name)))
+            result = self._cleaned(part, name, (), confirmed)
             yield Result(
                 result.text,
                 tuple(_shifted(c, chars, lines, bytes_, column) for c in result.changes),

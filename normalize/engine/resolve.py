@@ -25,7 +25,6 @@ refused it.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
@@ -33,7 +32,7 @@ from ..text.keys import APOSTROPHES, fold, translit_key
 from ..text.tokens import WORD, tokenize
 from ..text.words import is_function_word
 from .context import Context, Reading, reading
-from .index import Index
+from .index import Index, derived
 from .matcher import MatchSettings, rereader
 from .records import Candidate, Decision, Mention, Settled, Signal, Target
 from .rewrite import replacement, splice
@@ -216,18 +215,14 @@ def _around(text: str, spans: list[tuple[int, int]], index: Index) -> str:
     return "\0".join(text[lo:hi] for lo, hi in ranges)
 
 
-_REACH: dict[int, tuple[weakref.ref[Index], int]] = {}
-
-
 def _context_reach(index: Index) -> int:
     """How far a context word or phrase of `index` reaches: its longest, and one."""
-    held = _REACH.get(id(index))
-    if held is None or held[0]() is not index:
-        if len(_REACH) > 64:
-            _REACH.clear()
-        entries = (*index.entity_context.values(), *index.region_context.values())
-        held = _REACH[id(index)] = (weakref.ref(index), 1 + max((len(e) for es in entries for e in es), default=0))
-    return held[1]
+    return derived(index, _longest_context)
+
+
+def _longest_context(index: Index) -> int:
+    entries = (*index.entity_context.values(), *index.region_context.values())
+    return 1 + max((len(e) for es in entries for e in es), default=0)
 
 
 def read_as(reading: Mention | None, start: int, end: int, target: Target) -> Target | None:
@@ -360,22 +355,18 @@ def _nisba(mention: Mention, target: Target) -> str | None:
     return f"{word!r} reads as the nisba of {target.canonical} (a surname or an adjective), not the place"
 
 
-_WHOLE: dict[int, tuple[weakref.ref[Index], dict[str, str | None]]] = {}
-
-
 def _not_whole_of(index: Index, core: str) -> str | None:
     """`_not_whole`, worked out once per spelling for each index (it looks at the spelling alone)."""
-    held = _WHOLE.get(id(index))
-    if held is None or held[0]() is not index:
-        if len(_WHOLE) > 64:
-            _WHOLE.clear()
-        held = _WHOLE[id(index)] = (weakref.ref(index), {})
-    answers = held[1]
+    answers: dict[str, str | None] = derived(index, _answers)
     if core not in answers:
         if len(answers) >= 100_000:
             answers.clear()
         answers[core] = _not_whole(core, index)
     return answers[core]
+
+
+def _answers(index: Index) -> dict:
+    return {}
 
 
 def _not_whole(core: str, index: Index) -> str | None:
@@ -457,22 +448,18 @@ def _person_after(text: str, mention: Mention, index: Index) -> str | None:
     return match.group(1) if any(entity_type(t) == "person" for t in people) else None
 
 
-_BEGINNINGS: dict[int, tuple[weakref.ref[Index], dict[tuple[str, ...], tuple[Target, ...]]]] = {}
-
-
 def name_beginnings(index: Index) -> dict[tuple[str, ...], tuple[Target, ...]]:
     """Every beginning of two or more words of a listed key -> a name it begins."""
-    held = _BEGINNINGS.get(id(index))
-    if held is None or held[0]() is not index:
-        if len(_BEGINNINGS) > 64:
-            _BEGINNINGS.clear()
-        table: dict[tuple[str, ...], dict[str, Target]] = {}
-        for key, named in index.keys.items():
-            for k in range(2, len(key) + 1):
-                for target, _ in named:
-                    table.setdefault(key[:k], {}).setdefault(target.entity, target)
-        held = _BEGINNINGS[id(index)] = (weakref.ref(index), {k: tuple(v.values()) for k, v in table.items()})
-    return held[1]
+    return derived(index, _name_beginnings)
+
+
+def _name_beginnings(index: Index) -> dict[tuple[str, ...], tuple[Target, ...]]:
+    table: dict[tuple[str, ...], dict[str, Target]] = {}
+    for key, named in index.keys.items():
+        for k in range(2, len(key) + 1):
+            for target, _ in named:
+                table.setdefault(key[:k], {}).setdefault(target.entity, target)
+    return {k: tuple(v.values()) for k, v in table.items()}
 
 
 def entity_type(target: Target) -> str | None:

@@ -74,15 +74,20 @@ def splice(text: str, applied: list[Decision]) -> tuple[str, list[tuple[int, int
     >>> splice("In Sirt.", [Decision(m, m.candidates[0], after="Sirte")])
     ('In Sirte.', [(3, 8)])
     """
+    return _spliced(text, [(d.mention.start, d.mention.end, d.after) for d in applied])
+
+
+def _spliced(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
+    """`text` with each (start, end, new) edit made (sorted, not overlapping),
+    and where each new text stands in the result."""
     pieces: list[str] = []
     spans: list[tuple[int, int]] = []
     last = shift = 0
-    for decision in applied:
-        mention, new = decision.mention, decision.after
-        pieces += [text[last : mention.start], new]
-        spans.append((mention.start + shift, mention.start + shift + len(new)))
-        shift += len(new) - (mention.end - mention.start)
-        last = mention.end
+    for start, end, new in edits:
+        pieces += [text[last:start], new]
+        spans.append((start + shift, start + shift + len(new)))
+        shift += len(new) - (end - start)
+        last = end
     pieces.append(text[last:])
     return "".join(pieces), spans
 
@@ -120,14 +125,8 @@ def rewrite(
     if not written:
         return splice(text, applied)[0], changes
     edits = sorted([(d.mention.start, d.mention.end, d.after) for d in applied] + [w[:3] for w in written])
-    pieces: list[str] = []
-    last = 0
-    for start, end, new in edits:
-        pieces += [text[last:start], new]
-        last = end
-    pieces.append(text[last:])
     changes = sorted(changes + [w[3] for w in written], key=attrgetter("start")) if changes else [w[3] for w in written]
-    return "".join(pieces), changes
+    return _spliced(text, edits)[0], changes
 
 
 def review_items(text: str, review: list[Decision], file: str | None = None) -> list[ReviewItem]:

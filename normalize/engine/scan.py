@@ -67,11 +67,10 @@ class Scanner:
         # per distinct word: how far a name starting with it reaches, and what
         # it is to the listed names (told to the core on first sight)
         self._words = Words(max_words)
-        self._named = False  # the core knows the listed names (on first use)
+        self._ready = False  # the core knows the listed names and the reading cues (on first use)
         self._windows: dict[str, tuple[Mention, ...]] = {}
         # the names the core rewrites alone, by the id it knows them by (see settled.py)
         self._settled: list[SettledName] = []
-        self._cued = False  # the core knows the reading cues
         # Names listed only with their article (``El Hums``: a bare ``Hums`` is
         # English): the capitalised word after the article starts the window.
         self._after_article: dict[str, int] = {}
@@ -90,7 +89,7 @@ class Scanner:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._words, self._named, self._cued, self._settled = Words(self._max_words), False, False, []
+        self._words, self._ready, self._settled = Words(self._max_words), False, []
 
     def find(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
@@ -102,9 +101,7 @@ class Scanner:
             if n < 0:  # a word never seen: how far can a name starting with it reach?
                 n = learnt.get(word, -1)
                 if n < 0:
-                    n = learnt[word] = self.word_reach(word)
-                    if self._words.learn(word, n):  # a corpus of endless new words: started over
-                        self._follow.clear()
+                    n = learnt[word] = self._learn_reach(word)
                 if not n:
                     continue
                 far = -1
@@ -135,13 +132,7 @@ class Scanner:
         and the mentions of the other windows (see `settled`); None where
         the core cannot plan it (a word not seen yet, a lone surrogate, a
         capital glued to other letters), which `find` then does."""
-        words = self._words
-        if not self._cued:
-            self.hits("")
-            c = cues()
-            fields = ("given_names", "person_titles", "place_before", "person_after", "place_after", "speech_verbs")
-            words.set_cues([*(sorted(getattr(c, f)) for f in fields), sorted(ARTICLES_HYPHEN), sorted(ARTICLES_SPACE)])
-            self._cued = True
+        words = self._prepared()
         try:
             # a text with words, characters or windows never seen: learn them and plan again
             for _ in range(6):
@@ -153,8 +144,7 @@ class Scanner:
                     for start, end in unseen:  # say what each holds, and let the core plan knowing it
                         self._learn_window(text, start, end)
                 elif new is None:
-                    chars = words.unknown_chars(text)
-                    words.learn_chars(chars, [_char_class(c) for c in chars])
+                    _learn_chars(words, text)
                 elif new or missing:
                     self._learn(new, missing)
                 else:
@@ -172,12 +162,17 @@ class Scanner:
     def _learn(self, new: list[str], missing: list[str]) -> None:
         """Tell the core how far a name can reach from each `new` word, and
         what each `missing` word is to the listed names."""
-        words = self._words
         for word in new:
-            if words.learn(word, self.word_reach(word)):  # a corpus of endless new words: started over
-                self._follow.clear()
+            self._learn_reach(word)
         if missing:
-            words.learn_words(missing, [word_forms(w) for w in missing])
+            self._words.learn_words(missing, [word_forms(w) for w in missing])
+
+    def _learn_reach(self, word: str) -> int:
+        """Tell the core how far a name can reach from `word`; that reach."""
+        reach = self.word_reach(word)
+        if self._words.learn(word, reach):  # a corpus of endless new words: started over
+            self._follow.clear()
+        return reach
 
     def settled(self, plan: Plan) -> Settled:
         """What `resolve.decide` needs to know of the names `plan` rewrote."""
@@ -191,26 +186,35 @@ class Scanner:
         words = self._words
         if words.windows_known() >= self._max_windows:  # the core empties its table: ids start over
             self._settled.clear()
-        found: list[Mention] = []
-        self._window(text, start, end, found)
         window = text[start:end]
-        verdict, specs = window_verdict(self._windows[window], self.index, self.settings, self._settled)
+        verdict, specs = window_verdict(self._mentions_of(window), self.index, self.settings, self._settled)
         words.learn_window(window, verdict, specs, self._max_windows)
 
     def hits(self, text: str) -> list[tuple[int, int, int, int]]:
         """The capitalised words of `text` that may start a name (see `capitalised_hits`)."""
-        if not self._named:
-            index = self.index
+        return capitalised_hits(self._prepared(), text)
+
+    def _prepared(self) -> Words:
+        """The core's word table, told the listed names and the reading cues (once)."""
+        if not self._ready:
+            index, c = self.index, cues()
             self._words.set_names(
                 list(index.exact), list(index.upper), list(index.keys), list(self._after_article), sorted(ARTICLES)
             )
-            self._named = True
-        return capitalised_hits(self._words, text)
+            fields = ("given_names", "person_titles", "place_before", "person_after", "place_after", "speech_verbs")
+            lists = [*(sorted(getattr(c, f)) for f in fields), sorted(ARTICLES_HYPHEN), sorted(ARTICLES_SPACE)]
+            self._words.set_cues(lists)
+            self._ready = True
+        return self._words
 
     def learnt(self) -> dict[str, int]:
         """Every word whose reach the core was told, and that reach (see `engine.learnt`)."""
         words, reaches = self._words.learnt()
         return dict(zip(words, reaches, strict=True))
+
+    def words_known(self) -> int:
+        """How many words the core knows the reach of."""
+        return len(self._words)
 
     def adopt(self, learnt: dict[str, int]) -> None:
         """Start knowing the reach of `learnt` words (kept by an earlier run)."""
@@ -305,16 +309,20 @@ class Scanner:
         )
 
     def _window(self, text: str, start: int, end: int, into: list[Mention]) -> None:
-        """Add the mentions of text[start:end], worked out once per distinct window."""
-        window = text[start:end]
+        """Add the mentions of text[start:end] (see `_mentions_of`)."""
+        found = self._mentions_of(text[start:end])
+        if found:
+            into += [_shifted(m, start) for m in found] if start else found
+
+    def _mentions_of(self, window: str) -> tuple[Mention, ...]:
+        """The mentions of a window, worked out once per distinct window."""
         found = self._windows.get(window)
         if found is None:
             if len(self._windows) >= self._max_windows:
                 self._windows.clear()
             doc = Document(window)
             found = self._windows[window] = tuple(find_mentions(doc, self.index, self.settings, self._fuzzy_cache))
-        if found:
-            into += [_shifted(m, start) for m in found] if start else found
+        return found
 
 
 def capitalised_hits(words: Words, text: str) -> list[tuple[int, int, int, int]]:
@@ -333,8 +341,7 @@ def capitalised_hits(words: Words, text: str) -> list[tuple[int, int, int, int]]
         text = without_surrogates(text)
         found = words.hits(text)
     if found is None:
-        chars = words.unknown_chars(text)
-        words.learn_chars(chars, [_char_class(c) for c in chars])
+        _learn_chars(words, text)
         found = words.hits(text)
     hits, missing = found
     if missing:
@@ -347,6 +354,12 @@ def word_forms(word: str) -> tuple[str, str, str, bool]:
     and whether it is an article (as `Scanner._extent` reads them)."""
     folded = fold(word)
     return folded, folded.upper(), translit_key(word), folded.lower() in ARTICLES
+
+
+def _learn_chars(words: Words, text: str) -> None:
+    """Tell the core the class of each character of `text` it has not met."""
+    chars = words.unknown_chars(text)
+    words.learn_chars(chars, [_char_class(c) for c in chars])
 
 
 def _char_class(c: str) -> int:

@@ -19,12 +19,11 @@ neighbours (reading cues, glued words, other windows: see
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 from ..text.keys import translit_key
 from ..text.tokens import tokenize
-from .index import Index
+from .index import Index, derived
 from .matcher import MatchSettings, rereader
 from .records import Candidate, Change, Decision, Mention, Settled, Target
 from .resolve import entity_type, name_beginnings, read_as
@@ -71,7 +70,6 @@ def window_verdict(
     if not mentions:
         return EMPTY, []
     reader = rereader(index, match)
-    specs = []
     found = []
     for m in mentions:
         target = m.candidates[0].target
@@ -82,7 +80,9 @@ def window_verdict(
         after: frozenset[str] = frozenset()
         read_region = None
         person_next = False
-        if new is not None and not target.keep:
+        if target.keep:
+            new = None  # a keep word is never written
+        if new is not None:
             lo, reading = reader.reread(new, 0, len(new))
             read = read_as(reading, -lo, len(new) - lo, target)
             if read is None:
@@ -90,17 +90,13 @@ def window_verdict(
             read_region = None if read.ambiguous else read.region
             # the words the next run could read with the rewrite, or with the
             # name as written (where another window's rewrite reads this one)
-            edges = (reader.edges(new), reader.edges(m.text))
-            before = edges[0][0] | edges[1][0]
-            after = edges[0][1] | edges[1][1]
+            (new_before, new_after), (old_before, old_after) = reader.edges(new), reader.edges(m.text)
+            before, after = new_before | old_before, new_after | old_after
             person_next = entity_type(target) != "person" and _begins_a_person(m.core, index)
-        else:
-            new = ""
-        rule = target.rule or "exact"
-        found.append(SettledName(m, target, new, rule, target.region, read_region))
-        specs.append((m.start, m.end, bool(new), sorted(before), sorted(after), person_next))
+        name = SettledName(m, target, new or "", target.rule or "exact", target.region, read_region)
+        found.append((name, (m.start, m.end, bool(name.after), sorted(before), sorted(after), person_next)))
     out = []
-    for name, (start, end, applied, before_, after_, person_next) in zip(found, specs, strict=True):
+    for name, (start, end, applied, before_, after_, person_next) in found:
         out.append((start, end, len(names), applied, before_, after_, person_next))
         names.append(name)
     return SIMPLE, out
@@ -142,20 +138,13 @@ def written_changes(plan: Plan, names: list[SettledName], file: str | None) -> l
     return out
 
 
-_PEOPLE: dict[int, tuple[weakref.ref[Index], frozenset[tuple[str, ...]]]] = {}
-
-
 def _begins_a_person(core: str, index: Index) -> bool:
     """Whether the keys of `core` and one more word begin a listed person's
     name (`resolve._person_after`)."""
-    held = _PEOPLE.get(id(index))
-    if held is None or held[0]() is not index:
-        if len(_PEOPLE) > 64:
-            _PEOPLE.clear()
-        heads = frozenset(
-            key[:-1]
-            for key, targets in name_beginnings(index).items()
-            if any(entity_type(t) == "person" for t in targets)
-        )
-        held = _PEOPLE[id(index)] = (weakref.ref(index), heads)
-    return tuple(translit_key(t.text) for t in tokenize(core)) in held[1]
+    return tuple(translit_key(t.text) for t in tokenize(core)) in derived(index, _person_heads)
+
+
+def _person_heads(index: Index) -> frozenset[tuple[str, ...]]:
+    """The keys that one more word makes the beginning of a listed person's name."""
+    beginnings = name_beginnings(index).items()
+    return frozenset(key[:-1] for key, named in beginnings if any(entity_type(t) == "person" for t in named))
