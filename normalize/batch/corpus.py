@@ -251,11 +251,13 @@ class AtomicFile:
     leaves nothing beside the outputs.  `durable` waits for the disk before
     the rename (a power cut then cannot leave an empty file in place of a
     user's original); files that a resumed run checks by hash can skip the
-    wait.  `sha256` is the hash of what was written.
+    wait.  `sha256` is the hash of what was written.  A `kept` file stays
+    when the block is left without `commit` (a journal names it, and the
+    next run reads it back).
     """
 
-    def __init__(self, path: Path, scratch: Path | None = None, durable: bool = True):
-        self.path, self.scratch, self.durable = path, scratch, durable
+    def __init__(self, path: Path, scratch: Path | None = None, durable: bool = True, kept: bool = False):
+        self.path, self.scratch, self.durable, self.kept = path, scratch, durable, kept
         self._digest = hashlib.sha256()
 
     def __enter__(self) -> AtomicFile:
@@ -279,6 +281,14 @@ class AtomicFile:
     def write(self, data: bytes) -> None:
         self._handle.write(data)
         self._digest.update(data)
+
+    def flush(self) -> None:
+        self._handle.flush()
+
+    @property
+    def temporary(self) -> Path:
+        """The temporary file, until `commit`."""
+        return Path(self._tmp)
 
     @property
     def sha256(self) -> str:
@@ -308,4 +318,5 @@ class AtomicFile:
     def __exit__(self, *exc) -> None:
         if not self._done:
             self._handle.close()
-            Path(self._tmp).unlink(missing_ok=True)
+            if not self.kept:
+                Path(self._tmp).unlink(missing_ok=True)

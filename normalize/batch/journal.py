@@ -1,17 +1,21 @@
-"""Resumable runs: a journal of finished files, and the logs rebuilt from it.
+"""Resumable runs: a journal of finished files, pointing into the run's logs.
 
-Each finished input gets one JSON line in a file of ``OUT/.normalize/journal/``
-(one file per writing process, appended to and flushed after the input's
-clean copy is written): the input's content hash, the run key (a hash of the
-gazetteers and of every option that changes the output), the output's hash,
-and the file's change and review records.  A run skips every input whose
-record is current, and at its end (or when interrupted) writes
-``changes.jsonl``, ``review.jsonl`` and ``manifest.jsonl`` from the records,
-in input order, and folds the journal into one file.  So a run killed at any
-moment (even ``kill -9``: a torn last line is ignored) and started again ends
-with the same files and logs as an uninterrupted one, and no change record is
-lost or written twice.  Appending one line costs far less than creating a
-file per input, which on a corpus of small files was a third of a run::
+The run writes its change and review logs as each file's turn comes (see
+`pipeline.RunLogs`), first into temporary files of ``OUT/.normalize/journal/``.
+After a file's rows are written (and flushed), one JSON line goes into the
+journal: the input's content hash, the run key (a hash of the gazetteers and
+of every option that changes the output), the output's hash, and for each
+log an `Extent`: which log file, where the file's rows lie in it, how many
+and their hash.  The rows themselves are written once, in the logs.
+
+A run skips every input whose record is current and whose rows still read
+back with their hash, and copies those rows into its own logs.  At its end
+(or when interrupted) the logs go into place and the journal is rewritten
+to point into them.  So a run killed at any moment (even ``kill -9``: a torn
+last line is ignored, and the temporary logs it names are still there) and
+started again ends with the same files and logs as an uninterrupted one,
+and no change record is lost or written twice.  Rows that no longer match
+their hash only mean that their file is cleaned again::
 
     >>> Journal.record_name("sub/a.txt") == Journal.record_name("sub/a.txt")
     True
@@ -22,9 +26,9 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import msgspec
 
@@ -33,6 +37,8 @@ from .corpus import write_atomic
 from .jsonl import BadLine, read_lines
 from .logrows import Rows
 from .runfolder import STATE_DIR
+
+T = TypeVar("T")
 
 
 class FileFacts(msgspec.Struct, frozen=True):
@@ -47,28 +53,67 @@ class FileFacts(msgspec.Struct, frozen=True):
     error: str | None
 
 
-class FileRecord(FileFacts, frozen=True):
-    """What a finished input left behind: one journal entry."""
+class Extent(msgspec.Struct, frozen=True, array_like=True):
+    """Where a finished file's rows lie in a log: `count` lines, `length`
+    bytes from `offset` of the file `log` (relative to the output folder,
+    or absolute), and the hash of those bytes."""
 
-    # its change and review records, encoded as the logs have them
-    changes: Rows = msgspec.field(default_factory=Rows)
-    review: Rows = msgspec.field(default_factory=Rows)
+    log: str = ""
+    offset: int = 0
+    length: int = 0
+    count: int = 0
+    sha256: str = ""
+
+
+class Entry(FileFacts, frozen=True):
+    """A finished input as the journal keeps it: its facts, and where its rows are."""
+
+    changes: Extent = Extent()
+    review: Extent = Extent()
+    entities: dict[str, int] = msgspec.field(default_factory=dict)  # changes per entity id
+    warning: str | None = None
+
+
+class LoggedRows:
+    """Rows an earlier run wrote to a log: counted from the journal, read
+    back (and checked against their hash) only when copied."""
+
+    def __init__(self, path: Path, extent: Extent):
+        self.path, self.extent = path, extent
+
+    def __len__(self) -> int:
+        return self.extent.count
+
+    def jsonl(self) -> Iterator[bytes]:
+        data = read_extent(self.path, self.extent)
+        if data is None:
+            raise OSError(f"the rows of an earlier run changed since this run began: {self.path}")
+        yield data
+
+    def decode(self, kind: type[T]) -> Iterator[T]:
+        yield from msgspec.json.Decoder(kind).decode_lines(b"".join(self.jsonl()))
+
+
+class FileRecord(FileFacts, frozen=True):
+    """What a finished input left behind: its facts and its rows, as a
+    worker hands them over (compressed) or as an earlier run logged them."""
+
+    changes: Rows | LoggedRows = msgspec.field(default_factory=Rows)
+    review: Rows | LoggedRows = msgspec.field(default_factory=Rows)
     entities: dict[str, int] = msgspec.field(default_factory=dict)  # changes per entity id
     warning: str | None = None  # cleaned, but something to know (bytes kept that were not UTF-8)
 
     def manifest_line(self) -> ManifestLine:
         return ManifestLine(
-            self.file,
-            self.relative,
-            self.input_sha256,
-            self.run_key,
-            self.output_sha256,
-            self.encoding,
-            self.error,
+            *_facts(self),
             changes=len(self.changes),
             review=len(self.review),
             warning=self.warning,
         )
+
+    def entry(self, changes: Extent, review: Extent) -> Entry:
+        """The journal's entry for this record, its rows being at `changes` and `review`."""
+        return Entry(*_facts(self), changes, review, self.entities, self.warning)
 
 
 class ManifestLine(FileFacts, frozen=True):
@@ -81,14 +126,17 @@ class ManifestLine(FileFacts, frozen=True):
 
 
 class JournalLine(msgspec.Struct, frozen=True):
-    """A line of the journal: an input's record under its key.  The key comes
-    first, so that `Journal.compact` finds it without parsing the line."""
+    """A line of the journal: an input's entry under its key."""
 
     key: str
-    record: FileRecord
+    entry: Entry
 
 
 _journal_line = msgspec.json.Decoder(JournalLine)
+
+
+def _facts(facts: FileFacts) -> tuple:
+    return tuple(getattr(facts, name) for name in FileFacts.__struct_fields__)
 
 
 def file_sha256(path: Path) -> str:
@@ -97,22 +145,43 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-class Journal:
-    """The journal of one output folder."""
+def read_extent(path: Path, extent: Extent) -> bytes | None:
+    """The bytes `extent` names in `path`, or None if they are gone or no
+    longer match their hash (links are not followed)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            handle.seek(extent.offset)
+            data = handle.read(extent.length)
+        except (OSError, ValueError, OverflowError):
+            return None
+    if len(data) != extent.length or hashlib.sha256(data).hexdigest() != extent.sha256:
+        return None
+    return data
 
-    def __init__(self, output: Path):
+
+class Journal:
+    """The journal of one output folder, whose logs are `logs` (the paths
+    they go to when the run ends)."""
+
+    def __init__(self, output: Path, logs: Iterable[Path] = ()):
         self.output = output
         self.folder = output / STATE_DIR / "journal"
-        self._known: dict[str, FileRecord] | None = None
+        self.logs = [Path(p) for p in logs]
+        self._known: dict[str, Entry] | None = None
+        self._handle: BinaryIO | None = None
 
     @staticmethod
     def record_name(relative: str | Path) -> str:
         """The key of an input's record (its place, as bytes, hashed)."""
         return hashlib.sha1(os.fsencode(relative)).hexdigest()
 
-    def records(self) -> dict[str, FileRecord]:
-        """Every record in the journal by key; a later line wins."""
-        records: dict[str, FileRecord] = {}
+    def records(self) -> dict[str, Entry]:
+        """Every entry in the journal by key; a later line wins."""
+        entries: dict[str, Entry] = {}
         for path in sorted(self.folder.glob("*.jsonl")):
             try:
                 data = path.read_bytes()
@@ -120,82 +189,89 @@ class Journal:
                 continue
             for _, line in read_lines(data, _journal_line.decode):
                 if not isinstance(line, BadLine):  # else torn by a crash, or of an older version: redone
-                    records[line.key] = line.record
-        return records
+                    entries[line.key] = line.entry
+        return entries
 
-    def load(self, relative: str | Path) -> FileRecord | None:
+    def load(self, relative: str | Path) -> Entry | None:
         if self._known is None:
             self._known = self.records()
         return self._known.get(self.record_name(relative))
 
     def current(self, relative: Path, input_sha: Callable[[], str], run_key: str) -> FileRecord | None:
-        """The record of this input if it is done with these gazetteers and options,
-        and its clean copy is still the one written.  `input_sha` is called only
-        when there is a record to check, so a fresh run reads no file twice."""
-        record = self.load(relative)
-        if record is None or record.run_key != run_key or record.error or record.input_sha256 != input_sha():
+        """The record of this input if it is done with these gazetteers and
+        options, its clean copy is still the one written and its rows still
+        read back.  `input_sha` is called only when there is a record to
+        check, so a fresh run reads no file twice."""
+        entry = self.load(relative)
+        if entry is None or entry.run_key != run_key or entry.error or entry.input_sha256 != input_sha():
             return None
-        if record.output_sha256 is not None:
+        if entry.output_sha256 is not None:
             try:
-                if file_sha256(self.output / relative) != record.output_sha256:
+                if file_sha256(self.output / relative) != entry.output_sha256:
                     return None
             except OSError:
                 return None
-        return record
-
-    def write(self, relative: Path, record: FileRecord) -> None:
-        """Append the record (flushed, not synced: a torn or lost line only
-        means the file is cleaned again).  Its rows are kept as the
-        compressed blocks they are (see `logrows.Rows`): a line stays small
-        and is read back without expanding a million changes."""
-        handle = _stream(self.folder)
-        handle.write(encode(JournalLine(self.record_name(relative), record)) + b"\n")
-        handle.flush()
-
-    def compact(self) -> None:
-        """Fold every journal file into one (call when no process writes).
-
-        Lines are not parsed: a whole line ends with a newline (a torn one
-        does not), and its key is its first field.
-        """
-        _close(self.folder)
-        old = sorted(self.folder.glob("*.jsonl"))
-        if len(old) < 2:
-            return
-        latest: dict[bytes, bytes] = {}
-        for path in old:
-            try:
-                data = path.read_bytes()
-            except OSError:
+        rows = []
+        for extent in (entry.changes, entry.review):
+            if not extent.count:
+                rows.append(Rows())
                 continue
-            for line in data.splitlines(keepends=True):
-                if line.endswith(b"\n") and line.startswith(_KEY_FIELD):
-                    latest[line[len(_KEY_FIELD) : len(_KEY_FIELD) + 40]] = line
-        write_atomic(self.folder / _file_name(), b"".join(latest.values()), self.output / STATE_DIR / "tmp")
+            path = self._log_path(extent.log)
+            if path is None or read_extent(path, extent) is None:
+                return None
+            rows.append(LoggedRows(path, extent))
+        return FileRecord(*_facts(entry), *rows, entry.entities, entry.warning)
+
+    def _log_path(self, log: str) -> Path | None:
+        """Where a log an entry names is, if it is one this journal may read:
+        a temporary log of a run into this folder, or one of the run's logs."""
+        path = Path(log) if os.path.isabs(log) else self.output / log
+        if path.parent == self.folder or path in self.logs:
+            return path
+        for target in self.logs:  # a temporary log beside a log outside the output folder
+            if path.parent == target.parent and path.name.startswith(f".{target.name}.") and path.suffix == ".tmp":
+                return path
+        return None
+
+    def log_name(self, path: Path) -> str:
+        """How an entry names the log `path`: relative to the output folder when inside it."""
+        try:
+            return str(Path(path).relative_to(self.output))
+        except ValueError:
+            return str(Path(path).absolute())
+
+    def write(self, relative: str | Path, entry: Entry) -> None:
+        """Append an entry (flushed, not synced: a torn or lost line only
+        means the file is cleaned again)."""
+        if self._handle is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._handle = open(self.folder / _file_name(), "ab")  # noqa: SIM115 (kept open for the run)
+        self._handle.write(encode(JournalLine(self.record_name(relative), entry)) + b"\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def rewrite(self, entries: Mapping[str, Entry], moved: Mapping[str, str]) -> None:
+        """Replace the whole journal by `entries` (by key), their logs renamed
+        as `moved` says, and remove everything else of the journal folder:
+        older journal files and the temporary logs they named.  Called when
+        the run's logs are in place and no process writes."""
+        self.close()
+        lines = []
+        for key, entry in entries.items():
+            changes, review = (
+                msgspec.structs.replace(e, log=moved.get(e.log, e.log)) for e in (entry.changes, entry.review)
+            )
+            lines.append(encode(JournalLine(key, msgspec.structs.replace(entry, changes=changes, review=review))))
+        old = list(self.folder.iterdir()) if self.folder.is_dir() else []
+        new = self.folder / _file_name()
+        write_atomic(new, b"".join(line + b"\n" for line in lines), self.output / STATE_DIR / "tmp")
         for path in old:
-            path.unlink(missing_ok=True)
-
-
-_KEY_FIELD = b'{"key":"'  # how every journal line starts (see `JournalLine`)
-
-
-# This process's open journal file per journal folder (a forked worker opens its own).
-_STREAMS: dict[Path, tuple[int, BinaryIO]] = {}
-
-
-def _stream(folder: Path) -> BinaryIO:
-    pid, handle = _STREAMS.get(folder, (None, None))
-    if handle is None or pid != os.getpid():
-        folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / _file_name(), "ab")  # noqa: SIM115 (kept open for the run)
-        _STREAMS[folder] = (os.getpid(), handle)
-    return handle
-
-
-def _close(folder: Path) -> None:
-    pid, handle = _STREAMS.pop(folder, (None, None))
-    if handle is not None and pid == os.getpid():
-        handle.close()
+            if path != new and not path.is_dir():
+                path.unlink(missing_ok=True)
 
 
 def _file_name() -> str:

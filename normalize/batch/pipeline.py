@@ -46,7 +46,7 @@ from .corpus import (
 )
 from .decoding import DecodingError, decode_bytes, encode_text
 from .exitcodes import ExitCode
-from .journal import STATE_DIR, FileRecord, Journal, file_sha256
+from .journal import STATE_DIR, Entry, Extent, FileRecord, Journal, LoggedRows, file_sha256
 from .jsonl import RecordNotCleaned, clean_jsonl
 from .logrows import Rows
 from .runfolder import claim
@@ -173,7 +173,6 @@ def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: 
 
     def failed(message: str) -> FileOutcome:
         record = FileRecord(item.display, relative, source.sha256, run_key, None, None, message)
-        _journal(options, item, record)
         return FileOutcome(item, record, source.size)
 
     try:
@@ -204,9 +203,6 @@ def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: 
     record = FileRecord(
         item.display, relative, source.sha256, run_key, written.sha256, encoding, None, *written.rows(), warning
     )
-    # written here, by the worker, right after the output: the parent only
-    # counts, so more workers give more speed
-    _journal(options, item, record)
     kept = (text, written.text) if options.keep_texts else (None, None)
     return FileOutcome(item, record, source.size, False, *kept)
 
@@ -266,15 +262,6 @@ def _streamable(cleaner: Cleaner, item: InputFile, options: RunOptions) -> bool:
         and item.path.suffix.lower() not in (".jsonl", ".ndjson")
         and _size(item) > STREAM_BYTES
     )
-
-
-def _journal(options: RunOptions, item: InputFile, record: FileRecord) -> None:
-    """Journal a finished file.  The journal only saves work: a record that
-    cannot be written (disk full) means the file is redone by the next run,
-    so that failure is not the file's."""
-    if (journal := journal_of(options)) is not None:
-        with contextlib.suppress(OSError):
-            journal.write(item.relative, record)
 
 
 # A part of a file's clean text, with its change and review records.
@@ -367,7 +354,20 @@ def journal_of(options: RunOptions) -> Journal | None:
     """The journal of a run that writes an output folder (none for --check or --in-place)."""
     if options.output is None or options.check or options.in_place:
         return None
-    return Journal(options.output)
+    return Journal(options.output, [p for p in _log_paths(options)[:2] if p is not None])
+
+
+def _log_paths(options: RunOptions) -> tuple[Path | None, Path | None, Path | None]:
+    """Where the change log, the review log and the manifest of a run go
+    (a check writes only the logs it was given paths for)."""
+    if options.check:
+        return options.changes_path, options.review_path, None
+    output = options.output
+    return (
+        options.changes_path or (output / "changes.jsonl" if output else None),
+        options.review_path or (output / "review.jsonl" if output else None),
+        output / STATE_DIR / "manifest.jsonl" if output else None,
+    )
 
 
 def _pieces(cleaner: Cleaner, item: InputFile, text: str, encoding: str, options: RunOptions) -> Iterator[Piece]:
@@ -478,7 +478,7 @@ def _run(
     sizes = [_size(i) for i in inputs]
     if on_start:
         on_start(len(inputs), sum(sizes))
-    logs = RunLogs(options)
+    logs = RunLogs(options, journal)
     work = partial(clean_file, options=options, run_key=key)
     order = schedule([n for n in range(len(inputs)) if n not in finished], sizes)
     outcomes = runner(work, cleaner, [inputs[n] for n in order])
@@ -489,7 +489,7 @@ def _run(
                 done, outcome = next(results)
                 finished[done] = outcome
             outcome = finished.pop(n)
-            logs.add(outcome.record)  # written now: a file's rows are not held to the end
+            logs.add(outcome.input.relative, outcome.record)  # written now, not held to the end
             _account(summary, outcome)
             if on_file:
                 on_file(outcome)
@@ -504,17 +504,16 @@ def _run(
                 getattr(outcomes, "close", lambda: None)()
             except Exception as exc:
                 summary.failure = summary.failure or f"stopping the workers: {type(exc).__name__}: {exc}"
-            _finish(summary, logs, journal, key, options)
+            _finish(summary, logs, key, options)
             runners.remember(cleaner)  # what this process learnt, for the next run
     return summary
 
 
-def _finish(summary: RunSummary, logs: RunLogs, journal: Journal | None, key: str, options: RunOptions) -> None:
-    """Put the logs in place, fold the journal and write the summary; a failure is recorded, not raised."""
+def _finish(summary: RunSummary, logs: RunLogs, key: str, options: RunOptions) -> None:
+    """Put the logs in place, point the journal into them and write the
+    summary; a failure is recorded, not raised."""
     try:
         logs.commit()
-        if journal is not None:
-            journal.compact()
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         summary.failure = summary.failure or f"cannot write the run's logs{where}: {exc.strerror or exc}"
@@ -575,62 +574,96 @@ def _is_backup(name: str, suffix: str) -> bool:
 class RunLogs:
     """The change and review logs and the manifest of a run, written row by
     row in input order as each file's turn comes, and put in place together
-    at the end (a check writes only the logs it was given paths for).  Until
-    then they are temporary files: a reader sees the logs of the last run
-    that ended, never half of these."""
+    at the end.  Until then they are temporary files: a reader sees the logs
+    of the last run that ended, never half of these.
 
-    def __init__(self, options: RunOptions):
-        if options.check:
-            paths = (options.changes_path, options.review_path, None)
-        else:
-            output = options.output
-            paths = (
-                options.changes_path or (output / "changes.jsonl" if output else None),
-                options.review_path or (output / "review.jsonl" if output else None),
-                output / STATE_DIR / "manifest.jsonl" if output else None,
-            )
+    With a journal, the temporary change and review logs live in the
+    journal's folder and outlast a crash: each file's entry, written once
+    its rows are, says where in them its rows lie, and the next run reads
+    them back from there.  When the logs are in place, the journal is
+    rewritten to point into them.
+    """
+
+    def __init__(self, options: RunOptions, journal: Journal | None = None):
         self._options = options
-        self._paths = paths
+        self._paths = _log_paths(options)
+        self._journal = journal
+        self._entries: dict[str, Entry] = {}
+        self._at = [0, 0]  # bytes written so far to the change and the review log
         self._stack = contextlib.ExitStack()
         self._files: list[AtomicFile | None] | None = None
         self._error: OSError | None = None
 
-    def add(self, record: FileRecord) -> None:
-        """Write one finished file's rows (an error is kept for `commit`)."""
+    def add(self, relative: Path, record: FileRecord) -> None:
+        """Write one finished file's rows, then its journal entry (an error
+        is kept for `commit`)."""
         if self._error is not None:
             return
         try:
             changes, review, manifest = self._open()
-            if changes is not None:
-                for block in record.changes.jsonl():
-                    changes.write(block)
-            if review is not None:
-                for block in record.review.jsonl():
-                    review.write(block)
+            extents = [
+                self._write(n, log, rows)
+                for n, (log, rows) in enumerate(((changes, record.changes), (review, record.review)))
+            ]
             if manifest is not None:
                 manifest.write(encode(record.manifest_line()) + b"\n")
         except OSError as exc:
             self._error = exc
             self._stack.close()
+            return
+        if self._journal is not None and not record.error:
+            for log in (changes, review):
+                if log is not None:
+                    log.flush()  # an entry never names bytes still in this process
+            entry = record.entry(*extents)
+            self._entries[Journal.record_name(relative)] = entry
+            with contextlib.suppress(OSError):  # the journal only saves work: the file is redone
+                self._journal.write(relative, entry)
+
+    def _write(self, n: int, log: AtomicFile | None, rows: Rows | LoggedRows) -> Extent:
+        if log is None or not len(rows):
+            return Extent()
+        digest, start = hashlib.sha256(), self._at[n]
+        for block in rows.jsonl():
+            log.write(block)
+            digest.update(block)
+            self._at[n] += len(block)
+        name = self._journal.log_name(log.temporary) if self._journal is not None else ""
+        return Extent(name, start, self._at[n] - start, len(rows), digest.hexdigest())
 
     def commit(self) -> None:
-        """Put the logs in place; raises the first error met writing them."""
+        """Put the logs in place and point the journal into them; raises the
+        first error met writing them (the journal then still points into the
+        temporary logs, which stay for the next run)."""
         try:
             if self._error is not None:
                 raise self._error
-            for file in self._open():
+            files = self._open()
+            moved = {}
+            for file in files:
                 if file is not None:
+                    if self._journal is not None:
+                        moved[self._journal.log_name(file.temporary)] = self._journal.log_name(file.path)
                     file.commit()
+            if self._journal is not None:
+                self._journal.rewrite(self._entries, moved)
         finally:
-            self._stack.close()  # (a file not committed is removed)
+            self._stack.close()  # (a file not committed is removed, unless a journal names it)
 
     def _open(self) -> list[AtomicFile | None]:
         if self._files is None:
-            self._files = [
-                None if path is None else self._stack.enter_context(AtomicFile(path, _scratch(path, self._options)))
-                for path in self._paths
-            ]
+            self._files = [self._file(n, path) for n, path in enumerate(self._paths)]
         return self._files
+
+    def _file(self, n: int, path: Path | None) -> AtomicFile | None:
+        if path is None:
+            return None
+        if n < 2 and self._journal is not None:  # a log the journal points into
+            inside = path.resolve().is_relative_to(self._options.output.resolve())
+            log = AtomicFile(path, self._journal.folder if inside else None, kept=True)
+        else:
+            log = AtomicFile(path, _scratch(path, self._options))
+        return self._stack.enter_context(log)
 
 
 def _scratch(path: Path, options: RunOptions) -> Path | None:
