@@ -103,3 +103,14 @@ def test_rewriting_keeps_the_given_entries_pointed_at_the_logs_in_place(tmp_path
     assert [p.suffix for p in journal.folder.iterdir()] == [".jsonl"]  # old lines and the temporary log gone
     (entry,) = Journal(tmp_path).records().values()
     assert entry.changes == Extent("changes.jsonl", 0, 5, 1, "x")
+
+
+def test_rewriting_removes_a_temporary_log_an_earlier_run_left_beside_a_log_outside_the_output(tmp_path):
+    target = tmp_path / "logs" / "changes.jsonl"
+    left = target.parent / ".changes.jsonl.99-0.tmp"
+    left.parent.mkdir()
+    left.write_bytes(b"rows\n")
+    journal = Journal(tmp_path / "out", [target])
+    journal.write(Path("a.txt"), _entry("a.txt", "k", Extent(str(left), 0, 5, 1, "x")))
+    journal.rewrite({}, {})
+    assert not left.exists()

@@ -267,6 +267,13 @@ class Journal:
             )
             lines.append(encode(JournalLine(key, msgspec.structs.replace(entry, changes=changes, review=review))))
         old = list(self.folder.iterdir()) if self.folder.is_dir() else []
+        # temporary logs of earlier runs beside logs outside the output folder
+        old += [
+            path
+            for entry in self.records().values()
+            for extent in (entry.changes, entry.review)
+            if extent.log.endswith(".tmp") and (path := self._log_path(extent.log)) is not None
+        ]
         new = self.folder / _file_name()
         write_atomic(new, b"".join(line + b"\n" for line in lines), self.output / STATE_DIR / "tmp")
         for path in old:
