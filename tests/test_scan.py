@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from normalize import Normalizer
+from normalize.engine.ignore import IgnoreList, IgnoreRule
 from normalize.engine.normalizer import Settings
 
 NAMES = [
@@ -56,6 +57,15 @@ def _engines(paths, include_default):
 
 SHIPPED = _engines([], True)
 MINI_ENGINES = _engines([MINI], False)
+# rules of every kind: a spelling, a pattern, one only near a word, one only in some files
+IGNORE = IgnoreList(
+    (
+        *IgnoreList.from_entries(["Sirt", "re:Ta[a-z]+"]).rules,
+        IgnoreRule(text="Hafter", context="forces"),
+        IgnoreRule(text="Jufra", files=("a*",)),  # never here: these texts have no file name
+    )
+)
+IGNORING = tuple(Normalizer.load(settings=Settings(engine=engine), ignore=IGNORE) for engine in ("scan", "reference"))
 
 
 def _same(engines, text):
@@ -78,6 +88,23 @@ def test_scanner_and_reference_find_the_same_mentions(text):
 @given(texts)
 def test_scanner_and_reference_agree_on_the_mini_gazetteer(text):
     _same(MINI_ENGINES, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_scanner_and_reference_agree_with_an_ignore_list(text):
+    _same(IGNORING, text)
+
+
+def test_with_an_ignore_list_the_core_still_settles_the_names_no_rule_can_match():
+    fast, reference = IGNORING
+    text = "Forces of Hafter held Sirt and Tarhunah. Later that week, the delegation travelled to Misurata for talks."
+    fast.normalize(text)  # the first time, the words and windows are learnt
+    plan = fast._scanner.plan(text)
+    assert [fast._scanner._settled[name].mention.text for *_, name in plan.written] == ["Misurata"]
+    assert [m.text for m in plan.mentions] == ["Hafter", "Sirt", "Tarhunah"]  # a rule could match each
+    assert fast.normalize(text) == reference.normalize(text)
+    assert fast.normalize(text).text == text.replace("Hafter", "Haftar").replace("Misurata", "Misrata")
 
 
 @pytest.mark.parametrize(

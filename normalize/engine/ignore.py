@@ -126,6 +126,15 @@ class IgnoreList:
             return True
         return any(rule.matches(spans, document, start, end, name) for rule in self._patterns)
 
+    def may_match(self, text: str, core: str) -> bool:
+        """Whether some rule could leave this spelling alone somewhere (its
+        file and context aside): where none can, a mention is decided
+        without looking at the document around it."""
+        if text in self._by_text or core in self._by_text:
+            return True
+        spans = (text, core)
+        return any(_compiled(rule.pattern).fullmatch(s) for rule in self._patterns for s in spans)
+
     def fingerprint(self) -> str:
         """A hash of the rules (they decide the output, so they are part of a run's key)."""
         body = repr([(r.text, r.pattern, r.context, r.files) for r in self.rules])

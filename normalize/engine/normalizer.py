@@ -70,7 +70,7 @@ class Normalizer:
             raise ValueError(f"unknown engine {self.settings.engine!r}: use 'scan' or 'reference'")
         # One fuzzy search per distinct word for the life of the normaliser.
         self._fuzzy_cache: dict[str, tuple[Candidate, ...]] = {}
-        self._scanner = Scanner(self.index, self.settings.match, self._fuzzy_cache)
+        self._scanner = Scanner(self.index, self.settings.match, self._fuzzy_cache, ignore=self.ignore)
         # where the words learnt are kept between runs (set by `load` with a cache)
         self._learnt_path: Path | None = None
         self._known = 0
@@ -154,16 +154,17 @@ class Normalizer:
     def _planned(self, text: str, name: str | None, confirmed: Collection[str]) -> Result | None:
         """`normalize` with the names the compiled core settles alone
         rewritten by it (see `settled`), or None where that does not apply:
-        the reference engine, an ignore list, names confirmed by an original,
-        or a text the core cannot plan."""
-        if self.settings.engine != "scan" or self.ignore or confirmed:
+        the reference engine, names confirmed by an original, or a text the
+        core cannot plan.  (The core settles no name an ignore rule could
+        leave alone: the rules see every other mention here.)"""
+        if self.settings.engine != "scan" or confirmed:
             return None
         scanner = self._scanner
         plan = scanner.plan(text)
         if plan is None:
             return None
         applied, review = decide(
-            plan.mentions,
+            self._not_ignored(plan.mentions, text, name),
             Context(text),
             self.index,
             self.settings.resolve,
@@ -179,6 +180,11 @@ class Normalizer:
             return find_mentions(Document(text), self.index, self.settings.match, self._fuzzy_cache)
         return self._scanner.find(text)
 
+    def _not_ignored(self, mentions: list[Mention], text: str, name: str | None) -> list[Mention]:
+        if not self.ignore:
+            return mentions
+        return [m for m in mentions if not self.ignore.matches(m.text, m.core, text, m.start, m.end, name)]
+
     def decisions(
         self,
         text: str,
@@ -189,9 +195,7 @@ class Normalizer:
     ) -> Decisions:
         """The mentions of `text` and which of them to apply or review (see
         `normalize`); mentions the ignore list matches are left out."""
-        mentions = self.mentions(text)
-        if self.ignore:
-            mentions = [m for m in mentions if not self.ignore.matches(m.text, m.core, text, m.start, m.end, name)]
+        mentions = self._not_ignored(self.mentions(text), text, name)
         if forced:
             mentions = _with_forced(text, mentions, forced)
         applied, review = decide(

@@ -33,6 +33,7 @@ from ..text.tokens import (
     words_around,
 )
 from ..text.words import cues
+from .ignore import IgnoreList
 from .index import Index
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
 from .records import Candidate, Change, Mention, Settled
@@ -58,9 +59,12 @@ class Scanner:
         fuzzy_cache: dict[str, tuple[Candidate, ...]] | None = None,
         max_windows: int = 200_000,
         max_words: int = 1_000_000,
+        ignore: IgnoreList | None = None,
     ):
         self.index = index
         self.settings = settings
+        # a name an ignore rule could leave alone is never settled by the core
+        self.ignore = ignore or IgnoreList()
         self._fuzzy_cache = {} if fuzzy_cache is None else fuzzy_cache
         self._max_windows = max_windows
         self._max_words = max_words
@@ -187,7 +191,8 @@ class Scanner:
         if words.windows_known() >= self._max_windows:  # the core empties its table: ids start over
             self._settled.clear()
         window = text[start:end]
-        verdict, specs = window_verdict(self._mentions_of(window), self.index, self.settings, self._settled)
+        mentions = self._mentions_of(window)
+        verdict, specs = window_verdict(mentions, self.index, self.settings, self._settled, self.ignore)
         words.learn_window(window, verdict, specs, self._max_windows)
 
     def hits(self, text: str) -> list[tuple[int, int, int, int]]:

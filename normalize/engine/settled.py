@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ..text.keys import translit_key
 from ..text.tokens import tokenize
+from .ignore import IgnoreList
 from .index import Index, derived
 from .matcher import MatchSettings, rereader
 from .records import Candidate, Change, Decision, Mention, Settled, Target
@@ -59,11 +60,16 @@ class Plan:
 
 
 def window_verdict(
-    mentions: tuple[Mention, ...], index: Index, match: MatchSettings, names: list[SettledName]
+    mentions: tuple[Mention, ...],
+    index: Index,
+    match: MatchSettings,
+    names: list[SettledName],
+    ignore: IgnoreList = IgnoreList(),
 ) -> tuple[int, list[tuple[int, int, int, bool, list[str], list[str], bool]]]:
     """What a window holds, for the core: EMPTY, COMPLEX (a name the
-    document decides: key or fuzzy, ambiguous, or a rewrite that would not
-    read back as itself), or SIMPLE with each name as the core keeps it
+    document decides: key or fuzzy, ambiguous, one an ignore rule could
+    leave alone, or a rewrite that would not read back as itself), or
+    SIMPLE with each name as the core keeps it
     (offsets, id into `names`, whether it is rewritten, the word forms that
     could join it from before and after, and whether a capitalised word
     after it could make it a person's given name)."""
@@ -74,6 +80,8 @@ def window_verdict(
     for m in mentions:
         target = m.candidates[0].target
         if m.method != "exact" or m.inner or len(m.candidates) != 1 or target.ambiguous:
+            return COMPLEX, []
+        if ignore and ignore.may_match(m.text, m.core):
             return COMPLEX, []
         new = replacement(m.text, m.core, target.canonical, target.type)
         before: frozenset[str] = frozenset()
