@@ -138,15 +138,20 @@ class Scanner:
         capital glued to other letters), which `find` then does."""
         words = self._prepared()
         try:
-            # a text with words, characters or windows never seen: learn them and plan again
+            # a text with words or characters never seen: learn them and plan again
             for _ in range(6):
                 found, new, missing = words.plan(text)
                 if found is not None:
-                    unseen = [(start, end) for start, end, known in found[0] if not known]
-                    if not unseen:
+                    # Windows never seen are left to Python in this plan (and
+                    # no name next to one is settled); the core learns what
+                    # each holds for the texts to come.  Only if its table
+                    # started over do the plan's name ids need planning again.
+                    started_over = False
+                    for start, end, known in found[0]:
+                        if not known:
+                            started_over |= self._learn_window(text, start, end)
+                    if not started_over:
                         break
-                    for start, end in unseen:  # say what each holds, and let the core plan knowing it
-                        self._learn_window(text, start, end)
                 elif new is None:
                     _learn_chars(words, text)
                 elif new or missing:
@@ -186,14 +191,18 @@ class Scanner:
         """The names `plan` rewrote, as (start, end, new text, change record)."""
         return written_changes(plan, self._settled, file)
 
-    def _learn_window(self, text: str, start: int, end: int) -> None:
+    def _learn_window(self, text: str, start: int, end: int) -> bool:
+        """Tell the core what the window start:end of `text` holds; whether
+        its table of windows (and the ids of their names) started over."""
         words = self._words
-        if words.windows_known() >= self._max_windows:  # the core empties its table: ids start over
+        started_over = words.windows_known() >= self._max_windows  # the core empties its table
+        if started_over:
             self._settled.clear()
         window = text[start:end]
         mentions = self._mentions_of(window)
         verdict, specs = window_verdict(mentions, self.index, self.settings, self._settled, self.ignore)
         words.learn_window(window, verdict, specs, self._max_windows)
+        return started_over
 
     def hits(self, text: str) -> list[tuple[int, int, int, int]]:
         """The capitalised words of `text` that may start a name (see `capitalised_hits`)."""
