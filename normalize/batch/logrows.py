@@ -1,17 +1,18 @@
 """The log records of one file, kept small until they are written.
 
 A file's change and review records travel from the worker that cleaned it
-to the journal and to the run's logs.  Held as Python objects they took
-ten times the size of a name-dense file; as JSON they still outweigh the
-text.  Encoded once and kept as compressed blocks of JSON Lines (one block
-per part of the text), they cost a few percent of it, are written out
-block by block, and go into the journal as they are (msgspec writes bytes
-as base64)::
+to the run's logs.  Held as Python objects they took ten times the size of a
+name-dense file; they are encoded once, as blocks of JSON Lines (one block
+per part of the text).  Rows that leave their process (a worker hands them
+to the parent, which may hold them until their file's turn) go compressed,
+where they cost a few percent of the text; rows written by the process that
+made them are never compressed::
 
+    >>> import pickle
     >>> rows = Rows.of([{"after": "Haftar"}, {"after": "Sirte"}])
     >>> len(rows), list(rows)[1]
     (2, b'{"after":"Sirte"}')
-    >>> b"".join(rows.jsonl())
+    >>> b"".join(pickle.loads(pickle.dumps(rows)).jsonl())
     b'{"after":"Haftar"}\\n{"after":"Sirte"}\\n'
     >>> [row["after"] for row in rows.decode(dict)]
     ['Haftar', 'Sirte']
@@ -30,11 +31,15 @@ from ..engine.records import encode_lines
 T = TypeVar("T")
 
 
-class Rows(msgspec.Struct):
-    """Records as JSON Lines, in compressed blocks: `count` records in all."""
+class Rows:
+    """Records as JSON Lines, in blocks: `count` records in all."""
 
-    count: int = 0
-    blocks: list[bytes] = msgspec.field(default_factory=list)
+    __slots__ = ("blocks", "count", "packed")
+
+    def __init__(self, count: int = 0, blocks: list[bytes] | None = None, packed: bool = False):
+        self.count = count
+        self.blocks = [] if blocks is None else blocks
+        self.packed = packed  # the blocks are compressed
 
     @classmethod
     def of(cls, records: Iterable[object]) -> Rows:
@@ -47,7 +52,8 @@ class Rows(msgspec.Struct):
         """Add records (structs, or dicts) as one block (call once per part of a text)."""
         records = list(records)
         if records:
-            self.blocks.append(zlib.compress(encode_lines(records), 1))
+            block = encode_lines(records)
+            self.blocks.append(zlib.compress(block, 1) if self.packed else block)
             self.count += len(records)
 
     def __len__(self) -> int:
@@ -55,22 +61,26 @@ class Rows(msgspec.Struct):
 
     def __iter__(self) -> Iterator[bytes]:
         """Each record's JSON line, without its newline."""
-        for block in self.blocks:
-            yield from zlib.decompress(block).splitlines()
+        for block in self.jsonl():
+            yield from block.splitlines()
 
     def decode(self, kind: type[T]) -> Iterator[T]:
         """The records as values of `kind` (a `Change`, a `ReviewItem`, dict...)."""
         decoder = msgspec.json.Decoder(kind)
-        for block in self.blocks:
-            yield from decoder.decode_lines(zlib.decompress(block))
+        for block in self.jsonl():
+            yield from decoder.decode_lines(block)
 
     def jsonl(self) -> Iterator[bytes]:
         """The records as JSON Lines bytes, a block at a time."""
         for block in self.blocks:
-            yield zlib.decompress(block)
+            yield zlib.decompress(block) if self.packed else block
+
+    def __reduce__(self):
+        blocks = self.blocks if self.packed else [zlib.compress(b, 1) for b in self.blocks]
+        return Rows, (self.count, blocks, True)
 
     def __eq__(self, other: object) -> bool:
-        # the same records, however they were cut into blocks
+        # the same records, however they were cut into blocks or stored
         if isinstance(other, Rows):
             return list(self) == list(other)
         return NotImplemented

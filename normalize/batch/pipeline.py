@@ -462,7 +462,7 @@ def _run(
     key = run_key(cleaner, options)
     journal = journal_of(options)
     finished: dict[int, FileOutcome] = {}
-    todo: list[InputFile] = []
+    todo: list[int] = []
     for n, item in enumerate(inputs):
         record = None
         if journal is not None and options.resume:
@@ -473,14 +473,15 @@ def _run(
         if record is not None:
             finished[n] = FileOutcome(item, record, _size(item), resumed=True)
         else:
-            todo.append(item)
+            todo.append(n)
     summary = RunSummary(problems=list(problems), check=options.check)
     sizes = [_size(i) for i in inputs]
     if on_start:
         on_start(len(inputs), sum(sizes))
     logs = RunLogs(options, journal)
     work = partial(clean_file, options=options, run_key=key)
-    order = schedule([n for n in range(len(inputs)) if n not in finished], sizes)
+    # one process gains nothing from large files first, and would hold their rows
+    order = todo if runner is serial else schedule(todo, sizes)
     outcomes = runner(work, cleaner, [inputs[n] for n in order])
     results = zip(order, outcomes, strict=True)
     try:
