@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import multiprocessing
 import os
 import signal
 import socket
@@ -27,7 +26,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 
 class WorkerDied(RuntimeError):
@@ -126,6 +128,9 @@ def processes(jobs: int) -> Callable:
             return
         size = max(1, min(16, len(items) // (jobs * 4)))
         batches = [items[i : i + size] for i in range(0, len(items), size)]
+        import multiprocessing  # (here: a run on one process, or a one-line command, never needs it)
+        from multiprocessing.connection import wait
+
         # fork: the workers inherit the compiled gazetteer instead of unpickling it
         context = multiprocessing.get_context("fork")
         workers = [_Worker(context, work, cleaner) for _ in range(min(jobs, len(batches)))]

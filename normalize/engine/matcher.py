@@ -24,8 +24,6 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-
 from ..text.keys import ARTICLES, fold, is_article, translit_key
 from ..text.tokens import WORD, gap_glue, glued_word_after, glued_word_before, is_all_caps, is_capitalised
 from ..text.translit_distance import translit_similarity
@@ -371,6 +369,8 @@ def _key_at(
                 articles = [k - core for k in range(core + 1, end) if doc.is_article(k)]
                 named = _spelled_out(named, words, articles)
             if named:
+                from rapidfuzz import fuzz  # (here: a text of listed names never needs it)
+
                 spoken = " ".join(doc.folded(k) for k in range(core, end)).lower()
                 candidates = sorted(
                     (Candidate(t, round(max(fuzz.ratio(spoken, s) for s in spellings), 1)) for t, spellings in named),
@@ -450,6 +450,8 @@ def fuzzy_score(query: str, spelling: str, floor: float = 0.0) -> float:
     >>> fuzzy_score("giofra", "jofra"), fuzzy_score("geneva", "gheniwa", floor=80)
     (83.6, 0.0)
     """
+    from rapidfuzz import fuzz  # (here: a text of listed names never needs it)
+
     ratio = fuzz.ratio(query, spelling)
     if ratio + 100.0 < 2 * floor:
         return 0.0
