@@ -181,3 +181,21 @@ def test_the_cores_transliteration_key_is_the_one_the_rules_give(word):
     from normalize.text.keys import translit_key, translit_key_spec
 
     assert translit_key(word) == translit_key_spec(word)
+
+
+@lru_cache(maxsize=1)
+def _shipped_english_words() -> frozenset[str]:
+    import gzip
+
+    from normalize.text.words import _DATA
+
+    return frozenset(gzip.decompress((_DATA / "english_words.txt.gz").read_bytes()).decode("ascii").split())
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.sampled_from(sorted(_shipped_english_words())), st.text(alphabet="abcdehrstz'é-", max_size=8)))
+def test_the_cores_word_set_holds_exactly_the_english_words(word):
+    from normalize.text.words import english_words
+
+    assert (word in english_words()) == (word in _shipped_english_words())
+    assert len(english_words()) == len(_shipped_english_words())

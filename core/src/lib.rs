@@ -11,10 +11,12 @@ use pyo3::prelude::*;
 mod key;
 mod plan;
 mod words;
+mod wordset;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<words::Words>()?;
+    m.add_class::<wordset::WordSet>()?;
     m.add_function(wrap_pyfunction!(key::translit_key, m)?)?;
     Ok(())
 }

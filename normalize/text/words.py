@@ -9,20 +9,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..compiled import WordSet
+
 # the package's data files (read from the installed files: importlib.resources
 # would cost a one-line command 5 ms of imports)
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
+def english_words() -> WordSet:
     """Lowercase English words (SCOWL size 50); see ``data/README.md``.
+    (Kept by the compiled core: a fifth of what a frozenset of them takes.)
 
     >>> "after" in english_words(), "haftar" in english_words()
     (True, False)
     """
     data = (_DATA / "english_words.txt.gz").read_bytes()
-    return frozenset(gzip.decompress(data).decode("ascii").split())
+    return WordSet(gzip.decompress(data).decode("ascii"))
 
 
 @dataclass(frozen=True)
