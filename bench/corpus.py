@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from normalize import Gazetteer
-from normalize.text.words import english_words
+from normalize.text.words import english_word_list, english_words
 
 # --------------------------------------------------------------------------
 # Names taken from a gazetteer
@@ -257,7 +257,7 @@ class NewsWriter:
     def __init__(self, pool: NamePool, seed: int):
         self.rng = random.Random(seed)
         self.pool = pool
-        content = sorted(w for w in english_words() if w.isalpha() and 3 <= len(w) <= 10)
+        content = sorted(w for w in english_word_list() if w.isalpha() and 3 <= len(w) <= 10)
         content = self.rng.sample(content, min(4000, len(content)))
         # Function words make almost half of running text; content words follow
         # Zipf's law (weight 1/rank), so some recur often and most are rare.

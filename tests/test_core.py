@@ -185,11 +185,9 @@ def test_the_cores_transliteration_key_is_the_one_the_rules_give(word):
 
 @lru_cache(maxsize=1)
 def _shipped_english_words() -> frozenset[str]:
-    import gzip
+    from normalize.text.words import english_word_list
 
-    from normalize.text.words import _DATA
-
-    return frozenset(gzip.decompress((_DATA / "english_words.txt.gz").read_bytes()).decode("ascii").split())
+    return frozenset(english_word_list())
 
 
 @settings(max_examples=300)

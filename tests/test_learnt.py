@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 
 from conftest import SEED
 
@@ -73,3 +75,40 @@ def test_the_words_of_the_latest_run_are_kept_first_when_the_table_is_full(tmp_p
     learnt.store(path, {"Old1": 0, "Old2": 1}, limit=3)
     learnt.store(path, {"New1": 0, "New2": 0}, limit=3)
     assert sorted(learnt.load(path)) == ["New1", "New2", "Old1"]
+
+
+WORDS = [f"Zubeidat{letter}{n}" for letter in "abcdefgh" for n in range(8)]
+
+
+def _known_then_clean(cleaner: Normalizer, word: str) -> tuple[int, set[str]]:
+    """A worker's task for the runner: note which of WORDS this worker
+    knows, clean a text with `word`, and take a while (so that both workers
+    get several batches, whichever starts first)."""
+    known = {w for w in WORDS if w in cleaner._scanner.learnt()}
+    cleaner.normalize(f"{word} spoke in Sirt.")
+    time.sleep(0.005)
+    return os.getpid(), known | {word}
+
+
+def test_workers_of_one_run_adopt_the_words_the_others_learnt():
+    from normalize.batch.runners import processes
+
+    outcomes = list(processes(2)(_known_then_clean, Normalizer.load(), WORDS))
+    cleaned: dict[int, set[str]] = {}
+    for (pid, _), word in zip(outcomes, WORDS, strict=True):
+        cleaned.setdefault(pid, set()).add(word)
+    last = {pid: known for pid, known in outcomes}  # what each worker knew at its last file
+    assert len(last) == 2
+    for pid, known in last.items():
+        assert known - cleaned[pid], f"worker {pid} adopted none of the words the other learnt"
+
+
+def test_a_normaliser_hands_over_only_the_words_it_learnt_since_it_was_last_asked():
+    normalizer = Normalizer.load()
+    assert normalizer.fresh_words() == {}  # starts the record
+    normalizer.normalize("Zubeidat spoke in Sirt.")
+    assert "Zubeidat" in normalizer.fresh_words()
+    assert normalizer.fresh_words() == {}
+    other = Normalizer.load()
+    other.adopt_words({"Zubeidat": 0})
+    assert other._scanner.learnt()["Zubeidat"] == 0

@@ -65,10 +65,14 @@ def remember(cleaner) -> None:
 
 
 def _serve(conn: Connection, work: Callable, cleaner, parent: int) -> None:
-    """A worker: take batches of files from the pipe, send back their outcomes."""
+    """A worker: take batches of files from the pipe, send back their
+    outcomes, and the words it learnt meanwhile; adopt those the other
+    workers learnt (see `Normalizer.fresh_words`)."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    fresh = getattr(cleaner, "fresh_words", dict)
+    fresh()  # from here on, what this worker learns is kept for the others
     while True:
         try:
             task = conn.recv()
@@ -77,11 +81,13 @@ def _serve(conn: Connection, work: Callable, cleaner, parent: int) -> None:
         if task is None:
             remember(cleaner)
             return
-        number, batch = task
+        number, batch, learnt = task
+        if learnt:
+            cleaner.adopt_words(learnt)
         try:
-            reply = (number, [work(cleaner, item) for item in batch], None)
+            reply = (number, [work(cleaner, item) for item in batch], None, fresh())
         except Exception as exc:  # the parent re-raises it
-            reply = (number, None, f"{type(exc).__name__}: {exc}")
+            reply = (number, None, f"{type(exc).__name__}: {exc}", {})
         conn.send(reply)
 
 
@@ -135,13 +141,15 @@ def processes(jobs: int) -> Callable:
         context = multiprocessing.get_context("fork")
         workers = [_Worker(context, work, cleaner) for _ in range(min(jobs, len(batches)))]
         done: dict[int, list] = {}
+        inbox: dict[_Worker, dict[str, int]] = {w: {} for w in workers}  # words the others learnt
         sent = wanted = 0
         finished = False
         try:
             while wanted < len(batches):
                 for worker in workers:  # one batch in flight per worker: no pipe can fill both ways
                     if not worker.busy and sent < len(batches):
-                        worker.send((sent, batches[sent]))
+                        worker.send((sent, batches[sent], inbox[worker]))
+                        inbox[worker] = {}
                         sent += 1
                 while wanted in done:
                     # every batch back: the workers end in their own time (and keep what they learnt),
@@ -153,10 +161,13 @@ def processes(jobs: int) -> Callable:
                     break
                 busy = {w.conn: w for w in workers if w.busy}
                 for conn in wait(list(busy)):
-                    number, outcomes, error = busy[conn].receive()
+                    number, outcomes, error, learnt = busy[conn].receive()
                     if error is not None:
                         raise RuntimeError(f"a worker failed: {error}")
                     done[number] = outcomes
+                    for other in workers:
+                        if other is not busy[conn]:
+                            inbox[other].update(learnt)
             finished = True
         finally:
             for worker in workers:

@@ -108,6 +108,17 @@ class Normalizer:
         normalizer._known = normalizer._scanner.words_known()
         return normalizer
 
+    def fresh_words(self) -> dict[str, int]:
+        """What this normaliser learnt about new words since the last call
+        (the first call starts keeping it), for another worker's `adopt_words`:
+        workers of one run share the first sight of each word instead of
+        each paying for it."""
+        return self._scanner.fresh_words()
+
+    def adopt_words(self, words: dict[str, int]) -> None:
+        """Know what another worker learnt about these words (see `fresh_words`)."""
+        self._scanner.adopt(words)
+
     def remember(self) -> None:
         """Keep what this normaliser learnt about new words for the next run
         (a normaliser loaded with a cache; see `engine.learnt`)."""

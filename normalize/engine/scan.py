@@ -71,6 +71,7 @@ class Scanner:
         # per distinct word: how far a name starting with it reaches, and what
         # it is to the listed names (told to the core on first sight)
         self._words = Words(max_words)
+        self._fresh: list[tuple[str, int]] | None = None  # words learnt here, kept once `fresh_words` is asked
         self._ready = False  # the core knows the listed names and the reading cues (on first use)
         self._windows: dict[str, tuple[Mention, ...]] = {}
         # the names the core rewrites alone, by the id it knows them by (see settled.py)
@@ -181,7 +182,16 @@ class Scanner:
         reach = self.word_reach(word)
         if self._words.learn(word, reach):  # a corpus of endless new words: started over
             self._follow.clear()
+        if self._fresh is not None:
+            self._fresh.append((word, reach))
         return reach
+
+    def fresh_words(self) -> dict[str, int]:
+        """The words whose reach this scanner worked out since the last call,
+        for other workers to `adopt` (a word's reach depends only on the
+        gazetteer and the settings); the first call starts the record."""
+        fresh, self._fresh = self._fresh or [], []
+        return dict(fresh)
 
     def settled(self, plan: Plan) -> Settled:
         """What `resolve.decide` needs to know of the names `plan` rewrote."""

@@ -24,8 +24,16 @@ def english_words() -> WordSet:
     >>> "after" in english_words(), "haftar" in english_words()
     (True, False)
     """
-    data = (_DATA / "english_words.txt.gz").read_bytes()
-    return WordSet(gzip.decompress(data).decode("ascii"))
+    return WordSet(_english_text())
+
+
+def english_word_list() -> list[str]:
+    """The same words as a list, for tools that walk them (lookups use `english_words`)."""
+    return _english_text().split()
+
+
+def _english_text() -> str:
+    return gzip.decompress((_DATA / "english_words.txt.gz").read_bytes()).decode("ascii")
 
 
 @dataclass(frozen=True)
