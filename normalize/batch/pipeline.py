@@ -593,6 +593,7 @@ class RunLogs:
         self._at = [0, 0]  # bytes written so far to the change and the review log
         self._stack = contextlib.ExitStack()
         self._files: list[AtomicFile | None] | None = None
+        self._names: list[str] = []
         self._error: OSError | None = None
 
     def add(self, relative: Path, record: FileRecord) -> None:
@@ -629,7 +630,7 @@ class RunLogs:
             log.write(block)
             digest.update(block)
             self._at[n] += len(block)
-        name = self._journal.log_name(log.temporary) if self._journal is not None else ""
+        name = self._names[n]
         return Extent(name, start, self._at[n] - start, len(rows), digest.hexdigest())
 
     def commit(self) -> None:
@@ -654,6 +655,9 @@ class RunLogs:
     def _open(self) -> list[AtomicFile | None]:
         if self._files is None:
             self._files = [self._file(n, path) for n, path in enumerate(self._paths)]
+            # how the journal names each temporary log
+            journal = self._journal
+            self._names = [journal.log_name(f.temporary) if journal and f else "" for f in self._files]
         return self._files
 
     def _file(self, n: int, path: Path | None) -> AtomicFile | None:
