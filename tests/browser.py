@@ -80,22 +80,33 @@ class _Builder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
-def open_page(path: Path, fragment: str = "") -> Node:
-    """The DOM of `path` after its script ran, as Chromium serialises it.
+def open_page(path: Path, fragment: str = "", window: tuple[int, int] | None = None) -> Node:
+    """The DOM of `path` after its script ran, as Chromium serialises it,
+    in a window of `window` pixels (width, height) if given.
 
     Headless Chromium without a sandbox now and then crashes as it starts
     (crashpad's "no stack mapping", nothing about the page): such a start is
     tried once more; a second failure fails the test."""
-    proc = _dump_dom(path, fragment)
+    proc = _chromium(path, fragment, window, "--dump-dom")
     if proc.returncode != 0 and not proc.stdout:
-        proc = _dump_dom(path, fragment)
+        proc = _chromium(path, fragment, window, "--dump-dom")
     assert proc.returncode == 0, proc.stderr[-2000:]
     builder = _Builder()
     builder.feed(proc.stdout)
     return builder.root
 
 
-def _dump_dom(path: Path, fragment: str) -> subprocess.CompletedProcess:
+def screenshot(path: Path, target: Path, window: tuple[int, int], fragment: str = "") -> Path:
+    """A PNG of the first screen of `path` in a window of `window` pixels, at `target`."""
+    for _ in range(2):  # (a start that crashes is tried once more, as in open_page)
+        proc = _chromium(path, fragment, window, f"--screenshot={target}")
+        if target.exists():
+            return target
+    raise AssertionError(proc.stderr[-2000:])
+
+
+def _chromium(path: Path, fragment: str, window: tuple[int, int] | None, action: str) -> subprocess.CompletedProcess:
+    size = [f"--window-size={window[0]},{window[1]}"] if window else []
     with tempfile.TemporaryDirectory() as profile:
         return subprocess.run(
             [
@@ -110,7 +121,8 @@ def _dump_dom(path: Path, fragment: str) -> subprocess.CompletedProcess:
                 "--disable-sync",
                 f"--user-data-dir={profile}",
                 "--virtual-time-budget=5000",
-                "--dump-dom",
+                *size,
+                action,
                 path.resolve().as_uri() + (f"#{fragment}" if fragment else ""),
             ],
             capture_output=True,

@@ -31,8 +31,9 @@ import os
 import re
 import stat
 import sys
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,12 +46,16 @@ from ..batch.corpus import path_of_display
 from ..batch.journal import STATE_DIR, ManifestLine
 from ..batch.jsonl import BadLine, read_lines
 from ..engine.records import Change, ReviewItem
+from ..text.tokens import without_article
 from ..version import __version__
 from .page import render_page
 
 T = TypeVar("T")
 
-TEXT_BUDGET = 16_000_000  # characters of clean text carried whole; beyond it, lines around marks
+# characters of clean text carried whole; beyond it, lines around marks (the
+# page compresses texts: some 12 to 16 MB of page)
+TEXT_BUDGET = 32_000_000
+TOP_FILES = 10  # the files with the most changes, on the first screen
 _SNIPPET = 160  # characters kept on each side of a mark in snippet mode
 
 
@@ -137,6 +142,9 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
             "interrupted": summary.get("interrupted", False),
             "skipped": skipped,
         },
+        "names": entity_names(changes, review),
+        "top_files": top_files(files),
+        "spellings": review_spellings(review),
         "entities": Counter(c.entity for c in changes).most_common(),
         "methods": Counter(c.method for c in changes).most_common(),
         "review_methods": Counter(r.method for r in review).most_common(),
@@ -144,6 +152,72 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
         "gazetteer_files": Counter(c.gazetteer_file for c in changes).most_common(),
         "files": files,
     }
+
+
+def entity_names(changes: Iterable[Change], review: Iterable[ReviewItem]) -> dict[str, str]:
+    """Each entity's canonical name, by its id.  A review candidate carries
+    the gazetteer's own canonical; a change only what it wrote (the canonical
+    as the text needed it: without an article, in capitals), so an entity
+    only changed is named by `canonical_spelling` of what it wrote.  (The
+    logs name the gazetteer file, but the report reads nothing outside the
+    output folder.)"""
+    names: dict[str, str] = {}
+    for row in review:
+        for candidate in row.candidates:
+            names.setdefault(candidate["entity"], candidate["canonical"])
+    written: dict[str, list[str]] = {}
+    for change in changes:
+        written.setdefault(change.entity, []).append(change.after)
+    for entity, spellings in written.items():
+        names.setdefault(entity, canonical_spelling(spellings))
+    return names
+
+
+def canonical_spelling(written: list[str]) -> str:
+    """The spelling a run wrote for an entity that most likely is its
+    canonical: the most frequent, leaving out capitals and line breaks (a
+    name shaped to the text around it) while there is any other; the longer
+    on a tie (one with its article).
+
+    >>> canonical_spelling(["SIRTE", "Sirte", "Sir\\nte", "SIRTE"]), canonical_spelling(["Khums", "Al-Khums"])
+    ('Sirte', 'Al-Khums')
+    """
+    plain = [s for s in written if "\n" not in s and "\r" not in s and not (s.isupper() and len(s) > 1)]
+    counts = Counter(plain or written)
+    return max(counts, key=lambda s: (counts[s], len(s), s))
+
+
+def top_files(files: list[dict], count: int = TOP_FILES) -> list[int]:
+    """The places in `files` of the `count` files with the most changes (then
+    the most review candidates), most first; a file with neither is not one.
+
+    >>> top_files([{"changes": 1, "review": 0}, {"changes": 0, "review": 0}, {"changes": 5, "review": 0}])
+    [2, 0]
+    """
+    touched = [n for n, f in enumerate(files) if f["changes"] or f["review"]]
+    return sorted(touched, key=lambda n: (-files[n]["changes"], -files[n]["review"], n))[:count]
+
+
+def review_spellings(review: Iterable[ReviewItem]) -> list[dict]:
+    """The spellings left for review, grouped as ``normalize review`` asks
+    about them (without a glued article), most frequent first: how often and
+    in how many files each occurs, its commonest signal and the canonical
+    names of its first occurrence's candidates."""
+    groups: dict[str, list[ReviewItem]] = {}
+    for row in review:
+        groups.setdefault(without_article(row.text), []).append(row)
+    spellings = [
+        {
+            "spelling": spelling,
+            "count": len(rows),
+            "files": len({r.file for r in rows}),
+            "signal": Counter(r.signal for r in rows).most_common(1)[0][0],
+            "candidates": [c["canonical"] for c in rows[0].candidates],
+            "entity": rows[0].candidates[0]["entity"] if rows[0].candidates else "",
+        }
+        for spelling, rows in groups.items()
+    ]
+    return sorted(spellings, key=lambda g: (-g["count"], g["spelling"]))
 
 
 def _mark(row: Change | ReviewItem) -> dict:
@@ -157,10 +231,11 @@ def _mark(row: Change | ReviewItem) -> dict:
     }
     if isinstance(row, Change):
         mark.update(before=row.before, after=row.after, entity=row.entity, score=row.score)
-        mark.update(gazetteer=f"{row.gazetteer_file}:{row.gazetteer_line}")
+        mark.update(gazetteer_file=row.gazetteer_file, gazetteer_line=row.gazetteer_line)
         mark.update(rule=row.rule, runner_up=row.runner_up, margin=row.margin)
     else:
         mark.update(before=row.text, reason=row.reason, candidates=row.candidates, signal=row.signal)
+        mark.update(spelling=without_article(row.text))  # as `normalize review` asks about it
         mark["entity"] = row.candidates[0]["entity"] if row.candidates else ""
     if row.record is not UNSET:  # JSON Lines: offsets are inside one field of one record
         mark.update(record=row.record, field="" if row.field is UNSET else row.field)
@@ -188,15 +263,56 @@ def _view(path: Path | None, marks: list[dict], whole: bool) -> dict:
         else:
             mark["to"] = mark["at"] + (mark["end"] - mark["start"])
     if whole:
-        return {"kind": "text", "pieces": [{"offset": 0, "text": text}]}
-    pieces: list[dict] = []
+        spans = [(0, len(text))]
+    else:
+        spans = []
+        for mark in marks:
+            lo, hi = max(0, mark["at"] - _SNIPPET), min(len(text), mark["to"] + _SNIPPET)
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+            else:
+                spans.append((lo, hi))
+    lines = _input_lines(text, [lo for lo, _ in spans], marks)
+    # The page slices these texts in JavaScript, which counts UTF-16 units
+    units = utf16_offsets(text)
     for mark in marks:
-        lo, hi = max(0, mark["at"] - _SNIPPET), min(len(text), mark["to"] + _SNIPPET)
-        if pieces and lo <= pieces[-1]["end"]:
-            pieces[-1]["end"] = max(pieces[-1]["end"], hi)
-        else:
-            pieces.append({"offset": lo, "end": hi})
-    return {"kind": "text", "pieces": [{"offset": p["offset"], "text": text[p["offset"] : p["end"]]} for p in pieces]}
+        mark["at"], mark["to"] = units(mark["at"]), units(mark["to"])
+    pieces = [
+        {"offset": units(lo), "line": line, "text": text[lo:hi]} for (lo, hi), line in zip(spans, lines, strict=True)
+    ]
+    return {"kind": "text", "pieces": pieces}
+
+
+def _input_lines(text: str, starts: list[int], marks: list[dict]) -> list[int]:
+    """The line of the input each of `starts` (ascending places in the clean
+    `text`) falls on: the clean text's line, moved by the line breaks the
+    changes before it took out or put in."""
+    lines, line, last, k = [], 1, 0, 0
+    changes = [m for m in marks if m["kind"] == "change"]
+    for start in starts:
+        line, last = line + text.count("\n", last, start), start
+        while k < len(changes) and changes[k]["to"] <= start:
+            line += changes[k]["before"].count("\n") - changes[k]["after"].count("\n")
+            k += 1
+        lines.append(line)
+    return lines
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def utf16_offsets(text: str) -> Callable[[int], int]:
+    """A function from a place in `text` (in characters) to the same place
+    counted as JavaScript does, in UTF-16 units: a character past U+FFFF
+    (an emoji, say) is two.
+
+    >>> utf16_offsets("\N{GRINNING FACE} Sirt")(2), utf16_offsets("Sirt")(2)
+    (3, 2)
+    """
+    astral = [m.start() for m in _ASTRAL.finditer(text)]
+    if not astral:
+        return lambda place: place
+    return lambda place: place + bisect_left(astral, place)
 
 
 _KEPT_BYTE = re.compile("[\udc80-\udcff]")
