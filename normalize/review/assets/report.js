@@ -339,7 +339,7 @@ function markTable(n, marks) {
     const tags = { class: mark.kind, "data-kind": mark.kind, "data-signal": mark.signal || "", onclick: scroll };
     rows.append(el("tr", tags,
       el("td", { class: "n", text: where }), el("td", { text: what }), el("td", {}, entity),
-      el("td", { text: mark.method }), el("td", { text: why })));
+      el("td", { text: mark.method }), el("td", { class: mark.kind === "change" ? "n" : "", text: why })));
   }
   return el("div", { class: "marks" }, el("table", { id: "marks" }, rows));
 }
