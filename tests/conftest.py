@@ -14,10 +14,23 @@ from normalize import Normalizer
 
 # Compiled gazetteers of test runs go to a scratch folder, never to ~/.cache.
 os.environ["NORMALIZE_CACHE_DIR"] = tempfile.mkdtemp(prefix="normalize-test-cache-")
+# Your own gazetteers (~/.local/share/normalize/gazetteers) are neither read
+# nor written by the tests: a folder that does not exist (the docstring
+# examples and session fixtures see this one; each test gets its own below).
+os.environ["NORMALIZE_GAZETTEER_DIR"] = str(Path(tempfile.mkdtemp(prefix="normalize-test-gazetteers-")) / "none")
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 SEED = ROOT / "seeds" / "000_4796237a99d6d92a.txt"
+
+
+@pytest.fixture(autouse=True)
+def user_gazetteers(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's user gazetteer folder, not made until a command writes
+    there: what one test accepts never reaches another (nor your home)."""
+    folder = tmp_path_factory.mktemp("user") / "gazetteers"
+    monkeypatch.setenv("NORMALIZE_GAZETTEER_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture(scope="session")

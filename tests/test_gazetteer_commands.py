@@ -112,9 +112,9 @@ def test_add_a_new_entity(tmp_path):
     assert run_cli("text", ONLY, "-g", str(folder), input=b"Zlitan").stdout == b"Zliten"
 
 
-def test_add_a_new_entity_needs_type_and_file(tmp_path):
+def test_add_a_new_entity_needs_a_type(tmp_path):
     proc = run_cli("gazetteer", "add", "zliten", "--canonical", "Zliten", ONLY, "-g", str(mini_copy(tmp_path)))
-    assert proc.returncode == 2 and b"--type and --file" in proc.stderr
+    assert proc.returncode == 2 and b"needs --type" in proc.stderr
 
 
 # suggest, then add --from
@@ -155,6 +155,57 @@ def test_suggest_counts_a_spelling_in_capitals_as_its_capitalised_form(tmp_path)
     assert proc.returncode == 0, proc.stderr
     rows = [line.split("\t") for line in out.read_text().splitlines() if not line.startswith("#")]
     assert [row[:5] for row in rows[1:]] == [["Hifter", "khalifa_haftar", "Haftar", "Haftar", "2"]]
+
+
+def test_suggest_never_proposes_a_spelling_that_differs_from_a_listed_one_only_in_case(tmp_path):
+    # the key and fuzzy stages find them, ignoring case; listing them would be lint G004/G017
+    folder = mini_copy(tmp_path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Khalifa HAFTAR spoke in Libya. In Libya SiRT was quiet. Hifter left Libya.\n")
+    out = tmp_path / "s.tsv"
+    proc = run_cli("gazetteer", "suggest", str(corpus), "-o", str(out), ONLY, "-g", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split("\t") for line in out.read_text().splitlines() if not line.startswith("#")]
+    assert [row[0] for row in rows[1:]] == ["Hifter"]
+
+
+SUGGESTED = "spelling\tentity\tshort\n"
+
+
+def test_add_from_skips_a_spelling_that_differs_from_a_listed_one_only_in_case_with_a_note(tmp_path):
+    folder = mini_copy(tmp_path)
+    rows = tmp_path / "s.tsv"
+    rows.write_text(
+        SUGGESTED + "Khalifa HAFTAR\tkhalifa_haftar\t\nHifter\tkhalifa_haftar\tHaftar\nHIFTER\tkhalifa_haftar\tHaftar\n"
+    )
+    proc = run_cli("gazetteer", "add", "--from", str(rows), ONLY, "-g", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.decode().splitlines() == [
+        "skipped 'Khalifa HAFTAR' (khalifa_haftar): differs from 'Khalifa Haftar' only in case",
+        "skipped 'HIFTER' (khalifa_haftar): differs from 'Hifter' only in case",
+    ]
+    text = (folder / "libya.toml").read_text()
+    assert 'variants = ["Hafter", "Heftar", "Hifter"]' in text and "HAFTAR" not in text and "HIFTER" not in text
+
+
+def test_add_from_skips_a_spelling_listed_already_so_a_file_can_be_added_again(tmp_path):
+    folder = mini_copy(tmp_path)
+    rows = tmp_path / "s.tsv"
+    rows.write_text(SUGGESTED + "Hifter\tkhalifa_haftar\tHaftar\n")
+    assert run_cli("gazetteer", "add", "--from", str(rows), ONLY, "-g", str(folder)).returncode == 0
+    again = run_cli("gazetteer", "add", "--from", str(rows), ONLY, "-g", str(folder))
+    assert again.returncode == 0 and again.stderr == b"skipped 'Hifter' (khalifa_haftar): is listed already\n"
+
+
+def test_lint_reports_a_variant_that_differs_from_another_only_in_case_g017(tmp_path):
+    folder = mini_copy(tmp_path)
+    path = folder / "libya.toml"
+    path.write_text(path.read_text().replace('variants = ["Sirt"]', 'variants = ["Sirt", "SiRT"]'))
+    proc = run_cli("gazetteer", "lint", ONLY, str(folder))
+    assert proc.returncode == 1
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"SiRT"' in text)
+    assert f"{path}:{line}: G017 sirte: 'SiRT' differs from 'Sirt' only in case".encode() in proc.stdout
 
 
 def test_suggest_reports_unreadable_files_and_exits_3(tmp_path):

@@ -83,7 +83,9 @@ def test_malformed_arabic_and_ids_are_reported(tmp_path):
 def test_a_duplicate_id_across_files_names_both_places(tmp_path):
     a = write(tmp_path, "a.toml", GOOD)
     b = write(tmp_path, "b.toml", "\n" + GOOD.replace('Sirt"', 'Surt"'))
-    assert problems(a, b) == [f"{b}:2: duplicate id 'sirte', first defined at {a}:1"]
+    [problem] = problems(a, b)
+    assert problem.startswith(f"{b}:2: duplicate id 'sirte', first defined at {a}:1")
+    assert "extends = true" in problem  # how to add to it instead
 
 
 def test_one_spelling_for_two_canonicals_is_an_error(tmp_path):
@@ -137,3 +139,122 @@ def test_problems_in_the_file_settings_are_reported(tmp_path):
         f"{path}:1: [gazetteer] unknown key 'regon' (expected one of: context, keep, notes, region, source)",
         f"{path}:1: [gazetteer] 'context' must be a list of strings",
     ]
+
+
+# Extensions: a table with `extends = true` adds to an entity another file defines.
+
+DEFINED = GOOD + '\n[[sirte.short]]\ncanonical = "Surt"\nvariants = ["Surte"]\n'
+
+
+def test_an_extension_adds_variants_to_the_full_name_and_a_short_form_each_with_its_own_file_and_line(tmp_path):
+    a = write(tmp_path, "a.toml", DEFINED)
+    b = write(
+        tmp_path,
+        "b.toml",
+        '# mine\n[sirte]\nextends = true\nvariants = ["Syrte"]\n\n'
+        '[[sirte.short]]\ncanonical = "Surt"\nvariants = ["Sourt"]\n',
+    )
+    sirte = load_gazetteers([a, b], include_default=False).entity("sirte")
+    full, short = sirte.forms
+    assert [(v.text, sirte.file_of(v), v.line) for v in full.variants] == [("Sirt", str(a), 4), ("Syrte", str(b), 4)]
+    assert [(v.text, sirte.file_of(v), v.line) for v in short.variants] == [("Surte", str(a), 8), ("Sourt", str(b), 8)]
+    assert sirte.file == str(a) and sirte.extensions == ((str(b), 2),)
+
+
+def test_an_extension_may_add_a_new_short_form_and_arabic_forms(tmp_path):
+    a = write(tmp_path, "a.toml", GOOD)
+    b = write(
+        tmp_path,
+        "b.toml",
+        '[sirte]\nextends = true\narabic = ["سرت"]\n\n[[sirte.short]]\ncanonical = "Syrtis"\nvariants = ["Sirtis"]\n',
+    )
+    sirte = load_gazetteers([a, b], include_default=False).entity("sirte")
+    assert [f.canonical.text for f in sirte.forms] == ["Sirte", "Syrtis"] and sirte.arabic == ("سرت",)
+
+
+def test_an_extension_loaded_before_its_definition_still_extends_it(tmp_path):
+    write(tmp_path, "a_mine.toml", '[sirte]\nextends = true\nvariants = ["Syrte"]\n')
+    write(tmp_path, "b_defined.toml", GOOD)
+    sirte = load_gazetteers([tmp_path], include_default=False).entity("sirte")
+    assert [v.text for v in sirte.forms[0].variants] == ["Sirt", "Syrte"]
+
+
+def test_an_extension_of_an_unknown_id_names_its_file_and_line_and_the_closest_id(tmp_path):
+    a = write(tmp_path, "a.toml", GOOD)
+    b = write(tmp_path, "b.toml", '\n[sirt]\nextends = true\nvariants = ["Syrte"]\n')
+    assert problems(a, b) == [
+        f"{b}:2: sirt: extends = true, but no gazetteer in use defines [sirt]; did you mean 'sirte'?"
+    ]
+
+
+def test_an_extension_cannot_set_what_defines_the_entity(tmp_path):
+    a = write(tmp_path, "a.toml", GOOD)
+    b = write(tmp_path, "b.toml", '[sirte]\nextends = true\ntype = "place"\ncanonical = "Sirt"\n')
+    found = problems(a, b)
+    assert [p.split(": an extension")[0] for p in found] == [f"{b}:4: sirte", f"{b}:3: sirte"]
+    assert "cannot set 'canonical': it belongs where the entity is defined" in found[0]
+    assert "cannot set 'type'" in found[1]
+
+
+def test_extends_must_be_true(tmp_path):
+    a = write(tmp_path, "a.toml", GOOD)
+    b = write(tmp_path, "b.toml", '[sirte]\nextends = false\nvariants = ["Syrte"]\n')
+    assert problems(a, b) == [f"{b}:2: sirte: 'extends' must be true (leave it out where the entity is defined)"]
+
+
+def test_an_extension_cannot_list_a_spelling_the_entity_lists_already(tmp_path):
+    a = write(tmp_path, "a.toml", GOOD)
+    b = write(tmp_path, "b.toml", '[sirte]\nextends = true\nvariants = [\n  "Sirt",\n]\n')
+    assert problems(a, b) == [f"{b}:4: sirte: variant 'Sirt' of 'Sirte' is listed already, at {a}:4"]
+
+
+def test_an_extension_cannot_change_whether_a_short_form_is_ambiguous(tmp_path):
+    a = write(tmp_path, "a.toml", DEFINED)
+    b = write(tmp_path, "b.toml", '[sirte]\nextends = true\n\n[[sirte.short]]\ncanonical = "Surt"\nambiguous = true\n')
+    [message] = problems(a, b)
+    assert message.startswith(
+        f"{b}:5: sirte: an extension cannot change 'ambiguous' of the form 'Surt' defined at {a}:7"
+    )
+
+
+def test_a_spelling_clash_with_an_extension_names_the_extensions_file_and_line(tmp_path):
+    a = write(tmp_path, "a.toml", GOOD + '\n[jufra]\ntype = "place"\ncanonical = "Jufra"\n')
+    b = write(tmp_path, "b.toml", '[sirte]\nextends = true\nvariants = ["Jufra"]\n')
+    [message] = problems(a, b)
+    assert message.startswith(f"{a}:8: jufra: 'Jufra' maps to 'Jufra' but 'Jufra' at {b}:3 maps to 'Sirte'")
+
+
+def test_a_changed_extension_changes_the_gazetteer_digest(tmp_path):
+    a = write(tmp_path, "a.toml", GOOD)
+    b = write(tmp_path, "b.toml", '[sirte]\nextends = true\nvariants = ["Syrte"]\n')
+    before = load_gazetteers([a, b], include_default=False).digest
+    b.write_text('[sirte]\nextends = true\nvariants = ["Syrtis"]\n', encoding="utf-8")
+    assert load_gazetteers([a, b], include_default=False).digest != before
+
+
+# The user gazetteer folder: loaded with the shipped gazetteers when it exists.
+
+
+def test_the_user_gazetteer_folder_is_loaded_with_the_shipped_ones_when_it_exists(user_gazetteers):
+    from normalize.gazetteer import gazetteer_roots
+
+    assert user_gazetteers not in gazetteer_roots()  # absent: skipped, nothing to report
+    user_gazetteers.mkdir()
+    write(user_gazetteers, "user.toml", '[sirte]\nextends = true\nvariants = ["Syrtix"]\n')
+    assert "Syrtix" in [v.text for v in load_gazetteers().entity("sirte").forms[0].variants]
+    assert user_gazetteers not in gazetteer_roots(include_default=False)
+
+
+def test_the_user_gazetteer_folder_follows_xdg_data_home_then_home():
+    from normalize.gazetteer import user_gazetteer_dir
+
+    assert user_gazetteer_dir({"NORMALIZE_GAZETTEER_DIR": "/g", "XDG_DATA_HOME": "/d"}) == Path("/g")
+    assert user_gazetteer_dir({"XDG_DATA_HOME": "/d"}) == Path("/d/normalize/gazetteers")
+    assert user_gazetteer_dir({}) == Path.home() / ".local" / "share" / "normalize" / "gazetteers"
+
+
+def test_an_extension_of_an_entity_whose_definition_is_broken_reports_only_the_definition(tmp_path):
+    a = write(tmp_path, "a.toml", GOOD.replace('"place"', '"city"'))
+    b = write(tmp_path, "b.toml", '[sirte]\nextends = true\nvariants = ["Syrte"]\n')
+    [message] = problems(a, b)
+    assert message.startswith(f"{a}:1: sirte: 'type' must be one of")

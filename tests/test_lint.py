@@ -64,6 +64,32 @@ def test_a_variant_that_differs_only_in_case_is_redundant_g004(tmp_path):
     }
 
 
+def test_a_variant_that_differs_from_another_spelling_only_in_mixed_case_is_g017(tmp_path):
+    # not an ALL-CAPS copy (G004), but the key and fuzzy stages ignore case and find it already
+    found = codes(tmp_path, BASE.replace('["Sirt"]', '["Sirt", "SiRT", "SIRTe"]'))
+    assert [(c, line) for c, line, _ in found] == [("G017", 7), ("G017", 7)]
+    assert {m.split(";")[0] for _, _, m in found} == {
+        "sirte: 'SiRT' differs from 'Sirt' only in case",
+        "sirte: 'SIRTe' differs from 'Sirte' only in case",
+    }
+
+
+def test_a_variant_in_other_capitals_than_another_forms_canonical_is_g017(tmp_path):
+    text = BASE + '\n[[sirte.short]]\ncanonical = "Surt"\n'
+    found = codes(tmp_path, text.replace('["Sirt"]', '["Sirt", "SuRT"]'))
+    assert ("G017", 7, "sirte: 'SuRT' differs from 'Surt' only in case") in [
+        (c, n, m.split(";")[0]) for c, n, m in found
+    ]
+
+
+def test_a_problem_in_an_extension_is_reported_at_the_extension(tmp_path):
+    (tmp_path / "a.toml").write_text(BASE, encoding="utf-8")
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[sirte]\nextends = true\nvariants = ["Sort", "SiRT"]\narabic = ["سِرت"]\n', encoding="utf-8")
+    found = [(p.file, p.line, p.code) for p in lint([tmp_path], include_default=False)]
+    assert found == [(str(mine), 3, "G005"), (str(mine), 3, "G017"), (str(mine), 4, "G007")]
+
+
 def test_an_acronym_is_not_a_case_copy_of_anything(tmp_path):
     text = BASE + '\n[gna]\ntype = "org"\ncanonical = "GNA"\nvariants = ["Gna Council"]\n'
     assert codes(tmp_path, text) == []

@@ -41,7 +41,7 @@ def lint_command(
         typer.Option("--gazetteer", "-g", help="More gazetteer files or folders to check (as PATHS)."),
     ] = None,
 ) -> None:
-    """Check the gazetteers (shipped ones plus PATHS); exit 1 if anything is wrong."""
+    """Check the gazetteers (shipped ones, your user folder, PATHS); exit 1 if anything is wrong."""
     from ..maintain.lint import lint
 
     problems = lint([*(gazetteer or []), *(more or [])], include_default=not no_default_gazetteers)
@@ -111,7 +111,14 @@ def add_command(
     ] = None,
     canonical: Annotated[str | None, typer.Option(help="New entity: its canonical name.")] = None,
     kind: Annotated[EntityType | None, typer.Option("--type", help="New entity: its type.")] = None,
-    file: Annotated[Path | None, typer.Option(help="New entity: the gazetteer file to add it to.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write into this gazetteer file (default: the file that defines the entity, unless it is "
+            "shipped; else your user gazetteer: the first -g/configured gazetteer, else "
+            "$NORMALIZE_GAZETTEER_DIR/user.toml or ~/.local/share/normalize/gazetteers/user.toml)."
+        ),
+    ] = None,
     arabic: Annotated[list[str] | None, typer.Option(help="New entity: an Arabic form (repeatable).")] = None,
     wikidata: Annotated[str | None, typer.Option(help="New entity: Wikidata id (Q...).")] = None,
     geonames: Annotated[int | None, typer.Option(help="New entity: GeoNames id.")] = None,
@@ -126,32 +133,23 @@ def add_command(
     """Add a variant (or a new entity) to a gazetteer file, keeping its comments and layout.
 
     The edited file is checked with lint before it replaces the old one.
+    Nothing is ever written into the shipped gazetteers unless --file names
+    one: a variant of a shipped entity goes into your user gazetteer, as a
+    table with `extends = true`.
     """
-    from ..maintain.edit import EditError, NewEntity, add_entity, add_variant, find_entity_file
-    from ..maintain.suggest import read_suggestions
+    from ..maintain.edit import EditError, NewEntity, add_entity, add_spelling, user_gazetteer_file
 
     extra = gazetteer or []
     include_default = not no_default_gazetteers
     try:
         if from_file is not None:
-            rows = read_suggestions(from_file)
-            for row in rows:
-                path = find_entity_file(row.entity, extra, include_default)
-                add_variant(
-                    path,
-                    row.entity,
-                    row.spelling,
-                    short=row.short or None,
-                    gazetteers=extra,
-                    include_default=include_default,
-                )
-                out.print(f"{path}: {row.entity} += {row.spelling!r}", markup=False)
+            _add_suggestions(from_file, extra, include_default, file)
             return
         if entity is None:
             raise typer.BadParameter("give ENTITY [SPELLING], or --from FILE")
         if canonical is not None:
-            if kind is None or file is None:
-                raise typer.BadParameter("a new entity needs --type and --file as well as --canonical")
+            if kind is None:
+                raise typer.BadParameter("a new entity needs --type as well as --canonical")
             new = NewEntity(
                 entity,
                 kind.value,
@@ -163,14 +161,14 @@ def add_command(
                 ambiguous,
                 source,
             )
-            add_entity(file, new, gazetteers=extra, include_default=include_default)
-            out.print(f"{file}: added [{entity}] {canonical!r}", markup=False)
+            path = file or user_gazetteer_file(extra)
+            add_entity(path, new, gazetteers=extra, include_default=include_default)
+            out.print(f"{path}: added [{entity}] {canonical!r}", markup=False)
             return
         if spelling is None:
             raise typer.BadParameter("give the SPELLING to add (or --canonical to create an entity)")
-        path = find_entity_file(entity, extra, include_default)
-        add_variant(path, entity, spelling, short=short, gazetteers=extra, include_default=include_default)
-        out.print(f"{path}: {entity} += {spelling!r}", markup=False)
+        done = add_spelling(entity, spelling, short=short, gazetteers=extra, include_default=include_default, file=file)
+        out.print(done, markup=False)
     except (EditError, ValueError) as exc:
         err.print(f"error: {exc}", markup=False)
         for problem in getattr(exc, "problems", []):
@@ -178,6 +176,29 @@ def add_command(
         raise typer.Exit(ExitCode.GAZETTEER) from None
     except GazetteerError as exc:
         raise report_gazetteer_error(exc) from None
+
+
+def _add_suggestions(rows_file: Path, extra: list[Path], include_default: bool, file: Path | None) -> None:
+    """``add --from``: each row in turn; a spelling listed already, or one
+    that differs from a listed spelling only in case, is skipped with a note."""
+    from ..gazetteer import load_gazetteers
+    from ..maintain.edit import add_spelling
+    from ..maintain.lint import case_key
+    from ..maintain.suggest import case_twin, listed_as, listed_spellings, read_suggestions
+
+    rows = read_suggestions(rows_file)
+    listed = listed_spellings(load_gazetteers(extra, include_default=include_default))
+    for row in rows:
+        twin = case_twin(row.spelling, listed)
+        if twin is not None:
+            err.print(f"skipped {row.spelling!r} ({row.entity}): {listed_as(row.spelling, twin)}", markup=False)
+            continue
+        short = row.short or None
+        done = add_spelling(
+            row.entity, row.spelling, short=short, gazetteers=extra, include_default=include_default, file=file
+        )
+        listed[case_key(row.spelling)] = row.spelling  # a later row in other capitals is its twin
+        out.print(done, markup=False)
 
 
 @gazetteer_app.command("suggest")

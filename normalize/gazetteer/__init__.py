@@ -2,7 +2,15 @@
 organisation names expand by word synonyms and word order (synonyms.py), and
 loading the files with precise ``file:line`` errors (loading.py)."""
 
-from .loading import default_gazetteer_dir, gazetteer_digest, gazetteer_files, gazetteer_roots, load_gazetteers
+from .loading import (
+    USER_GAZETTEER_FILE,
+    default_gazetteer_dir,
+    gazetteer_digest,
+    gazetteer_files,
+    gazetteer_roots,
+    load_gazetteers,
+    user_gazetteer_dir,
+)
 from .model import (
     ENTITY_TYPES,
     Entity,
@@ -18,6 +26,7 @@ from .model import (
 
 __all__ = [
     "ENTITY_TYPES",
+    "USER_GAZETTEER_FILE",
     "Entity",
     "Form",
     "Gazetteer",
@@ -32,4 +41,5 @@ __all__ = [
     "gazetteer_roots",
     "iter_spellings",
     "load_gazetteers",
+    "user_gazetteer_dir",
 ]

@@ -8,14 +8,22 @@ lists them, so a broken file never yields a half-loaded gazetteer::
     >>> gaz = load_gazetteers()                      # the shipped files
     >>> gaz.entity("khalifa_haftar").canonical
     'Khalifa Haftar'
+
+A table with ``extends = true`` adds spellings to an entity another file
+defines (your own variants of a shipped name, kept outside the package);
+they are merged into the entity, each keeping its own file and line.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import hashlib
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..text.script import ARABIC_LETTERS
@@ -57,12 +65,21 @@ _ENTITY_KEYS = {
     "word_order",
 }
 _FORM_KEYS = {"canonical", "variants", "ambiguous", "source", "notes"}
+# A table with `extends = true` adds to an entity defined in another file: it
+# may only add to lists; what makes the entity (its names, type, ids, flags)
+# stays where it is defined, so two files can never disagree about it.
+EXTENDS = "extends"
+_EXTENSION_KEYS = {EXTENDS, "variants", "short", "arabic", "context", "keep", "lookalikes", "source", "notes"}
+_DEFINING_KEYS = _ENTITY_KEYS - _EXTENSION_KEYS
 _META_KEYS = {"region", "context", "keep", "source", "notes"}
 _META_TABLES = {"synonyms"}  # [gazetteer.synonyms]
 META_TABLE = "gazetteer"
 _ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 _ARABIC = re.compile(f"[{ARABIC_LETTERS}]+(?: [{ARABIC_LETTERS}]+)*")
+
+
+USER_GAZETTEER_FILE = "user.toml"
 
 
 def default_gazetteer_dir() -> Path:
@@ -72,6 +89,22 @@ def default_gazetteer_dir() -> Path:
     if installed.is_dir():
         return installed.resolve()
     return package.parent / "gazetteers"
+
+
+def user_gazetteer_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Your own gazetteers, loaded with the shipped ones when the folder exists:
+    ``$NORMALIZE_GAZETTEER_DIR``, else ``$XDG_DATA_HOME/normalize/gazetteers``,
+    else ``~/.local/share/normalize/gazetteers``.  Outside the package, so an
+    upgrade never erases what you added.
+
+    >>> user_gazetteer_dir({"XDG_DATA_HOME": "/data"})
+    PosixPath('/data/normalize/gazetteers')
+    """
+    env = os.environ if env is None else env
+    if env.get("NORMALIZE_GAZETTEER_DIR"):
+        return Path(env["NORMALIZE_GAZETTEER_DIR"])
+    data = Path(env["XDG_DATA_HOME"]) if env.get("XDG_DATA_HOME") else Path.home() / ".local" / "share"
+    return data / "normalize" / "gazetteers"
 
 
 def gazetteer_files(paths: Iterable[Path]) -> list[Path]:
@@ -100,6 +133,8 @@ def load_gazetteers(
     region_context: dict[str, dict[str, None]] = {}  # insertion-ordered sets
     keep: list[Kept] = []
     synonyms: dict[str, list[Synonym]] = {}
+    extensions: list[_Extension] = []
+    declared: set[str] = set()  # every id a file defines, loaded or not
     files = gazetteer_files(roots)
     if not files:
         raise GazetteerError(
@@ -111,11 +146,14 @@ def load_gazetteers(
         parsed = _parse_file(path, problems, replaced.get(path.resolve()))
         if parsed is None:
             continue
-        region, context, file_keep, file_entities, file_synonyms = parsed
+        region, context, file_keep, file_entities, file_synonyms, file_extensions, file_ids = parsed
         region_context.setdefault(region, {}).update(dict.fromkeys(context))
         keep.extend(file_keep)
         entities.extend(file_entities)
         synonyms.setdefault(region, []).extend(file_synonyms)
+        extensions.extend(file_extensions)
+        declared.update(file_ids)
+    entities = _merge_extensions(entities, extensions, declared, problems)
     _check_across_files(entities, problems)
     _check_synonyms(entities, synonyms, problems)
     if problems:
@@ -131,8 +169,15 @@ def load_gazetteers(
 
 
 def gazetteer_roots(paths: Iterable[str | Path] = (), include_default: bool = True) -> list[Path]:
-    """The files and folders a gazetteer is loaded from, the shipped one first."""
-    return ([default_gazetteer_dir()] if include_default else []) + [Path(p) for p in paths]
+    """The files and folders a gazetteer is loaded from: the shipped folder
+    and, when it exists, your `user_gazetteer_dir` (the defaults), then `paths`.
+
+    >>> gazetteer_roots(["mine.toml"], include_default=False)
+    [PosixPath('mine.toml')]
+    """
+    user = user_gazetteer_dir()
+    defaults = [default_gazetteer_dir(), *([user] if user.is_dir() else [])] if include_default else []
+    return defaults + [Path(p) for p in paths]
 
 
 def gazetteer_digest(files: Iterable[Path], replaced: Mapping[Path, str] | None = None) -> str:
@@ -153,7 +198,7 @@ def gazetteer_digest(files: Iterable[Path], replaced: Mapping[Path, str] | None 
 
 def _parse_file(
     path: Path, problems: list[Problem], text: str | None = None
-) -> tuple[str, list[str], list[Kept], list[Entity], list[Synonym]] | None:
+) -> tuple[str, list[str], list[Kept], list[Entity], list[Synonym], list[_Extension], set[str]] | None:
     name = str(path)
     try:
         raw = path.read_bytes() if text is None else text.encode("utf-8")
@@ -210,11 +255,19 @@ def _parse_file(
             lambda m, at: problems.append(Problem(name, at, m)),
         )
     entities = []
+    extensions = []
+    ids = set()
     for entity_id, table in data.items():
+        if isinstance(table, dict) and EXTENDS in table:
+            extension = _parse_extension(entity_id, table, name, where, problems)
+            if extension is not None:
+                extensions.append(extension)
+            continue
+        ids.add(entity_id)
         entity = _parse_entity(entity_id, table, name, region, where, problems)
         if entity is not None:
             entities.append(entity)
-    return region, context, keep, entities, synonyms
+    return region, context, keep, entities, synonyms, extensions, ids
 
 
 def _parse_entity(
@@ -252,15 +305,7 @@ def _parse_entity(
                 short_at,
             )
         forms.append(_parse_form(short, where, where.block(f"{entity_id}.short", i), problem))
-    arabic = _strings(table.get("arabic", []), "'arabic'", problem)
-    for text in arabic:
-        if reason := _length_problem(text, len(text.split())):
-            problem(f"arabic form {_shown(text)} {reason}", where.find(entity_id, text, "arabic"))
-        elif not _ARABIC.fullmatch(text):
-            problem(
-                f"arabic form {text!r} must hold Arabic letters and single spaces only",
-                where.find(entity_id, text, "arabic"),
-            )
+    arabic = _parse_arabic(table, entity_id, where, problem)
     wikidata = table.get("wikidata")
     if wikidata is not None and not (isinstance(wikidata, str) and _WIKIDATA.fullmatch(wikidata)):
         problem(f"'wikidata' must look like \"Q123\", not {wikidata!r}", where.find(entity_id, "wikidata"))
@@ -268,10 +313,7 @@ def _parse_entity(
     if geonames is not None and (not isinstance(geonames, int) or isinstance(geonames, bool) or geonames <= 0):
         problem(f"'geonames' must be a positive integer, not {geonames!r}", where.find(entity_id, "geonames"))
     context = _strings(table.get("context", []), "'context'", problem)
-    keep = [Spelling(k, where.find(entity_id, k, "keep")) for k in _strings(table.get("keep", []), "'keep'", problem)]
-    for spelling in keep:
-        if reason := _spelling_problem(spelling.text):
-            problem(f"keep {_shown(spelling.text)} {reason}", spelling.line)
+    keep = _parse_keep(table, entity_id, where, problem)
     lookalikes = _strings(table.get("lookalikes", []), "'lookalikes'", problem)
     word_variants = _parse_synonyms(
         table.get("word_variants", {}), "'word_variants'", file, where, where.block(entity_id), problem
@@ -300,6 +342,189 @@ def _parse_entity(
         source=source if isinstance(source, str) else None,
         word_variants=tuple(word_variants),
         word_order=word_order is True,
+    )
+
+
+def _parse_arabic(table: dict, entity_id: str, where: TomlLines, problem: Callable[..., None]) -> list[str]:
+    """An entity's (or extension's) ``arabic`` list, each form checked."""
+    arabic = _strings(table.get("arabic", []), "'arabic'", problem)
+    for text in arabic:
+        if reason := _length_problem(text, len(text.split())):
+            problem(f"arabic form {_shown(text)} {reason}", where.find(entity_id, text, "arabic"))
+        elif not _ARABIC.fullmatch(text):
+            problem(
+                f"arabic form {text!r} must hold Arabic letters and single spaces only",
+                where.find(entity_id, text, "arabic"),
+            )
+    return arabic
+
+
+def _parse_keep(table: dict, entity_id: str, where: TomlLines, problem: Callable[..., None]) -> list[Spelling]:
+    """An entity's (or extension's) ``keep`` words, each checked like a spelling."""
+    keep = [Spelling(k, where.find(entity_id, k, "keep")) for k in _strings(table.get("keep", []), "'keep'", problem)]
+    for spelling in keep:
+        if reason := _spelling_problem(spelling.text):
+            problem(f"keep {_shown(spelling.text)} {reason}", spelling.line)
+    return keep
+
+
+@dataclass(frozen=True)
+class _Extension:
+    """A table with ``extends = true``: what it adds to an entity defined elsewhere.
+
+    Its spellings carry their file (`Spelling.file`); each short form is
+    (its canonical, its variants, its `ambiguous` if the table gives one).
+    """
+
+    id: str
+    file: str
+    line: int
+    variants: tuple[Spelling, ...]
+    shorts: tuple[tuple[Spelling, tuple[Spelling, ...], bool | None], ...]
+    arabic: tuple[str, ...]
+    context: tuple[str, ...]
+    keep: tuple[Spelling, ...]
+    lookalikes: tuple[str, ...]
+
+
+def _parse_extension(
+    entity_id: str, table: dict, file: str, where: TomlLines, problems: list[Problem]
+) -> _Extension | None:
+    """A table that adds to an entity defined elsewhere; `problems` get the
+    ``file:line`` of each key it may not set (``canonical``, ``type``...)."""
+    line = where.header(entity_id)
+    before = len(problems)
+
+    def problem(message: str, at: int = line) -> None:
+        problems.append(Problem(file, at, f"{entity_id}: {message}"))
+
+    if table[EXTENDS] is not True:
+        problem(
+            f"'{EXTENDS}' must be true (leave it out where the entity is defined)", _key_at(where, entity_id, EXTENDS)
+        )
+    for key in sorted(set(table) & _DEFINING_KEYS):
+        problem(
+            f"an extension ({EXTENDS} = true) cannot set {key!r}: it belongs where the entity is defined; "
+            f"an extension only adds {', '.join(sorted(_EXTENSION_KEYS - {EXTENDS, 'source', 'notes'}))}",
+            _key_at(where, entity_id, key),
+        )
+    for key in sorted(set(table) - _ENTITY_KEYS - _EXTENSION_KEYS):
+        problem(f"unknown key {key!r} (expected one of: {', '.join(sorted(_EXTENSION_KEYS))})")
+    block = where.block(entity_id)
+    variants = _listed(_strings(table.get("variants", []), "'variants'", problem), where, block, problem)
+    shorts = []
+    entries = table.get("short", [])
+    if not isinstance(entries, list):
+        problem("'short' must be an array of tables: [[" + entity_id + ".short]]")
+        entries = []
+    for i, short in enumerate(entries):
+        short_at = where.header(f"{entity_id}.short", i)
+        if not isinstance(short, dict):
+            problem("each 'short' entry must be a table", short_at)
+            continue
+        for key in sorted(set(short) - _FORM_KEYS):
+            problem(f"short form: unknown key {key!r} (expected one of: {', '.join(sorted(_FORM_KEYS))})", short_at)
+        form = _parse_form(short, where, where.block(f"{entity_id}.short", i), problem)
+        if form is not None:
+            ambiguous = form.ambiguous if "ambiguous" in short else None
+            shorts.append((_in_file(form.canonical, file), tuple(_in_file(v, file) for v in form.variants), ambiguous))
+    arabic = _parse_arabic(table, entity_id, where, problem)
+    context = _strings(table.get("context", []), "'context'", problem)
+    keep = _parse_keep(table, entity_id, where, problem)
+    lookalikes = _strings(table.get("lookalikes", []), "'lookalikes'", problem)
+    if len(problems) > before:
+        return None
+    return _Extension(
+        entity_id,
+        file,
+        line,
+        tuple(_in_file(v, file) for v in variants),
+        tuple(shorts),
+        tuple(arabic),
+        tuple(context),
+        tuple(_in_file(k, file) for k in keep),
+        tuple(lookalikes),
+    )
+
+
+def _key_at(where: TomlLines, table: str, key: str) -> int:
+    """The line where `key` is set in `table`, else the table's header."""
+    return where.key_line(key, table) or where.header(table)
+
+
+def _in_file(spelling: Spelling, file: str) -> Spelling:
+    return Spelling(spelling.text, spelling.line, file)
+
+
+def _merge_extensions(
+    entities: list[Entity], extensions: list[_Extension], declared: set[str], problems: list[Problem]
+) -> list[Entity]:
+    """`entities` with what each extension adds merged into the entity it names
+    (its first definition, if the id is defined twice: G001 reports that).
+    An id no file `declared` is an error; one whose definition did not load
+    is not reported twice (its own problems say why)."""
+    merged = list(entities)
+    position: dict[str, int] = {}
+    for at, entity in enumerate(entities):
+        position.setdefault(entity.id, at)
+    for extension in extensions:
+        at = position.get(extension.id)
+        if at is None and extension.id in declared:
+            continue
+        if at is None:
+            close = difflib.get_close_matches(extension.id, list(position), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            message = f"{extension.id}: {EXTENDS} = true, but no gazetteer in use defines [{extension.id}]{hint}"
+            problems.append(Problem(extension.file, extension.line, message))
+            continue
+        merged[at] = _extended(merged[at], extension, problems)
+    return merged
+
+
+def _extended(entity: Entity, extension: _Extension, problems: list[Problem]) -> Entity:
+    """`entity` with the extension's spellings added, as if listed in its own file.
+
+    A short form named by its canonical gets the variants; a canonical the
+    entity has no form for makes a new short form (as ``gazetteer add --short``
+    does); the full name's canonical names the full name.
+    """
+
+    def problem(message: str, spelling: Spelling) -> None:
+        problems.append(Problem(extension.file, spelling.line, f"{entity.id}: {message}"))
+
+    forms = list(entity.forms)
+    for canonical, variants, ambiguous in [(forms[0].canonical, extension.variants, None), *extension.shorts]:
+        at = next((k for k, f in enumerate(forms) if f.canonical.text == canonical.text), None)
+        if at is None:
+            forms.append(Form(canonical, (), ambiguous is True))
+            at = len(forms) - 1
+        elif ambiguous is not None and ambiguous != forms[at].ambiguous:
+            where = f"{entity.file_of(forms[at].canonical)}:{forms[at].canonical.line}"
+            problem(
+                f"an extension cannot change 'ambiguous' of the form {canonical.text!r} defined at {where}", canonical
+            )
+        form = forms[at]
+        listed = {s.text: s for s in (form.canonical, *form.variants)}
+        for variant in variants:
+            if variant.text in listed:
+                first = listed[variant.text]
+                where = f"{entity.file_of(first)}:{first.line}"
+                problem(f"variant {variant.text!r} of {form.canonical.text!r} is listed already, at {where}", variant)
+            listed.setdefault(variant.text, variant)
+        forms[at] = dataclasses.replace(form, variants=form.variants + variants)
+    for text in extension.arabic:
+        if text in entity.arabic:
+            problems.append(
+                Problem(extension.file, extension.line, f"{entity.id}: arabic form {text!r} is listed already")
+            )
+    return dataclasses.replace(
+        entity,
+        forms=tuple(forms),
+        arabic=entity.arabic + extension.arabic,
+        context=entity.context + extension.context,
+        keep=entity.keep + extension.keep,
+        lookalikes=entity.lookalikes + extension.lookalikes,
+        extensions=(*entity.extensions, (extension.file, extension.line)),
     )
 
 
@@ -346,12 +571,8 @@ def _parse_form(table: dict, where: TomlLines, block: tuple[int, int], problem) 
     if not isinstance(canonical, str):
         problem("'canonical' is required and must be a string", start)
         return None
-    spellings = []
-    for text in [canonical, *_strings(table.get("variants", []), "'variants'", lambda m: problem(m, start))]:
-        at = where.find_in(block, text)
-        if reason := _spelling_problem(text):
-            problem(f"{_shown(text)} {reason}", at)
-        spellings.append(Spelling(text, at))
+    texts = [canonical, *_strings(table.get("variants", []), "'variants'", lambda m: problem(m, start))]
+    spellings = _listed(texts, where, block, problem)
     ambiguous = table.get("ambiguous", False)
     if not isinstance(ambiguous, bool):
         problem("'ambiguous' must be true or false", start)
@@ -361,6 +582,17 @@ def _parse_form(table: dict, where: TomlLines, block: tuple[int, int], problem) 
             problem(f"variant {variant.text!r} is listed twice or equals its canonical", variant.line)
         seen.add(variant.text)
     return Form(spellings[0], tuple(spellings[1:]), ambiguous is True)
+
+
+def _listed(texts: list[str], where: TomlLines, block: tuple[int, int], problem: Callable[..., None]) -> list[Spelling]:
+    """Spellings with the line each is on in `block`, each checked."""
+    spellings = []
+    for text in texts:
+        at = where.find_in(block, text)
+        if reason := _spelling_problem(text):
+            problem(f"{_shown(text)} {reason}", at)
+        spellings.append(Spelling(text, at))
+    return spellings
 
 
 def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None:
@@ -374,7 +606,10 @@ def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None
     for entity in entities:
         if entity.id in first_by_id:
             other = first_by_id[entity.id]
-            message = f"duplicate id {entity.id!r}, first defined at {other.file}:{other.line}"
+            message = (
+                f"duplicate id {entity.id!r}, first defined at {other.file}:{other.line} "
+                f"(to add spellings to it from here, write {EXTENDS} = true and only what to add)"
+            )
             problems.append(Problem(entity.file, entity.line, message, "G001"))
             continue
         first_by_id[entity.id] = entity
@@ -386,10 +621,10 @@ def _check_across_files(entities: list[Entity], problems: list[Problem]) -> None
                 chain = spelling is form.canonical or other_spelling is other_form.canonical
                 problems.append(
                     Problem(
-                        entity.file,
+                        entity.file_of(spelling),
                         spelling.line,
                         f"{entity.id}: {spelling.text!r} maps to {form.canonical.text!r} but "
-                        f"{other_spelling.text!r} at {other_entity.file}:{other_spelling.line} "
+                        f"{other_spelling.text!r} at {other_entity.file_of(other_spelling)}:{other_spelling.line} "
                         f"maps to {other_form.canonical.text!r} ({other_entity.id})",
                         "G003" if chain else "G002",
                     )
@@ -417,7 +652,7 @@ def _check_synonyms(entities: list[Entity], synonyms: dict[str, list[Synonym]], 
             if count > MAX_EXPANSIONS:
                 problems.append(
                     Problem(
-                        entity.file,
+                        entity.file_of(spelling),
                         spelling.line,
                         f"{entity.id}: {spelling.text!r} expands into {count} spellings through word synonyms "
                         f"and word order; at most {MAX_EXPANSIONS} (MAX_EXPANSIONS): narrow the rules or list "

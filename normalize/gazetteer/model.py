@@ -27,10 +27,15 @@ EXPANDED_TYPES = ("org",)
 
 @dataclass(frozen=True, slots=True)
 class Spelling:
-    """A name as written in a gazetteer file, with the line it is on."""
+    """A name as written in a gazetteer file, with the line it is on.
+
+    `file` is set only for a spelling another file adds to an entity (an
+    extension, see `Entity.extensions`); empty, it is the entity's file.
+    """
 
     text: str
     line: int
+    file: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +80,21 @@ class Entity:
     source: str | None = None
     word_variants: tuple[Synonym, ...] = ()  # this entity's own word synonyms
     word_order: bool = False  # "X of Y" also reads "Y X" (and the canonical "Y X" as "X of Y")
+    # (file, line) of each table that adds to this entity from elsewhere (``extends = true``)
+    extensions: tuple[tuple[str, int], ...] = ()
 
     @property
     def canonical(self) -> str:
         return self.forms[0].canonical.text
+
+    def file_of(self, spelling: Spelling) -> str:
+        """The file that lists `spelling`: an extension's, else the entity's.
+
+        >>> sirte = Entity("sirte", "place", (Form(Spelling("Sirte", 5), ()),), "ly.toml", 4, "LY")
+        >>> sirte.file_of(Spelling("Sirte", 5)), sirte.file_of(Spelling("Syrte", 2, "user.toml"))
+        ('ly.toml', 'user.toml')
+        """
+        return spelling.file or self.file
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ the checks that keep the data trustworthy.  Each problem has a code:
 | G014 | word synonyms would make a common English word alone a name |
 | G015 | a word synonym (or `word_order`) that no name uses (a warning: it does nothing) |
 | G016 | a name expands into more than 64 spellings (the loader refuses it) |
+| G017 | a variant differs from another spelling of its entity only in case (`HaFTar` beside `Haftar`) |
 
     >>> [p.code for p in lint()]   # the shipped gazetteers are clean
     []
@@ -37,7 +38,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from ..gazetteer import Entity, Gazetteer, GazetteerError, Problem, iter_spellings, load_gazetteers
+from ..gazetteer import Entity, Gazetteer, GazetteerError, Problem, Spelling, iter_spellings, load_gazetteers
 from ..gazetteer.model import EXPANDED_TYPES
 from ..gazetteer.synonyms import Expansion, entity_synonyms, expansions, name_words, synonym_table
 from ..text.keys import translit_key
@@ -91,17 +92,24 @@ def _order(problem: Problem) -> tuple:
 def redundant_variants(gaz: Gazetteer) -> Iterable[Problem]:
     """G004: a variant that matches exactly what an earlier spelling matches,
     an ALL-CAPS copy of one included (``SIRT`` beside ``Sirt``: a text in
-    capitals is matched against every spelling in capitals)."""
+    capitals is matched against every spelling in capitals).  G017: else, a
+    variant that differs from another spelling of its entity only in case
+    (``SiRT``, ``Khalifa HAFTAR``): the key and fuzzy stages, which ignore
+    case, find it already, and a gazetteer lists names, not how a text
+    happened to capitalise one.  One problem a variant at most."""
     for entity in gaz.entities:
+        # every canonical first: a variant of the full name may copy a short form's canonical
+        cased = {case_key(f.canonical.text): f.canonical.text for f in entity.forms}
         for form in entity.forms:
             seen: dict[tuple[str, ...], str] = {}
             capitals: dict[tuple[str, ...], str] = {}
             for spelling in (form.canonical, *form.variants):
                 key = name_tuples(spelling.text)[-1]
                 upper = tuple(w.upper() for w in key)
+                twin = cased.setdefault(case_key(spelling.text), spelling.text)
                 if key in seen:
                     yield Problem(
-                        entity.file,
+                        entity.file_of(spelling),
                         spelling.line,
                         f"{entity.id}: {spelling.text!r} is redundant: it matches as {seen[key]!r} does "
                         "(accents, apostrophes, hyphens and articles are folded)",
@@ -109,14 +117,33 @@ def redundant_variants(gaz: Gazetteer) -> Iterable[Problem]:
                     )
                 elif upper in capitals and all(w == "al" or is_all_caps(w) or not w.isalpha() for w in key):
                     yield Problem(
-                        entity.file,
+                        entity.file_of(spelling),
                         spelling.line,
                         f"{entity.id}: {spelling.text!r} differs from {capitals[upper]!r} only in case; "
                         "it is redundant: a text in capitals is matched against every spelling in capitals",
                         "G004",
                     )
+                elif twin != spelling.text and spelling is not form.canonical:
+                    yield Problem(
+                        entity.file_of(spelling),
+                        spelling.line,
+                        f"{entity.id}: {spelling.text!r} differs from {twin!r} only in case; drop it: "
+                        "the key and fuzzy stages ignore case and find it, and capitals are matched as listed",
+                        "G017",
+                    )
                 seen.setdefault(key, spelling.text)
                 capitals.setdefault(upper, spelling.text)
+
+
+def case_key(spelling: str) -> tuple[str, ...]:
+    """What is left of a spelling when case is ignored too: its matched words
+    (accents, apostrophes, hyphens and a leading article folded), casefolded.
+    Two spellings with one key differ only in case.
+
+    >>> case_key("Khalifa HAFTAR") == case_key("Khalifa Haftar"), case_key("Al-SIRT") == case_key("Sirt")
+    (True, True)
+    """
+    return tuple(word.casefold() for word in name_tuples(spelling)[-1])
 
 
 def common_word_variants(gaz: Gazetteer) -> Iterable[Problem]:
@@ -130,7 +157,7 @@ def common_word_variants(gaz: Gazetteer) -> Iterable[Problem]:
                 core = name_tuples(spelling.text)[-1]
                 if len(core) == 1 and core[0].lower() in words:
                     yield Problem(
-                        entity.file,
+                        entity.file_of(spelling),
                         spelling.line,
                         f"{entity.id}: variant {spelling.text!r} is a common English word; "
                         "drop it, or mark the form ambiguous and give context words",
@@ -145,17 +172,17 @@ def unmarked_key_collisions(gaz: Gazetteer) -> Iterable[Problem]:
     enough for the key stage to confuse, must list each other (one side is
     enough) in ``lookalikes``: it records that both are meant to be there.
     """
-    by_key: dict[tuple[str, ...], list[tuple[Entity, str, int]]] = defaultdict(list)
+    by_key: dict[tuple[str, ...], list[tuple[Entity, str, Spelling]]] = defaultdict(list)
     for entity in gaz.entities:
         for _, spelling in iter_spellings(entity):
             for words in name_tuples(spelling.text)[-1:]:
                 if not any(is_all_caps(w) for w in words):
-                    by_key[tuple(translit_key(w) for w in words)].append((entity, " ".join(words), spelling.line))
+                    by_key[tuple(translit_key(w) for w in words)].append((entity, " ".join(words), spelling))
     reported: set[tuple[str, str]] = set()
     for key, owners in by_key.items():
         if len(key) == 1 and len(key[0]) < 3:
             continue  # the key stage ignores keys this short
-        for a, a_text, a_line in owners:
+        for a, a_text, a_spelling in owners:
             for b, b_text, _ in owners:
                 pair = (a.id, b.id)
                 if a.id >= b.id or pair in reported or b.id in a.lookalikes or a.id in b.lookalikes:
@@ -164,8 +191,8 @@ def unmarked_key_collisions(gaz: Gazetteer) -> Iterable[Problem]:
                     continue
                 reported.add(pair)
                 yield Problem(
-                    a.file,
-                    a_line,
+                    a.file_of(a_spelling),
+                    a_spelling.line,
                     f"{a.id}: {a_text!r} shares the key {' '.join(key)} with {b_text!r} of {b.id}; "
                     f'if both are meant, add lookalikes = ["{b.id}"]',
                     "G006",
@@ -177,20 +204,23 @@ def arabic_forms(gaz: Gazetteer) -> Iterable[Problem]:
     owner: dict[str, Entity] = {}
     for entity in gaz.entities:
         for form in entity.arabic:
-            line = _line_of(entity.file, form, entity.line)
             where = f"{entity.id}: arabic form {form!r}"
+            found = []
             if _ARABIC_MARKS.search(form):
-                yield Problem(entity.file, line, f"{where} has diacritics; write the bare letters", "G007")
+                found.append(f"{where} has diacritics; write the bare letters")
             if "\u0640" in form:
-                yield Problem(entity.file, line, f"{where} has a tatweel (ـ); remove it", "G007")
+                found.append(f"{where} has a tatweel (ـ); remove it")
             if _PRESENTATION_FORMS.search(form):
-                yield Problem(entity.file, line, f"{where} uses presentation forms; write base letters", "G007")
+                found.append(f"{where} uses presentation forms; write base letters")
             for letter, arabic in _PERSIAN.items():
                 if letter in form:
-                    yield Problem(entity.file, line, f"{where} has the Persian letter {letter}; use {arabic}", "G007")
+                    found.append(f"{where} has the Persian letter {letter}; use {arabic}")
             first = owner.setdefault(form, entity)
             if first is not entity:
-                yield Problem(entity.file, line, f"{where} is also listed for {first.id}", "G007")
+                found.append(f"{where} is also listed for {first.id}")
+            if found:  # the place is looked up only for a problem: it reads the files
+                file, line = _place_of(entity, form, "arabic")
+                yield from (Problem(file, line, message, "G007") for message in found)
 
 
 def formatting(files: Iterable[str], texts: Mapping[Path, str]) -> Iterable[Problem]:
@@ -219,7 +249,7 @@ def all_caps_collisions(gaz: Gazetteer) -> Iterable[Problem]:
             other, canonical = owner.setdefault(key, (entity, form.canonical.text))
             if canonical != form.canonical.text:
                 yield Problem(
-                    entity.file,
+                    entity.file_of(spelling),
                     spelling.line,
                     f"{entity.id}: {spelling.text!r} reads as {' '.join(key)} in capitals, like a spelling of "
                     f"{canonical!r} ({other.id})",
@@ -233,8 +263,8 @@ def lookalike_references(gaz: Gazetteer) -> Iterable[Problem]:
     for entity in gaz.entities:
         for other in entity.lookalikes:
             if other not in ids:
-                line = _line_of(entity.file, other, entity.line)
-                yield Problem(entity.file, line, f"{entity.id}: lookalikes names unknown id {other!r}", "G010")
+                file, line = _place_of(entity, other, "lookalikes")
+                yield Problem(file, line, f"{entity.id}: lookalikes names unknown id {other!r}", "G010")
 
 
 def kept_spellings(gaz: Gazetteer) -> Iterable[Problem]:
@@ -245,7 +275,7 @@ def kept_spellings(gaz: Gazetteer) -> Iterable[Problem]:
             for key in name_tuples(spelling.text):
                 spellings.setdefault(key, (entity, form.canonical.text))
     kept = [(k.text, k.file, k.line) for k in gaz.keep]
-    kept += [(s.text, e.file, s.line) for e in gaz.entities for s in e.keep]
+    kept += [(s.text, e.file_of(s), s.line) for e in gaz.entities for s in e.keep]
     for text, file, line in kept:
         for key in name_tuples(text):
             if key in spellings:
@@ -288,11 +318,14 @@ def expansion_problems(gaz: Gazetteer) -> Iterable[Problem]:
         for form, spelling in iter_spellings(entity):
             for words in name_tuples(spelling.text):
                 listed.setdefault(
-                    words, (form.canonical.text, f"{spelling.text!r} ({entity.id})", entity.file, spelling.line)
+                    words,
+                    (form.canonical.text, f"{spelling.text!r} ({entity.id})", entity.file_of(spelling), spelling.line),
                 )
         for kept in entity.keep:
             for words in name_tuples(kept.text):
-                listed.setdefault(words, ("", f"keep word {kept.text!r} ({entity.id})", entity.file, kept.line))
+                listed.setdefault(
+                    words, ("", f"keep word {kept.text!r} ({entity.id})", entity.file_of(kept), kept.line)
+                )
     for kept in gaz.keep:
         for words in name_tuples(kept.text):
             listed.setdefault(words, ("", f"keep word {kept.text!r}", kept.file, kept.line))
@@ -301,11 +334,11 @@ def expansion_problems(gaz: Gazetteer) -> Iterable[Problem]:
     for entity, expansion in _all_expansions(gaz):
         canonical = expansion.form.canonical.text
         where = f"{entity.id}: {expansion.text!r} (from {expansion.why()})"
-        line = expansion.source.line
+        file, line = entity.file_of(expansion.source), expansion.source.line
         for words in name_tuples(expansion.text):
             if len(words) == 1 and words[0].lower() in common:
                 yield Problem(
-                    entity.file,
+                    file,
                     line,
                     f"{where} would make the common English word {words[0]!r} alone a name; it is not matched: "
                     "drop the synonym or give it to the entities that need it (word_variants)",
@@ -313,11 +346,11 @@ def expansion_problems(gaz: Gazetteer) -> Iterable[Problem]:
                 )
                 continue
             other = listed.get(words) or made.setdefault(
-                words, (canonical, f"{expansion.text!r} ({entity.id}, from {expansion.why()})", entity.file, line)
+                words, (canonical, f"{expansion.text!r} ({entity.id}, from {expansion.why()})", file, line)
             )
             if other[0] != canonical:
                 yield Problem(
-                    entity.file,
+                    file,
                     line,
                     f"{where} is also {other[1]} at {other[2]}:{other[3]}, "
                     + (f"which maps to {other[0]!r}" if other[0] else "kept as it is")
@@ -362,6 +395,20 @@ def unused_synonyms(gaz: Gazetteer) -> Iterable[Problem]:
                     "it does nothing",
                     "G015",
                 )
+
+
+def _place_of(entity: Entity, text: str, key: str) -> tuple[str, int]:
+    """The file and line where `text` is listed under `key` for `entity`:
+    in the table that defines it, else in one that extends it."""
+    for file in (entity.file, *(extension for extension, _ in entity.extensions)):
+        try:
+            lines = TomlLines(Path(file).read_text(encoding="utf-8"))
+        except OSError:  # a file being created by an edit
+            continue
+        line = lines.find(entity.id, text, key)
+        if line != lines.header(entity.id):
+            return file, line
+    return entity.file, entity.line
 
 
 def _line_of(file: str, text: str, start: int) -> int:

@@ -3,7 +3,9 @@
 Every key or fuzzy match in the corpus is an unlisted spelling that looks
 like a known name. They are counted, ranked (most frequent, then closest)
 and written with an example sentence as a TSV file that a maintainer
-reviews (delete the rows you reject) and hands to ``gazetteer add --from``::
+reviews (delete the rows you reject) and hands to ``gazetteer add --from``.
+A spelling that differs from a listed one only in case (``Khalifa HAFTAR``,
+``SiRT``) is never suggested: lint would call it redundant (G004, G017)::
 
     >>> from normalize import Normalizer
     >>> [s.spelling for s in suggest(Normalizer.load(), [("a.txt", "Hafteer spoke in Sirte.")])]
@@ -21,8 +23,10 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from ..engine.normalizer import Normalizer
+from ..gazetteer import Gazetteer, iter_spellings
 from ..text.keys import translit_key
 from ..text.tokens import WORD, is_all_caps
+from .lint import case_key
 
 HEADER = (
     "# Spellings that look like known names but are not listed.\n"
@@ -49,8 +53,10 @@ class Suggestion:
 
 
 def suggest(normalizer: Normalizer, documents: Iterable[tuple[str, str]]) -> list[Suggestion]:
-    """Suggestions from (name, text) documents, best first."""
-    found: dict[tuple[str, str], Suggestion] = {}
+    """Suggestions from (name, text) documents, best first; spellings that
+    differ only in case from a listed one, or from each other, are one or none."""
+    listed = listed_spellings(normalizer.gazetteer)
+    found: dict[tuple[tuple[str, ...], str], Suggestion] = {}
     for name, text in documents:
         decided = normalizer.decisions(text)
         for decision in [*decided.applied, *decided.review]:
@@ -59,11 +65,13 @@ def suggest(normalizer: Normalizer, documents: Iterable[tuple[str, str]]) -> lis
                 continue
             target = decision.candidate.target
             spelling = _as_listed(mention.core)
-            item = found.get((spelling, target.canonical))
+            if case_twin(spelling, listed) is not None:
+                continue
+            item = found.get((case_key(spelling), target.canonical))
             if item is None:
                 entity = normalizer.gazetteer.entity(target.entity)
                 is_short = target.canonical != entity.canonical
-                item = found[(spelling, target.canonical)] = Suggestion(
+                item = found[(case_key(spelling), target.canonical)] = Suggestion(
                     spelling=spelling,
                     entity=target.entity,
                     short=target.canonical if is_short else "",
@@ -77,6 +85,33 @@ def suggest(normalizer: Normalizer, documents: Iterable[tuple[str, str]]) -> lis
                 )
             item.count += 1
     return sorted(found.values(), key=lambda s: (-s.count, s.key_distance, -s.score, s.spelling))
+
+
+def listed_spellings(gazetteer: Gazetteer) -> dict[tuple[str, ...], str]:
+    """Every canonical and variant of every entity, by `lint.case_key`."""
+    return {case_key(s.text): s.text for entity in gazetteer.entities for _, s in iter_spellings(entity)}
+
+
+def case_twin(spelling: str, listed: dict[tuple[str, ...], str]) -> str | None:
+    """The listed spelling that `spelling` equals or differs from only in case
+    (accents, apostrophes, hyphens, a leading article folded), else None.
+
+    >>> listed = {case_key("Khalifa Haftar"): "Khalifa Haftar"}
+    >>> case_twin("Khalifa HAFTAR", listed), case_twin("Khalifa Hiftar", listed)
+    ('Khalifa Haftar', None)
+    """
+    return listed.get(case_key(spelling))
+
+
+def listed_as(spelling: str, twin: str) -> str:
+    """Why `spelling` is not added, `twin` being its `case_twin`.
+
+    >>> listed_as("HaFTar", "Haftar"), listed_as("Sirté", "Sirte")
+    ("differs from 'Haftar' only in case", "is listed already, as 'Sirte'")
+    """
+    if spelling != twin and spelling.casefold() == twin.casefold():
+        return f"differs from {twin!r} only in case"
+    return "is listed already" + (f", as {twin!r}" if spelling != twin else "")
 
 
 def _as_listed(spelling: str) -> str:

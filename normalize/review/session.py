@@ -10,8 +10,9 @@ they are made, so a review can stop at any point and go on later.
 
 The review log is data, not orders: a line that is not a `ReviewItem` with
 a spelling and candidates is skipped with a warning, an accepted spelling
-goes into the file that the loaded gazetteers say defines the entity (never
-a file named in the log), and the decisions file is neither read nor written
+goes where the loaded gazetteers say the entity's additions belong (never a
+file named in the log, never the shipped gazetteers: see
+`maintain.edit.edit_target`), and the decisions file is neither read nor written
 through a link out of ``OUT``::
 
     >>> candidate = {"entity": "haftar", "canonical": "Haftar", "score": 70.0,
@@ -36,8 +37,8 @@ from msgspec import UNSET, UnsetType
 from ..batch.journal import STATE_DIR
 from ..batch.jsonl import BadLine, read_lines
 from ..engine.records import CandidateRecord, ReviewItem, encode
-from ..gazetteer import GazetteerError, load_gazetteers
-from ..maintain.edit import EditError, add_variant
+from ..gazetteer import Entity, GazetteerError, load_gazetteers
+from ..maintain.edit import EditError, add_variant, added, edit_target
 from ..maintain.rejections import add_rejection
 from ..text.tokens import without_article
 from .report import Warn, inside_output, read_log, read_regular, warn_stderr
@@ -170,12 +171,13 @@ class Reviewer:
     include_default: bool = True
 
     def accept(self, group: ReviewGroup, candidate: CandidateRecord) -> str:
-        """Add the spelling to the candidate's entity; returns where.
+        """Add the spelling to the candidate's entity; returns what was written where.
 
-        The file written is the one the loaded gazetteers say defines the
-        entity: the candidate's own ``gazetteer_file`` (read from a log) is
-        not trusted with a place to write."""
-        path = self.entity_file(candidate["entity"], candidate["canonical"])
+        The file written is worked out from the loaded gazetteers: the one
+        that defines the entity, or your user gazetteer for a shipped entity
+        (`edit_target`); the candidate's own ``gazetteer_file`` (read from a
+        log) is not trusted with a place to write."""
+        path = edit_target(self.entity(candidate["entity"], candidate["canonical"]), self.gazetteers)
         add_variant(
             path,
             candidate["entity"],
@@ -184,11 +186,11 @@ class Reviewer:
             gazetteers=self.gazetteers,
             include_default=self.include_default,
         )
-        return f"{path}: {group.spelling!r} added to {candidate['canonical']} [{candidate['entity']}]"
+        return added(path, group.spelling, candidate["canonical"], candidate["entity"])
 
-    def entity_file(self, entity_id: str, canonical: str) -> Path:
-        """The loaded gazetteer file that defines `entity_id` with a form
-        spelt `canonical`; `EditError` if the gazetteers have no such one."""
+    def entity(self, entity_id: str, canonical: str) -> Entity:
+        """The loaded entity `entity_id`, which must have a form spelt
+        `canonical`; `EditError` if the gazetteers have no such one."""
         try:
             gazetteer = load_gazetteers(self.gazetteers, include_default=self.include_default)
         except GazetteerError as exc:
@@ -199,7 +201,7 @@ class Reviewer:
             raise EditError(f"no entity {entity_id!r} in the gazetteers in use") from None
         if canonical not in {form.canonical.text for form in entity.forms}:
             raise EditError(f"{entity.file}: [{entity_id}] has no form {canonical!r}")
-        return Path(entity.file)
+        return entity
 
     def reject(self, group: ReviewGroup, reason: str, context: str | None = None) -> str:
         add_rejection(self.ignore_file, group.spelling, reason, context=context)
