@@ -167,10 +167,6 @@ def test_accepting_a_shipped_entity_in_review_writes_the_user_gazetteer(reviewed
     assert (reviewed / "again" / "a.txt").read_text() == ARTICLE.replace("Hoftoor", "Haftar")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/index.py builds each Target with file=entity.file; it should be entity.file_of(spelling)",
-)
 def test_a_change_made_through_a_user_variant_names_the_user_file(reviewed, user_gazetteers):
     _said(run_cli("gazetteer", "add", "khalifa_haftar", "Hoftoor", "--short", "Haftar"))
     assert run_cli("run", "in", "-o", "again", "-q", cwd=reviewed).returncode == 0
