@@ -8,7 +8,7 @@
 from .batch.exitcodes import ExitCode
 from .engine.normalizer import Normalizer, Settings, normalize_text
 from .engine.records import Change, Result, ReviewItem
-from .gazetteer import Gazetteer, GazetteerError, Problem, default_gazetteer_dir, load_gazetteers
+from .gazetteer import Gazetteer, GazetteerError, Problem, default_gazetteer_dir
 from .version import __version__
 
 _BATCH = ("RunOptions", "RunSummary", "UsageError", "run")
@@ -20,6 +20,10 @@ def __getattr__(name: str):
         from .batch import pipeline
 
         return getattr(pipeline, name)
+    if name == "load_gazetteers":  # (the TOML parsers: not needed with a compiled gazetteer)
+        from .gazetteer.loading import load_gazetteers
+
+        return load_gazetteers
     raise AttributeError(f"module 'normalize' has no attribute {name!r}")
 
 

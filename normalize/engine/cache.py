@@ -26,7 +26,7 @@ from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 
-from ..gazetteer import Gazetteer, gazetteer_digest, gazetteer_files, gazetteer_roots, load_gazetteers
+from ..gazetteer import Gazetteer, gazetteer_digest, gazetteer_files, gazetteer_roots
 from ..version import __version__
 from .index import Index
 
@@ -57,6 +57,8 @@ def load_compiled(
             return gazetteer, index
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass  # missing or unreadable: compile it again
+    from ..gazetteer.loading import load_gazetteers  # (here: a cached gazetteer needs no parser)
+
     gazetteer = load_gazetteers(paths, include_default=include_default)
     index = Index.build(gazetteer)
     if gazetteer.digest == digest:  # not edited while we read it

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..gazetteer import Gazetteer, load_gazetteers
+from ..gazetteer import Gazetteer
 from ..text.positions import count_lines, utf8_length
 from . import learnt
 from .context import Context
@@ -95,6 +95,8 @@ class Normalizer:
         `remember`).  `ignore` lists spellings to leave alone.
         """
         if cache is False:
+            from ..gazetteer.loading import load_gazetteers
+
             return cls(load_gazetteers(paths, include_default=include_default), settings, ignore=ignore)
         from .cache import default_cache_dir, entry_name, load_compiled
 

@@ -15,12 +15,12 @@ import bisect
 import re
 import tomllib
 
-import tomlkit
-
 
 def toml_value(value: object) -> str:
     """`value` written as TOML: a boolean, number or string as itself, a list
     or tuple item by item, anything else (a path) as its text."""
+    import tomlkit  # (here: reading TOML, as every run does, never needs the writer)
+
     return tomlkit.item(_plain(value)).as_string()
 
 
