@@ -197,3 +197,21 @@ def test_the_cores_word_set_holds_exactly_the_english_words(word):
 
     assert (word in english_words()) == (word in _shipped_english_words())
     assert len(english_words()) == len(_shipped_english_words())
+
+
+@st.composite
+def _texts_and_edits(draw):
+    text = draw(st.text(alphabet=st.sampled_from(["a", "S", " ", "é", "ي", "😀", "\n", "\u0301", "-"]), max_size=40))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
+    spans = list(zip(cuts[::2], cuts[1::2], strict=False))
+    news = draw(st.lists(st.text(alphabet="Sirteé😀 ", max_size=6), min_size=len(spans), max_size=len(spans)))
+    return text, [(s, e, new) for (s, e), new in zip(spans, news, strict=True)]
+
+
+@given(_texts_and_edits())
+def test_the_cores_splice_makes_the_clean_text_the_python_splicer_makes(case):
+    from normalize._core import splice
+    from normalize.engine.rewrite import _spliced
+
+    text, edits = case
+    assert splice(text, edits) == _spliced(text, edits)[0]

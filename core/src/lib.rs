@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 
 mod key;
 mod plan;
+mod splice;
 mod words;
 mod wordset;
 
@@ -18,5 +19,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<words::Words>()?;
     m.add_class::<wordset::WordSet>()?;
     m.add_function(wrap_pyfunction!(key::translit_key, m)?)?;
+    m.add_function(wrap_pyfunction!(splice::splice, m)?)?;
     Ok(())
 }

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from operator import attrgetter
 
+from ..compiled import splice as core_splice
 from ..text.positions import Positions
 from ..text.tokens import is_all_caps, tokenize, without_article
 from .records import Candidate, Change, Decision, ReviewItem, Signal
@@ -122,11 +123,23 @@ def rewrite(
                 margin=margin,
             )
         )
-    if not written:
-        return splice(text, applied)[0], changes
-    edits = sorted([(d.mention.start, d.mention.end, d.after) for d in applied] + [w[:3] for w in written])
-    changes = sorted(changes + [w[3] for w in written], key=attrgetter("start")) if changes else [w[3] for w in written]
-    return _spliced(text, edits)[0], changes
+    edits = [(d.mention.start, d.mention.end, d.after) for d in applied]
+    if written:
+        edits = sorted(edits + [w[:3] for w in written])
+        core = [w[3] for w in written]
+        changes = sorted(changes + core, key=attrgetter("start")) if changes else core
+    return _clean(text, edits), changes
+
+
+def _clean(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """The text of `_spliced`, made by the compiled core in one pass (a text
+    with a lone surrogate, which the core cannot read, is made here)."""
+    if not edits:
+        return text
+    try:
+        return core_splice(text, edits)
+    except UnicodeEncodeError:
+        return _spliced(text, edits)[0]
 
 
 def review_items(text: str, review: list[Decision], file: str | None = None) -> list[ReviewItem]:
