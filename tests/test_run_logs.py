@@ -45,3 +45,15 @@ def test_a_run_whose_logs_cannot_be_written_says_so(tmp_path):
     summary = run(Normalizer.load(), [_corpus(tmp_path)], options)
     assert summary.failure is not None and "cannot write the run's logs" in summary.failure
     assert (out / "b.txt").read_text(encoding="utf-8") == "Haftar left Tarhuna.\n"
+
+
+def test_large_rows_leave_their_process_compressed_and_small_ones_as_they_are():
+    import pickle
+
+    from normalize.batch.logrows import PACK_BYTES, Rows
+
+    row = {"file": "a.txt", "before": "Hafter", "after": "Haftar", "entity": "khalifa_haftar"}
+    small, large = Rows.of([row] * 3), Rows.of([row] * (PACK_BYTES // 50))
+    assert pickle.loads(pickle.dumps(small)).packed is False
+    assert len(pickle.dumps(large)) < sum(len(b) for b in large.jsonl()) / 10
+    assert pickle.loads(pickle.dumps(large)) == large

@@ -251,14 +251,17 @@ class AtomicFile:
     leaves nothing beside the outputs.  `durable` waits for the disk before
     the rename (a power cut then cannot leave an empty file in place of a
     user's original); files that a resumed run checks by hash can skip the
-    wait.  `sha256` is the hash of what was written.  A `kept` file stays
+    wait.  `sha256` is the hash of what was written (unless not `hashed`:
+    a log whose parts are hashed apart).  A `kept` file stays
     when the block is left without `commit` (a journal names it, and the
     next run reads it back).
     """
 
-    def __init__(self, path: Path, scratch: Path | None = None, durable: bool = True, kept: bool = False):
+    def __init__(
+        self, path: Path, scratch: Path | None = None, durable: bool = True, kept: bool = False, hashed: bool = True
+    ):
         self.path, self.scratch, self.durable, self.kept = path, scratch, durable, kept
-        self._digest = hashlib.sha256()
+        self._digest = hashlib.sha256() if hashed else None
 
     def __enter__(self) -> AtomicFile:
         path, scratch = self.path, self.scratch
@@ -280,7 +283,8 @@ class AtomicFile:
 
     def write(self, data: bytes) -> None:
         self._handle.write(data)
-        self._digest.update(data)
+        if self._digest is not None:
+            self._digest.update(data)
 
     def flush(self) -> None:
         self._handle.flush()
@@ -292,6 +296,8 @@ class AtomicFile:
 
     @property
     def sha256(self) -> str:
+        if self._digest is None:
+            raise ValueError(f"{self.path} is written without a hash (hashed=False)")
         return self._digest.hexdigest()
 
     def commit(self) -> None:

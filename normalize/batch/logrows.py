@@ -3,10 +3,10 @@
 A file's change and review records travel from the worker that cleaned it
 to the run's logs.  Held as Python objects they took ten times the size of a
 name-dense file; they are encoded once, as blocks of JSON Lines (one block
-per part of the text).  Rows that leave their process (a worker hands them
-to the parent, which may hold them until their file's turn) go compressed,
-where they cost a few percent of the text; rows written by the process that
-made them are never compressed::
+per part of the text).  Large rows that leave their process (a worker hands
+them to the parent, which may hold them until their file's turn) go
+compressed, where they cost a few percent of the text; rows written by the
+process that made them are never compressed::
 
     >>> import pickle
     >>> rows = Rows.of([{"after": "Haftar"}, {"after": "Sirte"}])
@@ -29,6 +29,9 @@ import msgspec
 from ..engine.records import encode_lines
 
 T = TypeVar("T")
+
+# Rows of more than this many bytes leave their process compressed.
+PACK_BYTES = 64 << 10
 
 
 class Rows:
@@ -76,8 +79,11 @@ class Rows:
             yield zlib.decompress(block) if self.packed else block
 
     def __reduce__(self):
-        blocks = self.blocks if self.packed else [zlib.compress(b, 1) for b in self.blocks]
-        return Rows, (self.count, blocks, True)
+        # Small rows go as they are: compressing them costs the worker, and
+        # unpacking them the parent, more than the pipe saves.
+        if self.packed or sum(map(len, self.blocks)) < PACK_BYTES:
+            return Rows, (self.count, self.blocks, self.packed)
+        return Rows, (self.count, [zlib.compress(b, 1) for b in self.blocks], True)
 
     def __eq__(self, other: object) -> bool:
         # the same records, however they were cut into blocks or stored

@@ -665,9 +665,9 @@ class RunLogs:
             return None
         if n < 2 and self._journal is not None:  # a log the journal points into
             inside = path.resolve().is_relative_to(self._options.output.resolve())
-            log = AtomicFile(path, self._journal.folder if inside else None, kept=True)
+            log = AtomicFile(path, self._journal.folder if inside else None, kept=True, hashed=False)
         else:
-            log = AtomicFile(path, _scratch(path, self._options))
+            log = AtomicFile(path, _scratch(path, self._options), hashed=False)
         return self._stack.enter_context(log)
 
 
