@@ -24,7 +24,8 @@ from normalize.engine.normalizer import Settings
 NAMES = [
     "Haftar", "Hafter", "Heftar", "HAFTER", "Khalifa", "Khalifa Haftar", "Sirte", "Sirt", "Misrata",
     "Misrata Brigades", "Misurata", "Tarhuna", "Tarhunah", "Tharouna", "Jufra", "Jafra", "Jafara",
-    "Government of National Accord", "GNA", "Al-Wefaq", "Wefaq", "Agilah Saleh", "Aguila Saleh", "Saleh",
+    "Government of National Accord", "GNA", "Al-Wefaq", "Wefaq", "Wifaq", "Alwefaq", "Agilah Saleh",
+    "Aguila Saleh", "Saleh",
     "Tripoli", "Tripoly", "Benghazi", "Bengazi", "Ajdabiya", "Ejdabia", "Sarraj", "Serraj", "Fayez",
     "Bani Walid", "Beni", "Walid", "Libya", "Libyan", "Misratans", "Surat", "Tirana", "Gharyan",
     "Gheryan", "Zawiya", "Zawia", "Sabha", "Sebha", "Kufra", "Derna", "Darnah", "Tobruk", "Tubruq",

@@ -110,3 +110,17 @@ def test_with_an_ignore_list_every_mention_is_decided_in_python():
     n = Normalizer.load(ignore=IgnoreList.from_entries(["Sirt"]))
     for _ in range(2):
         assert n.normalize("Hafter left Sirt.").text == "Haftar left Sirt."
+
+
+def test_an_ambiguous_name_is_rewritten_by_the_core_where_a_name_of_its_region_is_in_the_text():
+    supported = "Clashes went on near Sirt.\n\nLater that week the Wefaq government withdrew.\n"
+    _same_twice(supported)
+    assert _written(supported) == 2
+    assert "the GNA government" in FAST.normalize(supported).text
+
+
+def test_an_ambiguous_name_alone_is_left_to_python_which_asks_for_review():
+    alone = "Later that week the Wefaq government withdrew.\n"
+    _same_twice(alone)
+    assert _written(alone) == 0
+    assert FAST.normalize(alone).text == alone and len(FAST.normalize(alone).review) == 1

@@ -4,8 +4,9 @@
 //! The scanner cuts a text into windows around the capitalised words that
 //! may start a name (`Scanner.find`).  Python looks at each distinct window
 //! once and says what it holds (`learn_window`): nothing, something only
-//! the whole document can decide, or exact, unambiguous names whose rewrite
-//! reads back as itself.  Such a name is rewritten wherever it stands unless
+//! the whole document can decide, or exact names whose rewrite reads back
+//! as itself (an ambiguous one only counts where an unambiguous name of its
+//! region is in the text).  Such a name is rewritten wherever it stands unless
 //! the words right next to it could change that: a reading cue around it
 //! (`context.reading`), a word after it that would make it a person's
 //! given name (`resolve._person_after`), a glued word that the next run
@@ -29,6 +30,8 @@ pub(crate) struct Spec {
     before: FxHashSet<Box<str>>, // forms of a word that may stand right before it in a name
     after: FxHashSet<Box<str>>,
     person_next: bool, // a capitalised word after it could make it a person's given name
+    region: u32,       // its region's number
+    ambiguous: bool,   // rewritten only where an unambiguous name of its region is in the text
 }
 
 pub(crate) enum Verdict {
@@ -462,6 +465,18 @@ impl Words {
             let k = named.partition_point(|w| w.1 <= a);
             k < named.len() && named[k].0 < b
         };
+        // The regions the text's unambiguous exact names support
+        // (`resolve.decide` counts every such name, settled here or not).
+        let supported: FxHashSet<u32> = verdicts
+            .iter()
+            .filter_map(|v| match v {
+                Some(Verdict::Simple(specs)) => Some(specs),
+                _ => None,
+            })
+            .flatten()
+            .filter(|s| !s.ambiguous)
+            .map(|s| s.region)
+            .collect();
         let mut complex = Vec::new();
         let mut simple = Vec::new();
         let mut seen = Vec::new();
@@ -479,13 +494,16 @@ impl Words {
                 Some(Verdict::Empty) => continue,
                 Some(Verdict::Simple(specs)) => specs,
             };
-            let mut ok = true;
+            // an ambiguous name is rewritten only with its region supported
+            let mut ok = specs
+                .iter()
+                .all(|s| !(s.applied && s.ambiguous) || supported.contains(&s.region));
             for spec in specs.iter().filter(|s| s.applied) {
-                let (s, e) = (bs + spec.bstart, bs + spec.bend);
-                if !self.settled_here(t, s, e, spec, cues, &in_window)? {
-                    ok = false;
+                if !ok {
                     break;
                 }
+                let (s, e) = (bs + spec.bstart, bs + spec.bend);
+                ok = self.settled_here(t, s, e, spec, cues, &in_window)?;
             }
             if !ok {
                 complex.push((cs, ce, true));
@@ -569,7 +587,17 @@ impl Words {
                     specs
                         .into_iter()
                         .map(
-                            |(start, end, id, applied, before, after, person_next)| Spec {
+                            |(
+                                start,
+                                end,
+                                id,
+                                applied,
+                                before,
+                                after,
+                                person_next,
+                                region,
+                                ambiguous,
+                            )| Spec {
                                 start,
                                 end,
                                 bstart: byte(start),
@@ -579,6 +607,8 @@ impl Words {
                                 before: before.into_iter().map(String::into_boxed_str).collect(),
                                 after: after.into_iter().map(String::into_boxed_str).collect(),
                                 person_next,
+                                region,
+                                ambiguous,
                             },
                         )
                         .collect(),
@@ -624,8 +654,19 @@ impl Words {
     }
 }
 
-/// (start, end, id, applied, before forms, after forms, person_next): a spec as Python gives it.
-pub(crate) type SpecArgs = (usize, usize, u32, bool, Vec<String>, Vec<String>, bool);
+/// (start, end, id, applied, before forms, after forms, person_next,
+/// region, ambiguous): a spec as Python gives it.
+pub(crate) type SpecArgs = (
+    usize,
+    usize,
+    u32,
+    bool,
+    Vec<String>,
+    Vec<String>,
+    bool,
+    u32,
+    bool,
+);
 
 /// Line and column of offsets asked for in rising order (`positions.Positions`):
 /// a line break is "\n", "\r\n" or a lone "\r".

@@ -35,10 +35,11 @@ EMPTY, COMPLEX, SIMPLE = 0, 1, 2  # what a window holds, as the core keeps it
 
 @dataclass(frozen=True, slots=True)
 class SettledName:
-    """An exact, unambiguous name of a window: what it is rewritten to
-    (`after`, "" when it is written as its canonical already or is a keep
-    word), the region it supports, and the region the next run reads the
-    rewrite as (None for an ambiguous reading)."""
+    """An exact name of a window: what it is rewritten to (`after`, "" when
+    it is written as its canonical already or is a keep word), the region
+    it supports (an ambiguous name supports none: `target.ambiguous`), and
+    the region the next run reads the rewrite as (None for an ambiguous
+    reading)."""
 
     mention: Mention  # offsets in its window
     target: Target
@@ -65,21 +66,23 @@ def window_verdict(
     match: MatchSettings,
     names: list[SettledName],
     ignore: IgnoreList = IgnoreList(),
-) -> tuple[int, list[tuple[int, int, int, bool, list[str], list[str], bool]]]:
+) -> tuple[int, list[tuple[int, int, int, bool, list[str], list[str], bool, int, bool]]]:
     """What a window holds, for the core: EMPTY, COMPLEX (a name the
-    document decides: key or fuzzy, ambiguous, one an ignore rule could
-    leave alone, or a rewrite that would not read back as itself), or
-    SIMPLE with each name as the core keeps it
-    (offsets, id into `names`, whether it is rewritten, the word forms that
-    could join it from before and after, and whether a capitalised word
-    after it could make it a person's given name)."""
+    document decides: key or fuzzy, several candidates, one an ignore rule
+    could leave alone, or a rewrite that would not read back as itself), or
+    SIMPLE with each exact name as the core keeps it (offsets, id into
+    `names`, whether it is rewritten, the word forms that could join it
+    from before and after, whether a capitalised word after it could make
+    it a person's given name, its region's number, and whether the name is
+    ambiguous: then the core rewrites it only where an unambiguous name of
+    its region is in the text, as `resolve.decide` would)."""
     if not mentions:
         return EMPTY, []
     reader = rereader(index, match)
     found = []
     for m in mentions:
         target = m.candidates[0].target
-        if m.method != "exact" or m.inner or len(m.candidates) != 1 or target.ambiguous:
+        if m.method != "exact" or m.inner or len(m.candidates) != 1:
             return COMPLEX, []
         if ignore and ignore.may_match(m.text, m.core):
             return COMPLEX, []
@@ -104,10 +107,17 @@ def window_verdict(
         name = SettledName(m, target, new or "", target.rule or "exact", target.region, read_region)
         found.append((name, (m.start, m.end, bool(name.after), sorted(before), sorted(after), person_next)))
     out = []
+    regions = derived(index, _region_numbers)
     for name, (start, end, applied, before_, after_, person_next) in found:
-        out.append((start, end, len(names), applied, before_, after_, person_next))
+        region = regions.setdefault(name.region, len(regions))
+        out.append((start, end, len(names), applied, before_, after_, person_next, region, name.target.ambiguous))
         names.append(name)
     return SIMPLE, out
+
+
+def _region_numbers(index: Index) -> dict[str, int]:
+    """The number the core knows each region by (filled as regions are met)."""
+    return {}
 
 
 def settled(plan: Plan, names: list[SettledName]) -> Settled:
@@ -125,7 +135,7 @@ def settled(plan: Plan, names: list[SettledName]) -> Settled:
         return out
 
     return Settled(
-        frozenset(n.region for n in seen),
+        frozenset(n.region for n in seen if not n.target.ambiguous),  # (as `decide` counts regions)
         frozenset(names[k].read_region for *_, k in written) - {None},
         len(written),
         decisions,
