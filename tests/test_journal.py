@@ -114,3 +114,15 @@ def test_rewriting_removes_a_temporary_log_an_earlier_run_left_beside_a_log_outs
     journal.write(Path("a.txt"), _entry("a.txt", "k", Extent(str(left), 0, 5, 1, "x")))
     journal.rewrite({}, {})
     assert not left.exists()
+
+
+def test_a_run_with_its_change_log_outside_the_output_folder_resumes_from_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    corpus = _corpus(tmp_path)
+    options = RunOptions(output=Path("out"), changes_path=Path("logs/changes.jsonl"))
+    run(Normalizer.load(), [corpus], options)
+    before = (tmp_path / "logs" / "changes.jsonl").read_bytes()
+    summary = run(Normalizer.load(), [corpus], options)
+    assert summary.resumed == 3
+    assert (tmp_path / "logs" / "changes.jsonl").read_bytes() == before
+    assert [p.name for p in (tmp_path / "logs").iterdir()] == ["changes.jsonl"]  # no temporary log left

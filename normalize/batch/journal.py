@@ -170,7 +170,7 @@ class Journal:
     def __init__(self, output: Path, logs: Iterable[Path] = ()):
         self.output = output
         self.folder = output / STATE_DIR / "journal"
-        self.logs = [Path(p) for p in logs]
+        self.logs = [Path(p).absolute() for p in logs]
         self._known: dict[str, Entry] | None = None
         self._handle: BinaryIO | None = None
 
@@ -225,8 +225,8 @@ class Journal:
     def _log_path(self, log: str) -> Path | None:
         """Where a log an entry names is, if it is one this journal may read:
         a temporary log of a run into this folder, or one of the run's logs."""
-        path = Path(log) if os.path.isabs(log) else self.output / log
-        if path.parent == self.folder or path in self.logs:
+        path = (Path(log) if os.path.isabs(log) else self.output / log).absolute()
+        if path.parent == self.folder.absolute() or path in self.logs:
             return path
         for target in self.logs:  # a temporary log beside a log outside the output folder
             if path.parent == target.parent and path.name.startswith(f".{target.name}.") and path.suffix == ".tmp":
