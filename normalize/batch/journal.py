@@ -171,6 +171,8 @@ class Journal:
         self.output = output
         self.folder = output / STATE_DIR / "journal"
         self.logs = [Path(p).absolute() for p in logs]
+        self._output = output.absolute()  # (once: `absolute` asks the system for the working folder)
+        self._folder = self.folder.absolute()
         self._known: dict[str, Entry] | None = None
         self._handle: BinaryIO | None = None
 
@@ -225,8 +227,8 @@ class Journal:
     def _log_path(self, log: str) -> Path | None:
         """Where a log an entry names is, if it is one this journal may read:
         a temporary log of a run into this folder, or one of the run's logs."""
-        path = (Path(log) if os.path.isabs(log) else self.output / log).absolute()
-        if path.parent == self.folder.absolute() or path in self.logs:
+        path = Path(log) if os.path.isabs(log) else self._output / log
+        if path.parent == self._folder or path in self.logs:
             return path
         for target in self.logs:  # a temporary log beside a log outside the output folder
             if path.parent == target.parent and path.name.startswith(f".{target.name}.") and path.suffix == ".tmp":
@@ -268,12 +270,15 @@ class Journal:
             lines.append(encode(JournalLine(key, msgspec.structs.replace(entry, changes=changes, review=review))))
         old = list(self.folder.iterdir()) if self.folder.is_dir() else []
         # temporary logs of earlier runs beside logs outside the output folder
-        old += [
-            path
-            for entry in self.records().values()
+        # (named by absolute paths: those in the journal folder are relative)
+        earlier = self._known if self._known is not None else self.records()
+        outside = {
+            extent.log
+            for entry in earlier.values()
             for extent in (entry.changes, entry.review)
-            if extent.log.endswith(".tmp") and (path := self._log_path(extent.log)) is not None
-        ]
+            if extent.log.endswith(".tmp") and os.path.isabs(extent.log)
+        }
+        old += [path for log in outside if (path := self._log_path(log)) is not None]
         new = self.folder / _file_name()
         write_atomic(new, b"".join(line + b"\n" for line in lines), self.output / STATE_DIR / "tmp")
         for path in old:
