@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..text.keys import APOSTROPHES, fold, translit_key
 from ..text.tokens import WORD, tokenize
@@ -244,7 +245,7 @@ def _confirmed(mention: Mention, confirmed: Collection[str], index: Index) -> Ta
     """The one confirmed entity this mention's spelling (or its key) fits."""
     if mention.candidates[0].target.keep:
         return None
-    key = tuple(translit_key(t.text) for t in tokenize(mention.core))
+    key = spelling_keys(mention.core)
     pool = [c.target for c in mention.candidates] + [t for t, _ in index.keys.get(key, ())]
     fits = {t.canonical: t for t in pool if t.entity in confirmed}
     return next(iter(fits.values())) if len(fits) == 1 else None
@@ -443,9 +444,19 @@ def _person_after(text: str, mention: Mention, index: Index) -> str | None:
     match = _NEXT_WORD.match(text, mention.end)
     if match is None or not match.group(1)[:1].isupper():
         return None
-    key = (*(translit_key(t.text) for t in tokenize(mention.core)), translit_key(match.group(1)))
+    key = (*spelling_keys(mention.core), translit_key(match.group(1)))
     people = name_beginnings(index).get(key, ())
     return match.group(1) if any(entity_type(t) == "person" for t in people) else None
+
+
+@lru_cache(maxsize=65536)
+def spelling_keys(spelling: str) -> tuple[str, ...]:
+    """The transliteration key of each word of `spelling` (worked out once per spelling).
+
+    >>> spelling_keys("Aqaila") == (translit_key("Aqaila"),)
+    True
+    """
+    return tuple(translit_key(t.text) for t in tokenize(spelling))
 
 
 def name_beginnings(index: Index) -> dict[tuple[str, ...], tuple[Target, ...]]:

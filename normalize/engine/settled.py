@@ -21,13 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..text.keys import translit_key
-from ..text.tokens import tokenize
 from .ignore import IgnoreList
 from .index import Index, derived
 from .matcher import MatchSettings, rereader
 from .records import Candidate, Change, Decision, Mention, Settled, Target
-from .resolve import entity_type, name_beginnings, read_as
+from .resolve import entity_type, name_beginnings, read_as, spelling_keys
 from .rewrite import replacement
 
 EMPTY, COMPLEX, SIMPLE = 0, 1, 2  # what a window holds, as the core keeps it
@@ -159,7 +157,7 @@ def written_changes(plan: Plan, names: list[SettledName], file: str | None) -> l
 def _begins_a_person(core: str, index: Index) -> bool:
     """Whether the keys of `core` and one more word begin a listed person's
     name (`resolve._person_after`)."""
-    return tuple(translit_key(t.text) for t in tokenize(core)) in derived(index, _person_heads)
+    return spelling_keys(core) in derived(index, _person_heads)
 
 
 def _person_heads(index: Index) -> frozenset[tuple[str, ...]]:
