@@ -124,6 +124,41 @@ fn gap_before(t: &str, at: usize) -> (usize, bool) {
     (gap, false)
 }
 
+/// Whether no article ends `run`, a run of word characters holding an
+/// apostrophe, as the tokenizer splits it (`tokens.WORD`: letters joined by
+/// apostrophes, except before a lone ``s``): the word that ends the run
+/// either holds an apostrophe (no article does) or is the plain ASCII part
+/// after the last one, which must not be an article.  False where only the
+/// tokenizer can tell (marks or other letters next to that apostrophe).
+fn no_article_after_apostrophe(run: &str, hyphen: bool, cues: &Cues) -> bool {
+    let Some((k, apostrophe)) = run.char_indices().rfind(|(_, c)| is_apostrophe(*c)) else {
+        return false;
+    };
+    let last = &run[k + apostrophe.len_utf8()..];
+    if last.is_empty() {
+        return true; // the run ends with an apostrophe: no word ends where it does
+    }
+    if !last.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let joined = match run[..k].chars().next_back() {
+        Some(c) if c.is_ascii_alphanumeric() => !(last == "s" || last == "S"),
+        Some(c) if is_apostrophe(c) => false,
+        None => false,
+        Some(_) => return false, // a mark or a letter beyond ASCII: the tokenizer decides
+    };
+    if joined {
+        return true; // one word across the apostrophe: no article holds one
+    }
+    let low = last.to_ascii_lowercase();
+    let articles = if hyphen {
+        &cues.articles_hyphen
+    } else {
+        &cues.articles_space
+    };
+    !articles.contains(&low)
+}
+
 impl Words {
     fn is_word_char(&self, c: char) -> Result<bool, Unknown> {
         Ok(self.alnum(c)? || is_apostrophe(c) || in_word(c))
@@ -159,6 +194,14 @@ impl Words {
             }
             let lo = self.word_run_before(t, gap)?;
             let word = &t[lo..gap];
+            if word.chars().any(is_apostrophe) {
+                // only the tokenizer's word that ends at the gap could be an article
+                return if no_article_after_apostrophe(word, hyphen, cues) {
+                    Ok(at)
+                } else {
+                    Err(Unplanned::Text)
+                };
+            }
             if !word.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 // Folding drops marks but never a letter or digit, so a word
                 // with more of them than the longest article is none
