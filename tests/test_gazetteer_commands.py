@@ -25,14 +25,21 @@ def test_lint_of_clean_files_exits_0(tmp_path):
     assert b"no problems" in proc.stderr
 
 
-def test_lint_reports_file_line_and_code_and_exits_1(tmp_path):
+def _lint_with_sirte_variant(tmp_path: Path, variant: str) -> tuple[bytes, str]:
+    """`gazetteer lint` of the mini gazetteer with `variant` added to Sirte:
+    its output, and the file:line where the variant is."""
     folder = mini_copy(tmp_path)
     path = folder / "libya.toml"
-    path.write_text(path.read_text().replace('variants = ["Sirt"]', 'variants = ["Sirt", "Sort"]'))
+    path.write_text(path.read_text().replace('variants = ["Sirt"]', f'variants = ["Sirt", "{variant}"]'))
     proc = run_cli("gazetteer", "lint", ONLY, str(folder))
     assert proc.returncode == 1
-    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"Sort"' in text)
-    assert f"{path}:{line}: G005 sirte: variant 'Sort' is a common English word".encode() in proc.stdout
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if f'"{variant}"' in text)
+    return proc.stdout, f"{path}:{line}"
+
+
+def test_lint_reports_file_line_and_code_and_exits_1(tmp_path):
+    out, place = _lint_with_sirte_variant(tmp_path, "Sort")
+    assert f"{place}: G005 sirte: variant 'Sort' is a common English word".encode() in out
 
 
 def test_lint_of_a_file_that_does_not_load_exits_4(tmp_path):
@@ -144,30 +151,29 @@ def test_suggest_finds_unlisted_spellings_ranked_with_an_example(tmp_path):
     assert {c["method"] for c in changes} == {"exact"}
 
 
-def test_suggest_counts_a_spelling_in_capitals_as_its_capitalised_form(tmp_path):
-    # a text in capitals matches every listed spelling in capitals: one row, never an ALL-CAPS copy
+def _suggested(tmp_path: Path, text: str) -> list[list[str]]:
+    """The rows `gazetteer suggest` writes for a corpus of one file holding
+    `text`, against a copy of the mini gazetteer (header row left out)."""
     folder = mini_copy(tmp_path)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("Hifter spoke in Libya.\nHIFTER FORCES ADVANCE IN LIBYA\n")
+    (corpus / "a.txt").write_text(text)
     out = tmp_path / "s.tsv"
     proc = run_cli("gazetteer", "suggest", str(corpus), "-o", str(out), ONLY, "-g", str(folder))
     assert proc.returncode == 0, proc.stderr
-    rows = [line.split("\t") for line in out.read_text().splitlines() if not line.startswith("#")]
-    assert [row[:5] for row in rows[1:]] == [["Hifter", "khalifa_haftar", "Haftar", "Haftar", "2"]]
+    return [line.split("\t") for line in out.read_text().splitlines() if not line.startswith("#")][1:]
+
+
+def test_suggest_counts_a_spelling_in_capitals_as_its_capitalised_form(tmp_path):
+    # a text in capitals matches every listed spelling in capitals: one row, never an ALL-CAPS copy
+    rows = _suggested(tmp_path, "Hifter spoke in Libya.\nHIFTER FORCES ADVANCE IN LIBYA\n")
+    assert [row[:5] for row in rows] == [["Hifter", "khalifa_haftar", "Haftar", "Haftar", "2"]]
 
 
 def test_suggest_never_proposes_a_spelling_that_differs_from_a_listed_one_only_in_case(tmp_path):
     # the key and fuzzy stages find them, ignoring case; listing them would be lint G004/G017
-    folder = mini_copy(tmp_path)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Khalifa HAFTAR spoke in Libya. In Libya SiRT was quiet. Hifter left Libya.\n")
-    out = tmp_path / "s.tsv"
-    proc = run_cli("gazetteer", "suggest", str(corpus), "-o", str(out), ONLY, "-g", str(folder))
-    assert proc.returncode == 0, proc.stderr
-    rows = [line.split("\t") for line in out.read_text().splitlines() if not line.startswith("#")]
-    assert [row[0] for row in rows[1:]] == ["Hifter"]
+    rows = _suggested(tmp_path, "Khalifa HAFTAR spoke in Libya. In Libya SiRT was quiet. Hifter left Libya.\n")
+    assert [row[0] for row in rows] == ["Hifter"]
 
 
 SUGGESTED = "spelling\tentity\tshort\n"
@@ -199,13 +205,8 @@ def test_add_from_skips_a_spelling_listed_already_so_a_file_can_be_added_again(t
 
 
 def test_lint_reports_a_variant_that_differs_from_another_only_in_case_g017(tmp_path):
-    folder = mini_copy(tmp_path)
-    path = folder / "libya.toml"
-    path.write_text(path.read_text().replace('variants = ["Sirt"]', 'variants = ["Sirt", "SiRT"]'))
-    proc = run_cli("gazetteer", "lint", ONLY, str(folder))
-    assert proc.returncode == 1
-    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"SiRT"' in text)
-    assert f"{path}:{line}: G017 sirte: 'SiRT' differs from 'Sirt' only in case".encode() in proc.stdout
+    out, place = _lint_with_sirte_variant(tmp_path, "SiRT")
+    assert f"{place}: G017 sirte: 'SiRT' differs from 'Sirt' only in case".encode() in out
 
 
 def test_suggest_reports_unreadable_files_and_exits_3(tmp_path):

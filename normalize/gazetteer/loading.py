@@ -20,7 +20,7 @@ import dataclasses
 import difflib
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -228,20 +228,7 @@ def _parse_entity(
     if kind not in ENTITY_TYPES:
         problem(f"'type' must be one of {', '.join(ENTITY_TYPES)}, not {kind!r}")
     forms = [_parse_form(table, where, where.block(entity_id), problem)]
-    shorts = table.get("short", [])
-    if not isinstance(shorts, list):
-        problem("'short' must be an array of tables: [[" + entity_id + ".short]]")
-        shorts = []
-    for i, short in enumerate(shorts):
-        short_at = where.header(f"{entity_id}.short", i)
-        if not isinstance(short, dict):
-            problem("each 'short' entry must be a table", short_at)
-            continue
-        for key in sorted(set(short) - _FORM_KEYS):
-            problem(
-                f"short form: unknown key {key!r} (expected one of: {', '.join(sorted(_FORM_KEYS))})",
-                short_at,
-            )
+    for i, short in _short_tables(table, entity_id, where, problem):
         forms.append(_parse_form(short, where, where.block(f"{entity_id}.short", i), problem))
     arabic = _parse_arabic(table, entity_id, where, problem)
     wikidata = table.get("wikidata")
@@ -351,17 +338,7 @@ def _parse_extension(
     block = where.block(entity_id)
     variants = _listed(_strings(table.get("variants", []), "'variants'", problem), where, block, problem)
     shorts = []
-    entries = table.get("short", [])
-    if not isinstance(entries, list):
-        problem("'short' must be an array of tables: [[" + entity_id + ".short]]")
-        entries = []
-    for i, short in enumerate(entries):
-        short_at = where.header(f"{entity_id}.short", i)
-        if not isinstance(short, dict):
-            problem("each 'short' entry must be a table", short_at)
-            continue
-        for key in sorted(set(short) - _FORM_KEYS):
-            problem(f"short form: unknown key {key!r} (expected one of: {', '.join(sorted(_FORM_KEYS))})", short_at)
+    for i, short in _short_tables(table, entity_id, where, problem):
         form = _parse_form(short, where, where.block(f"{entity_id}.short", i), problem)
         if form is not None:
             ambiguous = form.ambiguous if "ambiguous" in short else None
@@ -501,6 +478,23 @@ def _synonym_problem(word: str) -> str | None:
     if len(WORD.findall(word)) != 1 or not WORD.fullmatch(word):
         return "must be a single word"
     return None
+
+
+def _short_tables(table: dict, entity_id: str, where: TomlLines, problem) -> Iterator[tuple[int, dict]]:
+    """The entity's ``[[id.short]]`` tables, each with its place among them;
+    one that is not a table, and keys a short form does not have, are problems."""
+    shorts = table.get("short", [])
+    if not isinstance(shorts, list):
+        problem("'short' must be an array of tables: [[" + entity_id + ".short]]")
+        return
+    for i, short in enumerate(shorts):
+        short_at = where.header(f"{entity_id}.short", i)
+        if not isinstance(short, dict):
+            problem("each 'short' entry must be a table", short_at)
+            continue
+        for key in sorted(set(short) - _FORM_KEYS):
+            problem(f"short form: unknown key {key!r} (expected one of: {', '.join(sorted(_FORM_KEYS))})", short_at)
+        yield i, short
 
 
 def _parse_form(table: dict, where: TomlLines, block: tuple[int, int], problem) -> Form | None:
