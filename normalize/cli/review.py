@@ -88,14 +88,20 @@ def ask_line(prompt: str) -> str | None:
 def report_command(
     output: Annotated[Path, typer.Argument(help="The output folder of a run.")],
     to: Annotated[Path | None, typer.Option("--output", "-o", help="The page to write [OUTPUT/report.html].")] = None,
+    gazetteer: list[Path] | None = setting_option("gazetteer"),
+    no_default_gazetteers: bool = setting_option("no_default_gazetteers"),
 ) -> None:
     """Write one offline HTML page of what a run changed: an overview, and
-    every file with its changes and review candidates marked in the text."""
-    from ..review.report import write_report
+    every file with its changes and review candidates marked in the text.
+    Entities are named as the gazetteers (those of a run: -g, the
+    configuration, the shipped and your own) name them."""
+    from ..review.report import ReportOptions, write_report
 
+    gazetteers = NameSources.of(gazetteer, no_default_gazetteers).gazetteer()
+    options = ReportOptions(names={entity.id: entity.canonical for entity in gazetteers.entities})
     warn = Warnings()
     try:
-        target = write_report(output, to, warn=warn)
+        target = write_report(output, to, options, warn=warn)
     except (FileNotFoundError, ValueError) as exc:
         warn.done()
         err.print(f"error: {exc}", markup=False)

@@ -33,8 +33,8 @@ import stat
 import sys
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -69,6 +69,9 @@ def warn_stderr(message: str) -> None:
 @dataclass(frozen=True)
 class ReportOptions:
     text_budget: int = TEXT_BUDGET
+    # each entity's canonical name by id, from the gazetteers the report is
+    # made with (the logs name entities by id only); others as `entity_names` says
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 def write_report(
@@ -142,7 +145,7 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
             "interrupted": summary.get("interrupted", False),
             "skipped": skipped,
         },
-        "names": entity_names(changes, review),
+        "names": {**entity_names(changes, review), **_named(options.names, changes, review)},
         "top_files": top_files(files),
         "spellings": review_spellings(review),
         "entities": Counter(c.entity for c in changes).most_common(),
@@ -171,6 +174,12 @@ def entity_names(changes: Iterable[Change], review: Iterable[ReviewItem]) -> dic
     for entity, spellings in written.items():
         names.setdefault(entity, canonical_spelling(spellings))
     return names
+
+
+def _named(names: Mapping[str, str], changes: Iterable[Change], review: Iterable[ReviewItem]) -> dict[str, str]:
+    """The gazetteers' canonical name of each entity the logs mention."""
+    ids = {c.entity for c in changes} | {c["entity"] for r in review for c in r.candidates}
+    return {entity: names[entity] for entity in ids if entity in names}
 
 
 def canonical_spelling(written: list[str]) -> str:
