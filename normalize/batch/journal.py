@@ -27,6 +27,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -135,8 +136,8 @@ class JournalLine(msgspec.Struct, frozen=True):
 _journal_line = msgspec.json.Decoder(JournalLine)
 
 
-def _facts(facts: FileFacts) -> tuple:
-    return tuple(getattr(facts, name) for name in FileFacts.__struct_fields__)
+# The facts of a record or an entry, as a tuple in FileFacts' order.
+_facts = attrgetter(*FileFacts.__struct_fields__)
 
 
 def file_sha256(path: Path) -> str:
@@ -242,13 +243,13 @@ class Journal:
         except ValueError:
             return str(Path(path).absolute())
 
-    def write(self, relative: str | Path, entry: Entry) -> None:
+    def write(self, relative: str | Path, entry: Entry, key: str | None = None) -> None:
         """Append an entry (flushed, not synced: a torn or lost line only
-        means the file is cleaned again)."""
+        means the file is cleaned again); `key` is its `record_name`, if known."""
         if self._handle is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.folder / _file_name(), "ab")  # noqa: SIM115 (kept open for the run)
-        self._handle.write(encode(JournalLine(self.record_name(relative), entry)) + b"\n")
+        self._handle.write(encode(JournalLine(key or self.record_name(relative), entry)) + b"\n")
         self._handle.flush()
 
     def close(self) -> None:

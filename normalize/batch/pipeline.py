@@ -618,9 +618,10 @@ class RunLogs:
                 if log is not None:
                     log.flush()  # an entry never names bytes still in this process
             entry = record.entry(*extents)
-            self._entries[Journal.record_name(relative)] = entry
+            key = Journal.record_name(relative)
+            self._entries[key] = entry
             with contextlib.suppress(OSError):  # the journal only saves work: the file is redone
-                self._journal.write(relative, entry)
+                self._journal.write(relative, entry, key)
 
     def _write(self, n: int, log: AtomicFile | None, rows: Rows | LoggedRows) -> Extent:
         if log is None or not len(rows):
