@@ -356,3 +356,17 @@ def test_a_run_writes_its_summary_beside_the_logs(tmp_path):
     assert (summary["files"], summary["changes"], summary["exit_code"]) == (7, len(changes), 3)
     assert summary["problems"][0]["file"].endswith("bad.txt")
     assert summary["per_entity"]["khalifa_haftar"] > 0
+
+
+def test_a_link_among_the_inputs_to_a_file_of_the_output_folder_is_not_an_input(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("Hafter in Sirt\n", encoding="utf-8")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Hafter in Sirt\n", encoding="utf-8")
+    (src / "b.txt").symlink_to(out / "old.txt")
+    proc = run_cli("run", str(src), "-o", str(out), *ONLY)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "a.txt").read_text(encoding="utf-8") == "Haftar in Sirte\n"
+    assert not (out / "b.txt").exists() and (out / "old.txt").read_text(encoding="utf-8") == "Hafter in Sirt\n"

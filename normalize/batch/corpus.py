@@ -60,14 +60,14 @@ def collect_inputs(
                 dirs[:] = sorted(d for d in dirs if not any((here / d).resolve() == x for x in excluded))
                 # the folder is resolved once; a file can only lead elsewhere if it is a link
                 here_excluded = any(_inside(here, x) for x in excluded)
+                links = _links_in(folder) if excluded and not here_excluded else frozenset()
                 relative = here.relative_to(root)
                 for name in sorted(files):
                     if not fnmatch.fnmatchcase(name, glob):
                         continue
                     file = here / name
-                    if excluded and (
-                        here_excluded or (os.path.islink(file) and any(_inside(file, x) for x in excluded))
-                    ):
+                    is_link = name in links if links is not None else os.path.islink(file)
+                    if excluded and (here_excluded or (is_link and any(_inside(file, x) for x in excluded))):
                         continue
                     inputs.append(InputFile(file, display_name(file), relative / name))
         elif root.is_file() or root.is_symlink():
@@ -116,6 +116,17 @@ def _unescape(match: re.Match[str]) -> str:
 _KEPT_BYTE_RE = re.compile("[\\udc80-\\udcff]")
 # What display_name escapes: a backslash, a byte (\x80 to \xff).
 _DISPLAY_ESCAPE_RE = re.compile(r"\\\\|\\x[89a-f][0-9a-f]")
+
+
+def _links_in(folder: str) -> frozenset[str] | None:
+    """The names of the symbolic links in `folder`: one listing, where a
+    check per file would ask the system once for each (None if it cannot
+    be listed now: then each file is asked)."""
+    try:
+        with os.scandir(folder) as entries:
+            return frozenset(e.name for e in entries if e.is_symlink())
+    except OSError:
+        return None
 
 
 def _inside(file: Path, folder: Path) -> bool:
