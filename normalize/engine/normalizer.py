@@ -176,14 +176,18 @@ class Normalizer:
         plan = scanner.plan(text)
         if plan is None:
             return None
-        applied, review = decide(
-            self._not_ignored(plan.mentions, text, name),
-            Context(text),
-            self.index,
-            self.settings.resolve,
-            match=self.settings.match,
-            settled=scanner.settled(plan),
-        )
+        mentions = self._not_ignored(plan.mentions, text, name)
+        applied: list[Decision] = []
+        review: list[Decision] = []
+        if mentions:  # (with none, `decide` has nothing to decide: the core settled every name)
+            applied, review = decide(
+                mentions,
+                Context(text),
+                self.index,
+                self.settings.resolve,
+                match=self.settings.match,
+                settled=scanner.settled(plan),
+            )
         clean, changes = rewrite(text, applied, name, scanner.written(plan, name))
         return Result(clean, tuple(changes), tuple(review_items(text, review, name)))
 
