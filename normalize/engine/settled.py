@@ -20,6 +20,7 @@ neighbours (reading cues, glued words, other windows: see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
 from .ignore import IgnoreList
 from .index import Index, derived
@@ -45,6 +46,7 @@ class SettledName:
     rule: str
     region: str
     read_region: str | None
+    supports: str | None  # the region it supports: its own, unless it is ambiguous
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,8 @@ def window_verdict(
             (new_before, new_after), (old_before, old_after) = reader.edges(new), reader.edges(m.text)
             before, after = new_before | old_before, new_after | old_after
             person_next = entity_type(target) != "person" and _begins_a_person(m.core, index)
-        name = SettledName(m, target, new or "", target.rule or "exact", target.region, read_region)
+        supports = None if target.ambiguous else target.region
+        name = SettledName(m, target, new or "", target.rule or "exact", target.region, read_region, supports)
         found.append((name, (m.start, m.end, bool(name.after), sorted(before), sorted(after), person_next)))
     out = []
     regions = derived(index, _region_numbers)
@@ -120,7 +123,6 @@ def _region_numbers(index: Index) -> dict[str, int]:
 
 def settled(plan: Plan, names: list[SettledName]) -> Settled:
     """What `resolve.decide` needs to know of the names the core rewrote."""
-    seen = [names[k] for k in plan.seen]
     written = plan.written
 
     def decisions() -> list[Decision]:
@@ -132,12 +134,16 @@ def settled(plan: Plan, names: list[SettledName]) -> Settled:
             out.append(Decision(mention, Candidate(name.target, 100.0), rule=name.rule, after=name.after))
         return out
 
+    name = names.__getitem__  # (mapped in C: a text may hold hundreds of settled names)
     return Settled(
-        frozenset(n.region for n in seen if not n.target.ambiguous),  # (as `decide` counts regions)
-        frozenset(names[k].read_region for *_, k in written) - {None},
+        frozenset(map(_SUPPORTS, map(name, plan.seen))) - {None},  # (as `decide` counts regions)
+        frozenset(map(_READ_REGION, map(name, map(_NAME_ID, written)))) - {None},
         len(written),
         decisions,
     )
+
+
+_SUPPORTS, _READ_REGION, _NAME_ID = attrgetter("supports"), attrgetter("read_region"), itemgetter(6)
 
 
 def written_changes(plan: Plan, names: list[SettledName], file: str | None) -> list[tuple[int, int, str, Change]]:
