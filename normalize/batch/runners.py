@@ -64,10 +64,11 @@ def remember(cleaner) -> None:
         getattr(cleaner, "remember", lambda: None)()
 
 
-def _serve(conn: Connection, work: Callable, cleaner, parent: int) -> None:
-    """A worker: take batches of files from the pipe, send back their
-    outcomes, and the words it learnt meanwhile; adopt those the other
-    workers learnt (see `Normalizer.fresh_words`)."""
+def _serve(conn: Connection, work: Callable, cleaner, batches: list[list], parent: int) -> None:
+    """A worker: take the numbers of batches (of `batches`, which it has
+    from the fork, so the files need not cross the pipe) from the pipe,
+    send back their outcomes, and the words it learnt meanwhile; adopt
+    those the other workers learnt (see `Normalizer.fresh_words`)."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -81,20 +82,21 @@ def _serve(conn: Connection, work: Callable, cleaner, parent: int) -> None:
         if task is None:
             remember(cleaner)
             return
-        number, batch, learnt = task
+        number, learnt = task
         if learnt:
             cleaner.adopt_words(learnt)
         try:
-            reply = (number, [work(cleaner, item) for item in batch], None, fresh())
+            reply = (number, [work(cleaner, item) for item in batches[number]], None, fresh())
         except Exception as exc:  # the parent re-raises it
             reply = (number, None, f"{type(exc).__name__}: {exc}", {})
         conn.send(reply)
 
 
 class _Worker:
-    def __init__(self, context, work: Callable, cleaner):
+    def __init__(self, context, work: Callable, cleaner, batches: list[list]):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, work, cleaner, os.getpid()), daemon=True)
+        args = (child, work, cleaner, batches, os.getpid())
+        self.process = context.Process(target=_serve, args=args, daemon=True)
         self.process.start()
         child.close()
         self.busy = False
@@ -139,7 +141,7 @@ def processes(jobs: int) -> Callable:
 
         # fork: the workers inherit the compiled gazetteer instead of unpickling it
         context = multiprocessing.get_context("fork")
-        workers = [_Worker(context, work, cleaner) for _ in range(min(jobs, len(batches)))]
+        workers = [_Worker(context, work, cleaner, batches) for _ in range(min(jobs, len(batches)))]
         done: dict[int, list] = {}
         inbox: dict[_Worker, dict[str, int]] = {w: {} for w in workers}  # words the others learnt
         sent = wanted = 0
@@ -148,7 +150,7 @@ def processes(jobs: int) -> Callable:
             while wanted < len(batches):
                 for worker in workers:  # one batch in flight per worker: no pipe can fill both ways
                     if not worker.busy and sent < len(batches):
-                        worker.send((sent, batches[sent], inbox[worker]))
+                        worker.send((sent, inbox[worker]))
                         inbox[worker] = {}
                         sent += 1
                 while wanted in done:
