@@ -87,9 +87,9 @@ def test_the_manifest_records_hashes_and_the_run_key(tmp_path):
     assert all(len(line["input_sha256"]) == 64 and line["run_key"] for line in lines)
 
 
-def _start(corpus: Path, out: Path) -> subprocess.Popen:
+def _start(corpus: Path, out: Path, jobs: int = 1) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "normalize", "run", str(corpus), "-o", str(out), "-j", "1", "-q", *ONLY]
+    command = [sys.executable, "-m", "normalize", "run", str(corpus), "-o", str(out), "-j", str(jobs), "-q", *ONLY]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -125,6 +125,24 @@ def test_a_run_stopped_part_way_and_resumed_equals_an_uninterrupted_run(tmp_path
     assert proc.returncode == 0 and b"finished earlier" in proc.stderr
     resumed, whole = tree(out), tree(tmp_path / "whole")
     assert sorted(resumed) == sorted(whole)  # no stray or missing file
+    assert [name for name in whole if resumed[name] != whole[name]] == []
+
+
+def test_a_run_with_workers_killed_part_way_and_resumed_equals_an_uninterrupted_run(tmp_path):
+    # the parent journals each file once its rows are in the (temporary) logs
+    corpus = make_corpus(tmp_path / "in", 300, lines=60)
+    assert run_cli("run", str(corpus), "-o", str(tmp_path / "whole"), "-j", "1", *ONLY).returncode == 0
+    out = tmp_path / "stopped"
+    proc = _start(corpus, out, jobs=2)
+    _wait_for_journal(out, 20, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    done = _journal_entries(out)
+    assert 20 <= done < 300, "the run must be stopped part-way for this test to mean anything"
+    proc = run_cli("run", str(corpus), "-o", str(out), "-j", "2", *ONLY)
+    assert proc.returncode == 0 and b"finished earlier" in proc.stderr
+    resumed, whole = tree(out), tree(tmp_path / "whole")
+    assert sorted(resumed) == sorted(whole)
     assert [name for name in whole if resumed[name] != whole[name]] == []
 
 
