@@ -322,3 +322,20 @@ def test_json_lines_changes_are_listed_by_record_and_a_bad_file_is_named(tmp_pat
     assert rows == [["record 1", "Hafter → Haftar"], ["record 1", "Sirt → Sirte"], ["record 2", "Sirt → Sirte"]]
     bad = [li for li in page.find("ul", id="file-list").find_all("li") if li.has_class("error")]
     assert [li.text for li in bad] == ["b.jsonl: looks binary: NUL byte at offset 0"]
+
+
+def test_a_run_that_kept_each_files_encoding_shows_its_texts_decoded(tmp_path):
+    inputs = {
+        "arabic.txt": ("قوات حفتر Hafter took Sirt.\n", "cp1256"),
+        "french.txt": ("Le maréchal Hafter à Syrte, Sirt.\n", "cp1252"),
+    }
+    (tmp_path / "in").mkdir()
+    for name, (text, codec) in inputs.items():
+        (tmp_path / "in" / name).write_bytes(text.encode(codec))
+    run_cli("run", "in", "-o", "out", "-q", "--output-encoding", "original", cwd=tmp_path)
+    assert run_cli("report", "out", cwd=tmp_path).returncode == 0
+    out = tmp_path / "out"
+    for name, (text, codec) in inputs.items():
+        page = open_page(out / "report.html", f"open={_index(out, name)}")
+        before, after = _sides(page)
+        assert (before, after) == (text, (out / name).read_bytes().decode(codec))

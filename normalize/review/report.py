@@ -126,7 +126,7 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
     for n, file_marks in marks.items():
         file_marks.sort(key=lambda m: (m.get("record", 0), m["start"], m["kind"] != "change"))
         files[n]["marks"] = file_marks
-        files[n]["view"] = _view(copies[n], file_marks, whole)
+        files[n]["view"] = _view(copies[n], file_marks, whole, files[n]["encoding"])
     return {
         "run": {
             "output": str(output),
@@ -251,8 +251,10 @@ def _mark(row: Change | ReviewItem) -> dict:
     return mark
 
 
-def _view(path: Path | None, marks: list[dict], whole: bool) -> dict:
-    """The clean text (or pieces of it) with each mark placed in it."""
+def _view(path: Path | None, marks: list[dict], whole: bool, encoding: str | None = None) -> dict:
+    """The clean text (or pieces of it) with each mark placed in it;
+    `encoding` is the input's, which a run with ``--output-encoding
+    original`` wrote the clean copy in."""
     if any("record" in m for m in marks):
         return {"kind": "list", "note": "JSON Lines: the changes are listed by record"}
     if path is None:
@@ -260,8 +262,7 @@ def _view(path: Path | None, marks: list[dict], whole: bool) -> dict:
     data = read_regular(path)
     if isinstance(data, str):
         return {"kind": "list", "note": f"the clean copy: {data}"}
-    # a byte kept from a damaged input is one character, as in the offsets
-    text = _KEPT_BYTE.sub("\ufffd", data.decode("utf-8", "surrogateescape"))
+    text = _clean_text(data, encoding)
     # Offsets are those of the input; in the clean text each change moved what follows it.
     shift = 0
     for mark in marks:
@@ -290,6 +291,26 @@ def _view(path: Path | None, marks: list[dict], whole: bool) -> dict:
         {"offset": units(lo), "line": line, "text": text[lo:hi]} for (lo, hi), line in zip(spans, lines, strict=True)
     ]
     return {"kind": "text", "pieces": pieces}
+
+
+def _clean_text(data: bytes, encoding: str | None) -> str:
+    """A clean copy's text: UTF-8, else (a run that kept each file's own
+    encoding) in its input's encoding, else UTF-8 with each byte kept from a
+    damaged input as one character, as the offsets count it.
+
+    >>> _clean_text("Syrte, à Sirte".encode("cp1252"), "windows-1252"), _clean_text(b"Sirte \\xff", "utf-8")
+    ('Syrte, à Sirte', 'Sirte \ufffd')
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if encoding and encoding != "utf-8":
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):  # (the manifest is read, not trusted)
+            pass
+    return _KEPT_BYTE.sub("\ufffd", data.decode("utf-8", "surrogateescape"))
 
 
 def _input_lines(text: str, starts: list[int], marks: list[dict]) -> list[int]:
