@@ -664,11 +664,11 @@ class RunLogs:
     def _file(self, n: int, path: Path | None) -> AtomicFile | None:
         if path is None:
             return None
-        if n < 2 and self._journal is not None:  # a log the journal points into
-            inside = path.resolve().is_relative_to(self._options.output.resolve())
-            log = AtomicFile(path, self._journal.folder if inside else None, kept=True, hashed=False)
+        scratch = _scratch(path, self._options)
+        if n < 2 and self._journal is not None:  # a log the journal points into: it outlasts a crash
+            log = AtomicFile(path, scratch and self._journal.folder, kept=True, hashed=False)
         else:
-            log = AtomicFile(path, _scratch(path, self._options), hashed=False)
+            log = AtomicFile(path, scratch, hashed=False)
         return self._stack.enter_context(log)
 
 

@@ -46,7 +46,11 @@ class SettledName:
     rule: str
     region: str
     read_region: str | None
-    supports: str | None  # the region it supports: its own, unless it is ambiguous
+
+    @property
+    def supports(self) -> str | None:
+        """The region it supports: its own, unless it is ambiguous."""
+        return None if self.target.ambiguous else self.region
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +108,7 @@ def window_verdict(
             (new_before, new_after), (old_before, old_after) = reader.edges(new), reader.edges(m.text)
             before, after = new_before | old_before, new_after | old_after
             person_next = entity_type(target) != "person" and _begins_a_person(m.core, index)
-        supports = None if target.ambiguous else target.region
-        name = SettledName(m, target, new or "", target.rule or "exact", target.region, read_region, supports)
+        name = SettledName(m, target, new or "", target.rule or "exact", target.region, read_region)
         found.append((name, (m.start, m.end, bool(name.after), sorted(before), sorted(after), person_next)))
     out = []
     regions = derived(index, _region_numbers)

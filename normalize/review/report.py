@@ -145,7 +145,7 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
             "interrupted": summary.get("interrupted", False),
             "skipped": skipped,
         },
-        "names": {**entity_names(changes, review), **_named(options.names, changes, review)},
+        "names": entity_names(changes, review, options.names),
         "top_files": top_files(files),
         "spellings": review_spellings(review),
         "entities": Counter(c.entity for c in changes).most_common(),
@@ -157,29 +157,25 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
     }
 
 
-def entity_names(changes: Iterable[Change], review: Iterable[ReviewItem]) -> dict[str, str]:
-    """Each entity's canonical name, by its id.  A review candidate carries
-    the gazetteer's own canonical; a change only what it wrote (the canonical
-    as the text needed it: without an article, in capitals), so an entity
-    only changed is named by `canonical_spelling` of what it wrote.  (The
-    logs name the gazetteer file, but the report reads nothing outside the
-    output folder.)"""
+def entity_names(
+    changes: Iterable[Change], review: Iterable[ReviewItem], known: Mapping[str, str] = {}
+) -> dict[str, str]:
+    """Each entity's canonical name, by its id: as `known` (the gazetteers
+    the report is made with) says, else as a review candidate carries it,
+    else `canonical_spelling` of what its changes wrote (the canonical as
+    the text needed it: without an article, in capitals).  (The logs name
+    the gazetteer file, but the report reads nothing outside the output
+    folder.)"""
     names: dict[str, str] = {}
     for row in review:
         for candidate in row.candidates:
-            names.setdefault(candidate["entity"], candidate["canonical"])
+            names.setdefault(candidate["entity"], known.get(candidate["entity"], candidate["canonical"]))
     written: dict[str, list[str]] = {}
     for change in changes:
         written.setdefault(change.entity, []).append(change.after)
     for entity, spellings in written.items():
-        names.setdefault(entity, canonical_spelling(spellings))
+        names.setdefault(entity, known.get(entity) or canonical_spelling(spellings))
     return names
-
-
-def _named(names: Mapping[str, str], changes: Iterable[Change], review: Iterable[ReviewItem]) -> dict[str, str]:
-    """The gazetteers' canonical name of each entity the logs mention."""
-    ids = {c.entity for c in changes} | {c["entity"] for r in review for c in r.candidates}
-    return {entity: names[entity] for entity in ids if entity in names}
 
 
 def canonical_spelling(written: list[str]) -> str:
