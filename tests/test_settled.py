@@ -133,3 +133,31 @@ def test_an_ambiguous_name_alone_is_left_to_python_which_asks_for_review():
     _same_twice(alone)
     assert _written(alone) == 0
     assert FAST.normalize(alone).text == alone and len(FAST.normalize(alone).review) == 1
+
+
+def test_a_key_match_is_rewritten_by_the_core_where_a_name_of_its_region_is_in_the_text():
+    supported = "Clashes went on near Sirt.\n\nLater that week Trablos was calm.\n"
+    _same_twice(supported)
+    assert _written(supported) == 2
+    change = FAST.normalize(supported).changes[1]
+    assert (change.before, change.after, change.method, change.rule) == ("Trablos", "Tripoli", "key", "key")
+
+
+def test_a_key_match_alone_is_left_to_python_which_asks_for_review():
+    alone = "Later that week Trablos was calm.\n"
+    _same_twice(alone)
+    assert _written(alone) == 0
+    assert FAST.normalize(alone).text == alone and len(FAST.normalize(alone).review) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Sirt, Gatrani spoke.",  # the nisba of a place: review, whatever surrounds it
+        "In Sirt, Benghazy and Trupoli and Wefoq.",  # key matches next to each other
+        "In Sirt, the town of Trablos.",  # a cue before the key match
+        "In Sirt, Trablos said so.",  # a verb of speech: a weak reading, which a key match heeds
+    ],
+)
+def test_key_matches_whose_spelling_or_neighbours_matter_are_decided_as_the_reference_does(text):
+    _same_twice(text)

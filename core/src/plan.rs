@@ -4,14 +4,15 @@
 //! The scanner cuts a text into windows around the capitalised words that
 //! may start a name (`Scanner.find`).  Python looks at each distinct window
 //! once and says what it holds (`learn_window`): nothing, something only
-//! the whole document can decide, or exact names whose rewrite reads back
-//! as itself (an ambiguous one only counts where an unambiguous name of its
-//! region is in the text).  Such a name is rewritten wherever it stands unless
-//! the words right next to it could change that: a reading cue around it
-//! (`context.reading`), a word after it that would make it a person's
-//! given name (`resolve._person_after`), a glued word that the next run
-//! could read as part of the name (`matcher.Rereader.window`), or another
-//! window touching it.  Then the whole window goes to Python, which decides
+//! the whole document can decide, or names whose rewrite reads back as
+//! itself: exact ones, and key matches that `resolve` would apply given
+//! support (an ambiguous name, or a key match, only counts where an
+//! unambiguous exact name of its region is in the text).  Such a name is
+//! rewritten wherever it stands unless the words right next to it could
+//! change that: a reading cue around it (`context.reading`), a word after
+//! it that would make it a person's given name (`resolve._person_after`), a
+//! glued word that the next run could read as part of the name
+//! (`matcher.Rereader.window`), or another window touching it.  Then the whole window goes to Python, which decides
 //! as the reference does; this pass only ever says less, never otherwise.
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -19,7 +20,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::key::key_of;
 use crate::words::{in_word, is_apostrophe, ByteHit, Unknown, Words, ALNUM, DIGIT, SPACE};
 
-/// An exact name in a window that needs no decision beyond its neighbours.
+/// A name in a window that needs no decision beyond its neighbours (and,
+/// for some, an exact name of its region elsewhere in the text).
 pub(crate) struct Spec {
     start: usize, // characters into the window
     end: usize,
@@ -31,7 +33,8 @@ pub(crate) struct Spec {
     after: FxHashSet<Box<str>>,
     person_next: bool, // a capitalised word after it could make it a person's given name
     region: u32,       // its region's number
-    ambiguous: bool,   // rewritten only where an unambiguous name of its region is in the text
+    needs_support: bool, // rewritten only where an unambiguous exact name of its region is in the text
+                         // (else it supports its region itself)
 }
 
 pub(crate) enum Verdict {
@@ -517,7 +520,7 @@ impl Words {
                 _ => None,
             })
             .flatten()
-            .filter(|s| !s.ambiguous)
+            .filter(|s| !s.needs_support)
             .map(|s| s.region)
             .collect();
         let mut complex = Vec::new();
@@ -537,10 +540,10 @@ impl Words {
                 Some(Verdict::Empty) => continue,
                 Some(Verdict::Simple(specs)) => specs,
             };
-            // an ambiguous name is rewritten only with its region supported
+            // an ambiguous name or a key match is rewritten only with its region supported
             let mut ok = specs
                 .iter()
-                .all(|s| !(s.applied && s.ambiguous) || supported.contains(&s.region));
+                .all(|s| !(s.applied && s.needs_support) || supported.contains(&s.region));
             for spec in specs.iter().filter(|s| s.applied) {
                 if !ok {
                     break;
@@ -639,7 +642,7 @@ impl Words {
                                 after,
                                 person_next,
                                 region,
-                                ambiguous,
+                                needs_support,
                             )| Spec {
                                 start,
                                 end,
@@ -651,7 +654,7 @@ impl Words {
                                 after: after.into_iter().map(String::into_boxed_str).collect(),
                                 person_next,
                                 region,
-                                ambiguous,
+                                needs_support,
                             },
                         )
                         .collect(),
@@ -698,7 +701,7 @@ impl Words {
 }
 
 /// (start, end, id, applied, before forms, after forms, person_next,
-/// region, ambiguous): a spec as Python gives it.
+/// region, needs_support): a spec as Python gives it.
 pub(crate) type SpecArgs = (
     usize,
     usize,

@@ -70,7 +70,9 @@ class Normalizer:
             raise ValueError(f"unknown engine {self.settings.engine!r}: use 'scan' or 'reference'")
         # One fuzzy search per distinct word for the life of the normaliser.
         self._fuzzy_cache: dict[str, tuple[Candidate, ...]] = {}
-        self._scanner = Scanner(self.index, self.settings.match, self._fuzzy_cache, ignore=self.ignore)
+        self._scanner = Scanner(
+            self.index, self.settings.match, self._fuzzy_cache, ignore=self.ignore, resolve=self.settings.resolve
+        )
         # where the words learnt are kept between runs (set by `load` with a cache)
         self._learnt_path: Path | None = None
         self._known = 0

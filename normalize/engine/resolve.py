@@ -332,12 +332,19 @@ def _by_reading(mention: Mention, text: str) -> tuple[Mention, frozenset[str]]:
 
 def _objection(mention: Mention, target: Target, text: str, index: Index) -> str | None:
     """Why `mention` must not be rewritten to `target` whatever its score, or None:
-    an unlisted spelling that does not stand for the whole word written
-    (`_not_whole`), or words around it that read as another type of name
-    than the target's (`_misread`)."""
-    if mention.method in ("key", "fuzzy") and (reason := _not_whole_of(index, mention.core) or _nisba(mention, target)):
-        return reason
-    return _misread(mention, target, text, index)
+    its spelling (`spelling_objection`), or words around it that read as
+    another type of name than the target's (`_misread`)."""
+    return spelling_objection(mention, target, index) or _misread(mention, target, text, index)
+
+
+def spelling_objection(mention: Mention, target: Target, index: Index) -> str | None:
+    """Why the spelling of `mention` alone, wherever it stands, keeps it
+    from being `target`, or None: an unlisted spelling (a key or fuzzy
+    match) that does not stand for the whole word written (`_not_whole`),
+    or that is the nisba of a place (`_nisba`)."""
+    if mention.method in ("key", "fuzzy"):
+        return _not_whole_of(index, mention.core) or _nisba(mention, target)
+    return None
 
 
 def _nisba(mention: Mention, target: Target) -> str | None:

@@ -37,6 +37,7 @@ from .ignore import IgnoreList
 from .index import Index
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
 from .records import Candidate, Change, Mention, Settled
+from .resolve import ResolveSettings
 from .settled import Plan, SettledName, settled, window_verdict, written_changes
 
 _SPACES = " \t\u00a0"
@@ -60,9 +61,11 @@ class Scanner:
         max_windows: int = 200_000,
         max_words: int = 1_000_000,
         ignore: IgnoreList | None = None,
+        resolve: ResolveSettings = ResolveSettings(),
     ):
         self.index = index
         self.settings = settings
+        self.resolve = resolve  # the thresholds a key match settled by the core must meet
         # a name an ignore rule could leave alone is never settled by the core
         self.ignore = ignore or IgnoreList()
         self._fuzzy_cache = {} if fuzzy_cache is None else fuzzy_cache
@@ -210,7 +213,7 @@ class Scanner:
             self._settled.clear()
         window = text[start:end]
         mentions = self._mentions_of(window)
-        verdict, specs = window_verdict(mentions, self.index, self.settings, self._settled, self.ignore)
+        verdict, specs = window_verdict(mentions, self.index, self.settings, self._settled, self.ignore, self.resolve)
         words.learn_window(window, verdict, specs, self._max_windows)
         return started_over
 

@@ -3,7 +3,10 @@
 Most mentions in a corpus are exact spellings of unambiguous names
 (``Hafter``, ``Sirt``) whose rewrite reads back as itself.  Such a name
 needs no decision from the document: it is rewritten unless the words
-right next to it could change that.  Python looks at each distinct window
+right next to it could change that.  So is an ambiguous name (``Wefaq``),
+or an unlisted spelling that `resolve` would take as a listed one by its
+transliteration key (``Heftar``), wherever an unambiguous exact name of
+its region is in the same text.  Python looks at each distinct window
 of the scanner once (`window_verdict`) and tells the core what it holds;
 the core then rewrites those names wherever they stand, checks their
 neighbours (reading cues, glued words, other windows: see
@@ -25,8 +28,8 @@ from operator import attrgetter, itemgetter
 from .ignore import IgnoreList
 from .index import Index, derived
 from .matcher import MatchSettings, rereader
-from .records import Candidate, Change, Decision, Mention, Settled, Target
-from .resolve import entity_type, name_beginnings, read_as, spelling_keys
+from .records import Change, Decision, Mention, Settled, Target
+from .resolve import ResolveSettings, entity_type, name_beginnings, read_as, spelling_keys, spelling_objection
 from .rewrite import replacement
 
 EMPTY, COMPLEX, SIMPLE = 0, 1, 2  # what a window holds, as the core keeps it
@@ -34,11 +37,11 @@ EMPTY, COMPLEX, SIMPLE = 0, 1, 2  # what a window holds, as the core keeps it
 
 @dataclass(frozen=True, slots=True)
 class SettledName:
-    """An exact name of a window: what it is rewritten to (`after`, "" when
-    it is written as its canonical already or is a keep word), the region
-    it supports (an ambiguous name supports none: `target.ambiguous`), and
-    the region the next run reads the rewrite as (None for an ambiguous
-    reading)."""
+    """A name of a window, found exactly or by its key (`mention.method`):
+    what it is rewritten to (`after`, "" when it is written as its canonical
+    already or is a keep word), its score, the region it supports (an
+    ambiguous name or a key match supports none), and the region the next
+    run reads the rewrite as (None for an ambiguous reading)."""
 
     mention: Mention  # offsets in its window
     target: Target
@@ -46,11 +49,18 @@ class SettledName:
     rule: str
     region: str
     read_region: str | None
+    score: float = 100.0
+
+    @property
+    def needs_support(self) -> bool:
+        """Whether it is rewritten only where an unambiguous exact name of
+        its region is in the text (`resolve._why_not`)."""
+        return self.target.ambiguous or self.mention.method != "exact"
 
     @property
     def supports(self) -> str | None:
-        """The region it supports: its own, unless it is ambiguous."""
-        return None if self.target.ambiguous else self.region
+        """The region it supports: its own, unless it needs support itself."""
+        return None if self.needs_support else self.region
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,23 +80,33 @@ def window_verdict(
     match: MatchSettings,
     names: list[SettledName],
     ignore: IgnoreList = IgnoreList(),
+    resolve: ResolveSettings = ResolveSettings(),
 ) -> tuple[int, list[tuple[int, int, int, bool, list[str], list[str], bool, int, bool]]]:
     """What a window holds, for the core: EMPTY, COMPLEX (a name the
-    document decides: key or fuzzy, several candidates, one an ignore rule
+    document decides: a fuzzy match, a key match `resolve` would not apply
+    whatever the document says, several candidates, one an ignore rule
     could leave alone, or a rewrite that would not read back as itself), or
-    SIMPLE with each exact name as the core keeps it (offsets, id into
-    `names`, whether it is rewritten, the word forms that could join it
-    from before and after, whether a capitalised word after it could make
-    it a person's given name, its region's number, and whether the name is
-    ambiguous: then the core rewrites it only where an unambiguous name of
-    its region is in the text, as `resolve.decide` would)."""
+    SIMPLE with each name as the core keeps it (offsets, id into `names`,
+    whether it is rewritten, the word forms that could join it from before
+    and after, whether a capitalised word after it could make it a person's
+    given name, its region's number, and whether it needs support: an
+    ambiguous name or a key match, which the core rewrites only where an
+    unambiguous exact name of its region is in the text, as
+    `resolve.decide` would)."""
     if not mentions:
         return EMPTY, []
     reader = rereader(index, match)
     found = []
     for m in mentions:
-        target = m.candidates[0].target
-        if m.method != "exact" or m.inner or len(m.candidates) != 1:
+        if m.inner or len(m.candidates) != 1:
+            return COMPLEX, []
+        best = m.candidates[0]
+        target = best.target
+        if m.method == "key":
+            # what `resolve._why_not` asks of a key match before its support
+            if target.keep or best.score < resolve.key_apply or spelling_objection(m, target, index):
+                return COMPLEX, []
+        elif m.method != "exact":
             return COMPLEX, []
         if ignore and ignore.may_match(m.text, m.core):
             return COMPLEX, []
@@ -97,6 +117,8 @@ def window_verdict(
         person_next = False
         if target.keep:
             new = None  # a keep word is never written
+        if new is None and m.method != "exact":
+            return COMPLEX, []
         if new is not None:
             lo, reading = reader.reread(new, 0, len(new))
             read = read_as(reading, -lo, len(new) - lo, target)
@@ -108,13 +130,14 @@ def window_verdict(
             (new_before, new_after), (old_before, old_after) = reader.edges(new), reader.edges(m.text)
             before, after = new_before | old_before, new_after | old_after
             person_next = entity_type(target) != "person" and _begins_a_person(m.core, index)
-        name = SettledName(m, target, new or "", target.rule or "exact", target.region, read_region)
+        rule = (target.rule or "exact") if m.method == "exact" else m.method
+        name = SettledName(m, target, new or "", rule, target.region, read_region, best.score)
         found.append((name, (m.start, m.end, bool(name.after), sorted(before), sorted(after), person_next)))
     out = []
     regions = derived(index, _region_numbers)
     for name, (start, end, applied, before_, after_, person_next) in found:
         region = regions.setdefault(name.region, len(regions))
-        out.append((start, end, len(names), applied, before_, after_, person_next, region, name.target.ambiguous))
+        out.append((start, end, len(names), applied, before_, after_, person_next, region, name.needs_support))
         names.append(name)
     return SIMPLE, out
 
@@ -133,8 +156,8 @@ def settled(plan: Plan, names: list[SettledName]) -> Settled:
         for start, end, *_, k in written:
             name = names[k]
             m = name.mention
-            mention = Mention(start, end, start + m.core_start - m.start, m.text, "exact", m.candidates)
-            out.append(Decision(mention, Candidate(name.target, 100.0), rule=name.rule, after=name.after))
+            mention = Mention(start, end, start + m.core_start - m.start, m.text, m.method, m.candidates)
+            out.append(Decision(mention, m.candidates[0], rule=name.rule, after=name.after))
         return out
 
     name = names.__getitem__  # (mapped in C: a text may hold hundreds of settled names)
@@ -157,7 +180,7 @@ def written_changes(plan: Plan, names: list[SettledName], file: str | None) -> l
         t = name.target
         change = Change(
             file, line, column, start, end, byte_start, byte_end,
-            name.mention.text, name.after, t.entity, t.file, t.line, "exact", 100.0, name.rule,
+            name.mention.text, name.after, t.entity, t.file, t.line, name.mention.method, name.score, name.rule,
         )  # fmt: skip
         out.append((start, end, name.after, change))
     return out
