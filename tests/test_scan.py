@@ -36,7 +36,7 @@ ARTICLES = ["al", "Al", "el", "El", "AL", "ash", "as", "an", "ad"]
 WORDS = [
     "the", "The", "forces", "After", "said", "McDonald", "iPhone", "of", "and", "in", "Brigades", "Accord",
     "Ali", "General", "town of", "who", "airport", "Mr.", "“", "(", "bin", "Field Marshal", "Abdul Hamid",
-    "Agreement’s", "forces’", "d’al-", "’al-",
+    "Agreement’s", "forces’", "d’al-", "’al-", "city of", "President", "Prime Minister", "Émir", "base",
 ]  # fmt: skip
 GAPS = [" ", " ", " ", "-", "\n", " \n ", "\r\n", "  ", ", ", ". ", "’s ", "'s ", "’", "'", "\u00ad", "\u0301", ""]
 

@@ -161,3 +161,20 @@ def test_a_key_match_alone_is_left_to_python_which_asks_for_review():
 )
 def test_key_matches_whose_spelling_or_neighbours_matter_are_decided_as_the_reference_does(text):
     _same_twice(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("Fighters from the city of Misurata took over Tarhunah.", 2),  # a place cue before a place
+        ("They met General Hafter in Sirt.", 2),  # a title before a person
+        ("Speaker Ageela Saleh, who was in Sirt, left.", 2),  # a person cue after a person
+        ("In Sirt, Trablos airport was shut.", 2),  # a weak place cue after a key match of a place
+        ("In Sirt, Misurata said no.", 2),  # a weak person cue after an exact place: no objection
+        ("In Sirt, Trablos said no.", 1),  # ... after a key match of a place: resolve objects
+        ("The town of Hafter and Sirt.", 1),  # a place cue before a person: resolve objects
+    ],
+)
+def test_a_reading_cue_keeps_a_name_from_the_core_only_where_resolve_would_object(text, written):
+    _same_twice(text)
+    assert _written(text) == written

@@ -33,8 +33,44 @@ pub(crate) struct Spec {
     after: FxHashSet<Box<str>>,
     person_next: bool, // a capitalised word after it could make it a person's given name
     region: u32,       // its region's number
-    needs_support: bool, // rewritten only where an unambiguous exact name of its region is in the text
-                         // (else it supports its region itself)
+    // rewritten only where an unambiguous exact name of its region is in
+    // the text (else it supports its region itself)
+    needs_support: bool,
+    kind: Kind,  // its entity's type
+    loose: bool, // a key match, not a listed spelling: a weak reading cue is heeded
+}
+
+/// The type of a name's entity, as far as reading cues care (`resolve.entity_type`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Unknown,
+    Person,
+    Place,
+    Other, // an organisation or anything else
+}
+
+/// How the words around a span make it read (`context.reading`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Reading {
+    None,
+    Person { weak: bool },
+    Place { weak: bool },
+    Unsure, // a piece beyond ASCII: Python decides
+}
+
+impl Spec {
+    /// Whether a reading makes the name read as another type of name than
+    /// its own, so that `resolve._misread` objects (or might).
+    fn misread(&self, reading: Reading) -> bool {
+        match (reading, self.kind) {
+            (Reading::None, _) | (_, Kind::Unknown) => false,
+            (Reading::Unsure, _) => true,
+            (Reading::Place { weak }, Kind::Person) => !weak || self.loose,
+            (Reading::Place { .. }, _) => false,
+            (Reading::Person { .. }, Kind::Person) => false,
+            (Reading::Person { weak }, kind) => !weak || (kind == Kind::Place && self.loose),
+        }
+    }
 }
 
 pub(crate) enum Verdict {
@@ -238,10 +274,10 @@ impl Words {
         }
     }
 
-    /// Whether the words around `text[s..e]` (bytes) make it read as
-    /// something (`context.reading` is not None), or might: a piece that is
-    /// not ASCII is taken to.
-    fn has_cue(&self, t: &str, s: usize, e: usize, cues: &Cues) -> Result<bool, Unknown> {
+    /// How the words around `text[s..e]` (bytes) make it read
+    /// (`context.reading`): the first cue found, in the same order; `Unsure`
+    /// where a piece is not ASCII (Python's lowercase may differ).
+    fn reading(&self, t: &str, s: usize, e: usize, cues: &Cues) -> Result<Reading, Unknown> {
         if s > 0 && matches!(before(t, s), Some(c) if SPACES.contains(&c)) {
             // the last 40 characters before the span, as `_pieces_before` takes them
             let mut lo = s;
@@ -282,16 +318,17 @@ impl Words {
                     }
                     let last = pieces[0].trim_start_matches(OPENING);
                     if cues.given_names.contains(last) || cues.person_titles.contains(last) {
-                        return Ok(true);
+                        return Ok(Reading::Person { weak: false });
                     }
                     if pieces.len() > 1 {
                         let pair = format!("{} {}", pieces[1].trim_start_matches(OPENING), last);
                         if cues.person_titles.contains(&pair) {
-                            return Ok(true);
+                            return Ok(Reading::Person { weak: false });
                         }
                         match lower(&pair) {
                             Some(low) if !cues.place_before.contains(&low) => {}
-                            _ => return Ok(true),
+                            Some(_) => return Ok(Reading::Place { weak: false }),
+                            None => return Ok(Reading::Unsure),
                         }
                     }
                 }
@@ -304,11 +341,11 @@ impl Words {
         let from = if comma {
             let gap = rest[lead + 1..].len() - rest[lead + 1..].trim_start_matches(SPACES).len();
             if gap == 0 {
-                return Ok(false);
+                return Ok(Reading::None);
             }
             lead + 1 + gap
         } else if lead == 0 {
-            return Ok(false);
+            return Ok(Reading::None);
         } else {
             lead
         };
@@ -321,20 +358,25 @@ impl Words {
             end += c.len_utf8();
         }
         if end == from {
-            return Ok(false);
+            return Ok(Reading::None);
         }
         let word = &rest[from..end];
         if cues.person_after.contains(word) {
-            return Ok(true);
+            return Ok(Reading::Person { weak: false });
         }
         if !comma {
             match lower(word) {
-                Some(low)
-                    if !cues.place_after.contains(&low) && !cues.speech_verbs.contains(word) => {}
-                _ => return Ok(true),
+                Some(low) if cues.place_after.contains(&low) => {
+                    return Ok(Reading::Place { weak: true })
+                }
+                Some(_) if cues.speech_verbs.contains(word) => {
+                    return Ok(Reading::Person { weak: true })
+                }
+                Some(_) => {}
+                None => return Ok(Reading::Unsure),
             }
         }
-        Ok(false)
+        Ok(Reading::None)
     }
 
     /// Whether a capitalised word (or one not ASCII) follows `e` after
@@ -570,8 +612,9 @@ impl Words {
     }
 
     /// Whether the name `spec` at bytes s..e is rewritten whatever the rest
-    /// of the text says: no cue around it, nothing glued to it that the
-    /// next run could read with it, no other window next to it.
+    /// of the text says: no cue around it that reads as another type of
+    /// name, nothing glued to it that the next run could read with it, no
+    /// other window next to it.
     fn settled_here(
         &self,
         t: &str,
@@ -581,7 +624,7 @@ impl Words {
         cues: &Cues,
         in_window: &dyn Fn(usize, usize) -> bool,
     ) -> Result<bool, Unknown> {
-        if self.has_cue(t, s, e, cues)? {
+        if spec.misread(self.reading(t, s, e, cues)?) {
             return Ok(false);
         }
         if spec.person_next && self.capital_next(t, e)? {
@@ -643,6 +686,8 @@ impl Words {
                                 person_next,
                                 region,
                                 needs_support,
+                                kind,
+                                loose,
                             )| Spec {
                                 start,
                                 end,
@@ -655,6 +700,13 @@ impl Words {
                                 person_next,
                                 region,
                                 needs_support,
+                                kind: match kind {
+                                    1 => Kind::Person,
+                                    2 => Kind::Place,
+                                    3 => Kind::Other,
+                                    _ => Kind::Unknown,
+                                },
+                                loose,
                             },
                         )
                         .collect(),
@@ -701,7 +753,8 @@ impl Words {
 }
 
 /// (start, end, id, applied, before forms, after forms, person_next,
-/// region, needs_support): a spec as Python gives it.
+/// region, needs_support, kind: 0 unknown, 1 person, 2 place, 3 other;
+/// loose: a key match): a spec as Python gives it.
 pub(crate) type SpecArgs = (
     usize,
     usize,
@@ -711,6 +764,8 @@ pub(crate) type SpecArgs = (
     Vec<String>,
     bool,
     u32,
+    bool,
+    u8,
     bool,
 );
 

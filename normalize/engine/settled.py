@@ -81,7 +81,7 @@ def window_verdict(
     names: list[SettledName],
     ignore: IgnoreList = IgnoreList(),
     resolve: ResolveSettings = ResolveSettings(),
-) -> tuple[int, list[tuple[int, int, int, bool, list[str], list[str], bool, int, bool]]]:
+) -> tuple[int, list[tuple[int, int, int, bool, list[str], list[str], bool, int, bool, int, bool]]]:
     """What a window holds, for the core: EMPTY, COMPLEX (a name the
     document decides: a fuzzy match, a key match `resolve` would not apply
     whatever the document says, several candidates, one an ignore rule
@@ -89,10 +89,11 @@ def window_verdict(
     SIMPLE with each name as the core keeps it (offsets, id into `names`,
     whether it is rewritten, the word forms that could join it from before
     and after, whether a capitalised word after it could make it a person's
-    given name, its region's number, and whether it needs support: an
+    given name, its region's number, whether it needs support: an
     ambiguous name or a key match, which the core rewrites only where an
     unambiguous exact name of its region is in the text, as
-    `resolve.decide` would)."""
+    `resolve.decide` would; and, for the reading cues around it
+    (`resolve._misread`), its entity's type and whether it is a key match)."""
     if not mentions:
         return EMPTY, []
     reader = rereader(index, match)
@@ -137,9 +138,17 @@ def window_verdict(
     regions = derived(index, _region_numbers)
     for name, (start, end, applied, before_, after_, person_next) in found:
         region = regions.setdefault(name.region, len(regions))
-        out.append((start, end, len(names), applied, before_, after_, person_next, region, name.needs_support))
+        kind = _KINDS.get(entity_type(name.target), 3)
+        loose = name.mention.method != "exact"
+        out.append(
+            (start, end, len(names), applied, before_, after_, person_next, region, name.needs_support, kind, loose)
+        )
         names.append(name)
     return SIMPLE, out
+
+
+# an entity's type as the core knows it (3: any other type)
+_KINDS: dict[str | None, int] = {None: 0, "person": 1, "place": 2}
 
 
 def _region_numbers(index: Index) -> dict[str, int]:
