@@ -122,6 +122,35 @@ def test_a_scanner_sent_to_another_process_learns_its_words_again():
     assert len(copy._words) == 0 and copy.find(text) == before
 
 
+def test_a_text_with_words_never_seen_is_planned_in_one_call_that_asks_python_what_they_are():
+    from normalize.engine.scan import Scanner
+
+    scanner = Scanner(shipped_scanner().index)
+    words = scanner._prepared()
+    asked = []
+
+    def teach(new, missing):
+        asked.append((new, missing))
+        return scanner._teach(new, missing)
+
+    found, new, missing = words.plan("Forces of Hafter. Then Zorblat left.", teach)
+    assert found is not None and (new, missing) == (None, None)
+    assert asked == [(["Forces", "Hafter", "Then", "Zorblat"], [])]
+    assert sorted(words.learnt()[0]) == ["Forces", "Hafter", "Then", "Zorblat"]
+    assert words.plan("Zorblat and Hafter.", teach)[0] is not None and len(asked) == 1  # nothing new
+
+
+def test_an_error_in_what_python_says_of_new_words_reaches_the_caller():
+    import pytest
+
+    def teach(new, missing):
+        raise RuntimeError("no answer")
+
+    words = shipped_scanner()._prepared()
+    with pytest.raises(RuntimeError, match="no answer"):
+        words.plan("Zorblatnik spoke.", teach)
+
+
 SHIPPED_WORDS: list[str] = []
 
 

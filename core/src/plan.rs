@@ -119,6 +119,12 @@ fn is_gap_end(c: char) -> bool {
     SPACES.contains(&c) || HYPHENS.contains(&c) || c == '\n' || c == '\r'
 }
 
+/// What Python says of words the core has not seen: the reach of each
+/// new capitalised word, and the forms (folded, upper, key, article) of
+/// each word a name may continue with (`Scanner._teach`).
+pub(crate) type Teach<'a> = dyn FnMut(&[String], &[String]) -> Result<(Vec<i32>, Vec<(String, String, String, bool)>), ()>
+    + 'a;
+
 /// Why a text cannot be planned here: a character without a class, words
 /// never seen (capitalised ones, and words beyond ASCII a name may continue
 /// with), or a place where only the tokenizer can tell (Python then does it all).
@@ -519,23 +525,46 @@ impl Words {
         Ok(out)
     }
 
-    /// Plan a text: see `Found`.  None where Python must do it all.
-    pub(crate) fn plan_text(&self, text: &str) -> Result<Found, Unplanned> {
-        let cues = self.plan.cues.as_ref().ok_or(Unplanned::Text)?;
-        let (hits, missing) = self.scan_bytes(text)?;
-        let new: Vec<String> = hits
-            .iter()
-            .filter(|h| h.reach < 0)
-            .map(|h| text[h.bat..].chars().take(h.hi - h.at).collect())
-            .collect();
-        if !new.is_empty() || !missing.is_empty() {
-            let mut new = new;
+    /// Plan a text: see `Found`.  Where it holds words never seen,
+    /// `teach` is asked what they are (`Teach`), and the text is planned
+    /// once they are learnt; without it, the words are the error.
+    pub(crate) fn plan_text(
+        &mut self,
+        text: &str,
+        mut teach: Option<&mut Teach>,
+    ) -> Result<Found, Unplanned> {
+        let (mut hits, mut missing) = self.scan_bytes(text)?;
+        // (a name may run on over words Python describes only once it has
+        // seen the first: a few rounds at most)
+        for _ in 0..8 {
+            let mut new: Vec<String> = hits
+                .iter()
+                .filter(|h| h.reach < 0)
+                .map(|h| text[h.bat..].chars().take(h.hi - h.at).collect())
+                .collect();
+            if new.is_empty() && missing.is_empty() {
+                return self.plan_hits(text, &hits);
+            }
             new.sort_unstable();
             new.dedup();
-            return Err(Unplanned::Words(new, missing));
+            let Some(teach) = teach.as_deref_mut() else {
+                return Err(Unplanned::Words(new, missing));
+            };
+            let (reaches, forms) = teach(&new, &missing).map_err(|_| Unplanned::Text)?;
+            for (word, reach) in new.iter().zip(reaches) {
+                self.learn(word, reach);
+            }
+            self.learn_words(std::mem::take(&mut missing), forms);
+            hits = self.rehit(text, hits, &mut missing)?;
         }
+        Err(Unplanned::Text)
+    }
+
+    /// Plan a text whose capitalised words are all known (`hits`).
+    fn plan_hits(&self, text: &str, hits: &[ByteHit]) -> Result<Found, Unplanned> {
+        let cues = self.plan.cues.as_ref().ok_or(Unplanned::Text)?;
         let t = text;
-        let windows = self.windows(t, &hits, cues)?;
+        let windows = self.windows(t, hits, cues)?;
         let verdicts: Vec<Option<&Verdict>> = windows
             .iter()
             .map(|w| self.plan.verdicts.get(&text[w.0..w.1]))

@@ -385,6 +385,79 @@ impl Words {
         Ok((end, cp))
     }
 
+    /// The hit of the capitalised word at bytes `at..end` (characters
+    /// `cp..cp + count`), if a name may start there: its reach (-1 for a
+    /// word never seen) and how far the name may run (-1 where a word glued
+    /// after it was never described: it is added to `missing`).
+    fn hit(
+        &self,
+        text: &str,
+        at: usize,
+        cp: usize,
+        end: usize,
+        count: usize,
+        missing: &mut Vec<String>,
+    ) -> Result<Option<ByteHit>, Unknown> {
+        let word = &text[at..end];
+        let reach = self.reach.get(word).copied().unwrap_or(-1);
+        if reach == 0 {
+            return Ok(None);
+        }
+        let mut far = (cp + count) as i64;
+        let mut bfar = end;
+        let gap_follows = matches!(
+            text[end..].chars().next(),
+            Some(' ' | '\t' | '\u{a0}' | '\n' | '\r' | '-' | '\u{2010}' | '\u{2011}')
+        );
+        if reach > 1 && gap_follows {
+            match self.extent(text, word, end, cp + count, reach, missing) {
+                Ok((far_b, far_cp)) => {
+                    far = far_cp as i64;
+                    bfar = far_b;
+                }
+                Err(Gap::Char) => return Err(Unknown),
+                // a word not described yet: Python widens this one
+                // and describes the words for the next texts
+                Err(Gap::Words) => far = -1,
+            }
+        }
+        Ok(Some(ByteHit {
+            at: cp,
+            hi: cp + count,
+            far,
+            reach,
+            bat: at,
+            bfar,
+        }))
+    }
+
+    /// `hits` worked out again where a word was not known when they were
+    /// found (after Python described it): a word that starts no name is
+    /// dropped.  Words glued after one that are still not described go to
+    /// `missing`.
+    pub(crate) fn rehit(
+        &self,
+        text: &str,
+        hits: Vec<ByteHit>,
+        missing: &mut Vec<String>,
+    ) -> Result<Vec<ByteHit>, Unknown> {
+        let mut out = Vec::with_capacity(hits.len());
+        for h in hits {
+            if h.reach >= 0 && h.far >= 0 {
+                out.push(h);
+                continue;
+            }
+            let c = text[h.bat..].chars().next().unwrap();
+            let (end, count) = self.word_end(text, h.bat, c)?;
+            if let Some(hit) = self.hit(text, h.bat, h.at, end, count, missing)? {
+                out.push(hit);
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        Ok(out)
+    }
+
     pub(crate) fn scan_bytes(&self, text: &str) -> Result<(Vec<ByteHit>, Vec<String>), Unknown> {
         let mut hits = Vec::new();
         let mut missing = Vec::new();
@@ -415,35 +488,8 @@ impl Words {
             }
             let (end, count) = self.word_end(text, at, c)?;
             if f & UPPER != 0 {
-                let word = &text[at..end];
-                let reach = self.reach.get(word).copied().unwrap_or(-1);
-                if reach != 0 {
-                    let mut far = (cp + count) as i64;
-                    let mut bfar = end;
-                    let gap_follows = matches!(
-                        text[end..].chars().next(),
-                        Some(' ' | '\t' | '\u{a0}' | '\n' | '\r' | '-' | '\u{2010}' | '\u{2011}')
-                    );
-                    if reach > 1 && gap_follows {
-                        match self.extent(text, word, end, cp + count, reach, &mut missing) {
-                            Ok((far_b, far_cp)) => {
-                                far = far_cp as i64;
-                                bfar = far_b;
-                            }
-                            Err(Gap::Char) => return Err(Unknown),
-                            // a word not described yet: Python widens this one
-                            // and describes the words for the next texts
-                            Err(Gap::Words) => far = -1,
-                        }
-                    }
-                    hits.push(ByteHit {
-                        at: cp,
-                        hi: cp + count,
-                        far,
-                        reach,
-                        bat: at,
-                        bfar,
-                    });
+                if let Some(hit) = self.hit(text, at, cp, end, count, &mut missing)? {
+                    hits.push(hit);
                 }
             }
             at = end;
@@ -528,7 +574,11 @@ impl Words {
     /// Describe each word: (folded, folded in capitals, transliteration key,
     /// is an article), as `keys.fold`, `str.upper`, `keys.translit_key` and
     /// `keys.ARTICLES` say.  Needs `set_names` first.
-    fn learn_words(&mut self, words: Vec<String>, forms: Vec<(String, String, String, bool)>) {
+    pub(crate) fn learn_words(
+        &mut self,
+        words: Vec<String>,
+        forms: Vec<(String, String, String, bool)>,
+    ) {
         let Some(names) = &self.names else { return };
         let mut table = self.info.lock().unwrap();
         if table.len() + words.len() > self.max_words {
@@ -568,7 +618,7 @@ impl Words {
 
     /// Keep how many words a name starting with `word` can span (0: none).
     /// Returns True when the table was full and has been emptied first.
-    fn learn(&mut self, word: &str, reach: i32) -> bool {
+    pub(crate) fn learn(&mut self, word: &str, reach: i32) -> bool {
         let cleared = self.reach.len() >= self.max_words;
         if cleared {
             self.reach.clear();
@@ -580,26 +630,47 @@ impl Words {
     /// The windows of `text` Python must decide, as (start, end, verdict
     /// known); the names rewritten without it, as (start, end, line,
     /// column, byte start, byte end, spec id); and the ids of every settled
-    /// name seen (see `plan.rs`).  Or, where the core cannot plan it,
+    /// name seen (see `plan.rs`).  Words never seen are learnt on the way
+    /// from `teach(new, missing)`: it returns the reach of each `new`
+    /// capitalised word, and the forms (folded, upper, key, article) of
+    /// each `missing` word a name may continue with; it must not call this
+    /// table.  Without `teach`, or where the core cannot plan the text,
     /// (None, the capitalised words never seen, the words to describe with
     /// `learn_words`), both empty where Python must do the whole text, or
     /// (None, None, None) where a character has no class yet.
     #[allow(clippy::type_complexity)]
+    #[pyo3(signature = (text, teach = None))]
     fn plan(
-        &self,
+        &mut self,
         text: &str,
-    ) -> (
+        teach: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(
         Option<crate::plan::Found>,
         Option<Vec<String>>,
         Option<Vec<String>>,
-    ) {
+    )> {
         use crate::plan::Unplanned;
-        match self.plan_text(text) {
+        let mut failed: Option<PyErr> = None;
+        let mut ask = |new: &[String], missing: &[String]| {
+            let teach = teach.expect("only called with teach");
+            teach
+                .call1((new.to_vec(), missing.to_vec()))
+                .and_then(|answer| answer.extract())
+                .map_err(|e| failed = Some(e))
+        };
+        let found = match teach {
+            Some(_) => self.plan_text(text, Some(&mut ask)),
+            None => self.plan_text(text, None),
+        };
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        Ok(match found {
             Ok(found) => (Some(found), None, None),
             Err(Unplanned::Words(new, missing)) => (None, Some(new), Some(missing)),
             Err(Unplanned::Text) => (None, Some(vec![]), Some(vec![])),
             Err(Unplanned::Chars) => (None, None, None),
-        }
+        })
     }
 
     /// Keep what a window holds: 0 nothing, 1 names only the document can

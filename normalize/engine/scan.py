@@ -142,9 +142,10 @@ class Scanner:
         capital glued to other letters), which `find` then does."""
         words = self._prepared()
         try:
-            # a text with words or characters never seen: learn them and plan again
+            # a text with characters never seen: learn them and plan again
+            # (words never seen are learnt on the way: `_teach`)
             for _ in range(6):
-                found, new, missing = words.plan(text)
+                found, new, missing = words.plan(text, self._teach)
                 if found is not None:
                     # Windows never seen are left to Python in this plan (and
                     # no name next to one is settled); the core learns what
@@ -171,6 +172,16 @@ class Scanner:
         for start, end, _ in windows:
             self._window(text, start, end, mentions)
         return Plan(mentions, written, seen)
+
+    def _teach(self, new: list[str], missing: list[str]) -> tuple[list[int], list[tuple[str, str, str, bool]]]:
+        """What the core asks while it plans a text with words never seen:
+        how far a name can reach from each `new` word, and what each
+        `missing` word is to the listed names.  (It must not call the core's
+        table, which is busy planning.)"""
+        reaches = [self.word_reach(word) for word in new]
+        if self._fresh is not None:
+            self._fresh += zip(new, reaches, strict=True)
+        return reaches, [word_forms(word) for word in missing]
 
     def _learn(self, new: list[str], missing: list[str]) -> None:
         """Tell the core how far a name can reach from each `new` word, and
@@ -282,6 +293,8 @@ class Scanner:
             return end
         follow = self._follow.get(word)
         if follow is None:
+            if len(self._follow) >= self._max_words:  # bounded, whatever the corpus
+                self._follow.clear()
             follow = self._follow[word] = self._followers(word)
         after = match.group(1)
         folded = fold(after)
