@@ -104,7 +104,8 @@ pub(crate) struct Plans {
 /// What `plan` found: the windows Python must decide (character offsets,
 /// and whether their verdict is known: if not, Python tells it),
 /// the names rewritten here (start, end, line, column, byte start, byte end,
-/// spec id) and the ids of every settled name seen (for their regions).
+/// spec id) and the regions the unambiguous exact names of the settled
+/// windows support (`resolve.decide` counts them as it counts its own).
 pub(crate) type Found = (
     Vec<(usize, usize, bool)>,
     Vec<(usize, usize, usize, usize, usize, usize, u32)>,
@@ -596,7 +597,7 @@ impl Words {
             .collect();
         let mut complex = Vec::new();
         let mut simple = Vec::new();
-        let mut seen = Vec::new();
+        let mut supported_here = Vec::new();
         let mut place = Place::default();
         for (&(bs, _, cs, ce), verdict) in windows.iter().zip(verdicts) {
             let specs = match verdict {
@@ -627,7 +628,9 @@ impl Words {
                 continue;
             }
             for spec in specs {
-                seen.push(spec.id);
+                if !spec.needs_support {
+                    supported_here.push(spec.region);
+                }
                 if spec.applied {
                     let (s, e) = (bs + spec.bstart, bs + spec.bend);
                     let (line, column) = place.line_column(text, s, cs + spec.start);
@@ -635,9 +638,9 @@ impl Words {
                 }
             }
         }
-        seen.sort_unstable();
-        seen.dedup();
-        Ok((complex, simple, seen))
+        supported_here.sort_unstable();
+        supported_here.dedup();
+        Ok((complex, simple, supported_here))
     }
 
     /// Whether the name `spec` at bytes s..e is rewritten whatever the rest

@@ -629,12 +629,12 @@ impl Words {
 
     /// The windows of `text` Python must decide, as (start, end, verdict
     /// known); the names rewritten without it, as (start, end, line,
-    /// column, byte start, byte end, spec id); and the ids of every settled
-    /// name seen (see `plan.rs`).  Words never seen are learnt on the way
-    /// from `teach(new, missing)`: it returns the reach of each `new`
-    /// capitalised word, and the forms (folded, upper, key, article) of
-    /// each `missing` word a name may continue with; it must not call this
-    /// table.  Without `teach`, or where the core cannot plan the text,
+    /// column, byte start, byte end, spec id); and the regions (numbers) the
+    /// unambiguous exact names of the settled windows support (see `plan.rs`).
+    /// Words never seen are learnt on the way from `teach(new, missing)`:
+    /// it returns the reach of each `new` capitalised word, and the forms
+    /// (folded, upper, key, article) of each `missing` word a name may
+    /// continue with; it must not call this table.  Without `teach`, or where the core cannot plan the text,
     /// (None, the capitalised words never seen, the words to describe with
     /// `learn_words`), both empty where Python must do the whole text, or
     /// (None, None, None) where a character has no class yet.

@@ -34,11 +34,11 @@ from ..text.tokens import (
 )
 from ..text.words import cues
 from .ignore import IgnoreList
-from .index import Index
+from .index import Index, derived
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
 from .records import Candidate, Change, Mention, Settled
 from .resolve import ResolveSettings
-from .settled import Plan, SettledName, settled, window_verdict, written_changes
+from .settled import Plan, Regions, SettledName, settled, window_verdict, written_changes
 
 _SPACES = " \t\u00a0"
 _GAP_ENDS = _SPACES + "\n\r" + HYPHENS  # what a glued article is followed by
@@ -167,11 +167,11 @@ class Scanner:
                 return None
         except UnicodeEncodeError:  # a lone surrogate: its offsets in bytes are Python's to count
             return None
-        windows, written, seen = found
+        windows, written, supported = found
         mentions: list[Mention] = []
         for start, end, _ in windows:
             self._window(text, start, end, mentions)
-        return Plan(mentions, written, seen)
+        return Plan(mentions, written, supported)
 
     def _teach(self, new: list[str], missing: list[str]) -> tuple[list[int], list[tuple[str, str, str, bool]]]:
         """What the core asks while it plans a text with words never seen:
@@ -209,7 +209,7 @@ class Scanner:
 
     def settled(self, plan: Plan) -> Settled:
         """What `resolve.decide` needs to know of the names `plan` rewrote."""
-        return settled(plan, self._settled)
+        return settled(plan, self._settled, derived(self.index, Regions))
 
     def written(self, plan: Plan, file: str | None) -> list[tuple[int, int, str, Change]]:
         """The names `plan` rewrote, as (start, end, new text, change record)."""

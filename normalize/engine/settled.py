@@ -39,9 +39,9 @@ EMPTY, COMPLEX, SIMPLE = 0, 1, 2  # what a window holds, as the core keeps it
 class SettledName:
     """A name of a window, found exactly or by its key (`mention.method`):
     what it is rewritten to (`after`, "" when it is written as its canonical
-    already or is a keep word), its score, the region it supports (an
-    ambiguous name or a key match supports none), and the region the next
-    run reads the rewrite as (None for an ambiguous reading)."""
+    already or is a keep word), its score, its region (which it supports
+    unless it needs support itself), and the region the next run reads the
+    rewrite as (None for an ambiguous reading)."""
 
     mention: Mention  # offsets in its window
     target: Target
@@ -57,21 +57,17 @@ class SettledName:
         its region is in the text (`resolve._why_not`)."""
         return self.target.ambiguous or self.mention.method != "exact"
 
-    @property
-    def supports(self) -> str | None:
-        """The region it supports: its own, unless it needs support itself."""
-        return None if self.needs_support else self.region
-
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     """A text as the core planned it: the mentions of the windows Python
     decides, the names the core rewrote (start, end, line, column, byte
-    start, byte end, name id) and the names it saw (ids)."""
+    start, byte end, name id) and the regions (numbers: `Regions`) that
+    the unambiguous exact names of its settled windows support."""
 
     mentions: list[Mention]
     written: list[tuple[int, int, int, int, int, int, int]]
-    seen: list[int]
+    supported: list[int]
 
 
 def window_verdict(
@@ -135,9 +131,9 @@ def window_verdict(
         name = SettledName(m, target, new or "", rule, target.region, read_region, best.score)
         found.append((name, (m.start, m.end, bool(name.after), sorted(before), sorted(after), person_next)))
     out = []
-    regions = derived(index, _region_numbers)
+    regions = derived(index, Regions)
     for name, (start, end, applied, before_, after_, person_next) in found:
-        region = regions.setdefault(name.region, len(regions))
+        region = regions.number(name.region)
         kind = _KINDS.get(entity_type(name.target), 3)
         loose = name.mention.method != "exact"
         out.append(
@@ -151,12 +147,22 @@ def window_verdict(
 _KINDS: dict[str | None, int] = {None: 0, "person": 1, "place": 2}
 
 
-def _region_numbers(index: Index) -> dict[str, int]:
-    """The number the core knows each region by (filled as regions are met)."""
-    return {}
+class Regions:
+    """The number the core knows each region of an index by (given as
+    regions are met), and back."""
+
+    def __init__(self, index: Index):
+        self.names: list[str] = []
+        self._numbers: dict[str, int] = {}
+
+    def number(self, region: str) -> int:
+        if (n := self._numbers.get(region)) is None:
+            n = self._numbers[region] = len(self.names)
+            self.names.append(region)
+        return n
 
 
-def settled(plan: Plan, names: list[SettledName]) -> Settled:
+def settled(plan: Plan, names: list[SettledName], regions: Regions) -> Settled:
     """What `resolve.decide` needs to know of the names the core rewrote."""
     written = plan.written
 
@@ -171,14 +177,14 @@ def settled(plan: Plan, names: list[SettledName]) -> Settled:
 
     name = names.__getitem__  # (mapped in C: a text may hold hundreds of settled names)
     return Settled(
-        frozenset(map(_SUPPORTS, map(name, plan.seen))) - {None},  # (as `decide` counts regions)
+        frozenset(map(regions.names.__getitem__, plan.supported)),  # (as `decide` counts regions)
         frozenset(map(_READ_REGION, map(name, map(_NAME_ID, written)))) - {None},
         len(written),
         decisions,
     )
 
 
-_SUPPORTS, _READ_REGION, _NAME_ID = attrgetter("supports"), attrgetter("read_region"), itemgetter(6)
+_READ_REGION, _NAME_ID = attrgetter("read_region"), itemgetter(6)
 
 
 def written_changes(plan: Plan, names: list[SettledName], file: str | None) -> list[tuple[int, int, str, Change]]:
