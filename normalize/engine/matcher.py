@@ -198,8 +198,11 @@ class Rereader:
             for left, right in itertools.pairwise(words):
                 before[right].add(left)
                 after[left].add(right)
-        self.before = {w: frozenset(v) for w, v in before.items()}
-        self.after = {w: frozenset(v) for w, v in after.items()}
+        # (kept as the sets they were built in, never changed: a large
+        # gazetteer has a few hundred thousand, and freezing them cost more
+        # than the rest of its rereader)
+        self.before: dict[str, set[str]] = dict(before)
+        self.after: dict[str, set[str]] = dict(after)
         self.windows: dict[tuple[str, int, int], Mention | None] = {}
         self._edges: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -261,7 +264,7 @@ class Rereader:
         return edges
 
     @staticmethod
-    def _near(table: dict[str, frozenset[str]], forms: tuple[str, ...]) -> frozenset[str]:
+    def _near(table: dict[str, set[str]], forms: tuple[str, ...]) -> frozenset[str]:
         return frozenset().union(*(table.get(f, ()) for f in forms))
 
 
