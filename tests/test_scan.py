@@ -37,6 +37,7 @@ WORDS = [
     "the", "The", "forces", "After", "said", "McDonald", "iPhone", "of", "and", "in", "Brigades", "Accord",
     "Ali", "General", "town of", "who", "airport", "Mr.", "“", "(", "bin", "Field Marshal", "Abdul Hamid",
     "Agreement’s", "forces’", "d’al-", "’al-", "city of", "President", "Prime Minister", "Émir", "base",
+    "at", "as", "town’s", "HoR’s", "The town's",
 ]  # fmt: skip
 GAPS = [" ", " ", " ", "-", "\n", " \n ", "\r\n", "  ", ", ", ". ", "’s ", "'s ", "’", "'", "\u00ad", "\u0301", ""]
 

@@ -178,3 +178,19 @@ def test_key_matches_whose_spelling_or_neighbours_matter_are_decided_as_the_refe
 def test_a_reading_cue_keeps_a_name_from_the_core_only_where_resolve_would_object(text, written):
     _same_twice(text)
     assert _written(text) == written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Forces at Sirt met others as Hafter left.",  # "at", "as" before a space are no articles
+        "In Sirt, the town’s Merj and HoR's Misurata.",  # a possessive before a name: its "s" is no article
+    ],
+)
+def test_a_word_before_a_name_that_the_tokenizer_reads_as_no_article_leaves_it_to_the_core(text):
+    _same_twice(text)
+    assert _written(text) == len(REFERENCE.normalize(text).changes)
+
+
+def test_articles_glued_to_names_are_decided_as_the_reference_does():
+    _same_twice("Forces at-Sirt and al Sirt, el Sirt, as-Sirt and as Sirt.")

@@ -417,10 +417,11 @@ fn forms_meet(word: &str, near: &FxHashSet<Box<str>>, cues: &Cues) -> bool {
 }
 
 /// `s.lower()` as Python says it, where Rust is sure to agree: Latin-1
-/// only (beyond it, special casings differ); None elsewhere.
+/// and the general punctuation block (typographic apostrophes and quotes,
+/// which have no case); beyond them, special casings differ.  None elsewhere.
 fn lower(s: &str) -> Option<String> {
     s.chars()
-        .all(|c| (c as u32) < 0x100)
+        .all(|c| (c as u32) < 0x100 || ('\u{2000}'..='\u{206f}').contains(&c))
         .then(|| s.to_lowercase())
 }
 
@@ -446,11 +447,17 @@ impl Words {
         if lo == gap {
             return Ok(Glued::None);
         }
-        if t[lo..gap].bytes().all(|b| b.is_ascii_alphanumeric()) {
-            Ok(Glued::Plain(lo, gap))
-        } else {
-            Ok(Glued::Other)
+        let run = &t[lo..gap];
+        if run.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Ok(Glued::Plain(lo, gap));
         }
+        // a possessive (``town’s Merj``): the tokenizer leaves ``’s`` out of
+        // the word before it, so the last word of the run is the ``s``
+        let mut last = run.chars().rev();
+        if matches!(last.next(), Some('s' | 'S')) && last.next().is_some_and(is_apostrophe) {
+            return Ok(Glued::Plain(gap - 1, gap));
+        }
+        Ok(Glued::Other)
     }
 
     /// The word glued after byte `at` (`tokens.glued_word_after`): the
@@ -667,9 +674,15 @@ impl Words {
             Glued::Other => return Ok(false),
             Glued::Plain(a, b) => {
                 let word = &t[a..b];
-                // a glued article is taken in by any name (`Rereader.window`)
+                // a glued article is taken in by any name (`Rereader.window`,
+                // `keys.is_article`: before a space only ``al`` and ``el`` are)
+                let articles = if &t[b..s] == "-" {
+                    &cues.articles_hyphen
+                } else {
+                    &cues.articles_space
+                };
                 if in_window(a, b)
-                    || cues.articles.contains(&word.to_ascii_lowercase())
+                    || articles.contains(&word.to_ascii_lowercase())
                     || forms_meet(word, &spec.before, cues)
                 {
                     return Ok(false);
@@ -862,5 +875,6 @@ mod tests {
     fn lowercase_is_only_trusted_where_python_agrees() {
         assert_eq!(lower("Émir In").as_deref(), Some("émir in"));
         assert_eq!(lower("İstanbul"), None);
+        assert_eq!(lower("Town’s").as_deref(), Some("town’s"));
     }
 }
