@@ -821,29 +821,40 @@ struct Place {
     byte: usize,
     line: usize,
     line_start: usize, // characters
-    chars: usize,      // characters before `byte`
 }
 
 impl Place {
+    /// Line and column of byte `b`, which is character `c`: the line breaks
+    /// between the last offset asked and `b` are counted (a byte count the
+    /// compiler runs many bytes at a time), and only the characters of the
+    /// last line are.
     fn line_column(&mut self, text: &str, b: usize, c: usize) -> (usize, usize) {
         if self.line == 0 {
             self.line = 1;
         }
         let bytes = text.as_bytes();
-        let mut chars = self.chars;
-        for (i, &x) in bytes[self.byte..b].iter().enumerate() {
-            if x & 0xc0 != 0x80 {
-                chars += 1;
-            }
-            let at = self.byte + i;
-            if x == b'\n' || (x == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
-                self.line += 1;
-                self.line_start = chars;
-            }
+        let seg = &bytes[self.byte..b];
+        // a "\r" ends a line unless a "\n" follows it (even at `b`: that
+        // "\r\n" ends its line once `b` is past the "\n")
+        let lone_return = |at: usize| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n');
+        let mut breaks = seg.iter().filter(|&&x| x == b'\n').count();
+        let returns = seg.iter().filter(|&&x| x == b'\r').count();
+        if returns > 0 {
+            breaks += (self.byte..b).filter(|&at| lone_return(at)).count();
         }
-        // a "\r" right before `b` with "\n" at `b` ends no line yet
+        if breaks > 0 {
+            self.line += breaks;
+            let last = (self.byte..b)
+                .rev()
+                .find(|&at| bytes[at] == b'\n' || lone_return(at))
+                .expect("a break was counted");
+            let tail = bytes[last + 1..b]
+                .iter()
+                .filter(|&&x| x & 0xc0 != 0x80)
+                .count();
+            self.line_start = c - tail;
+        }
         self.byte = b;
-        self.chars = c;
         (self.line, c - self.line_start + 1)
     }
 }
@@ -860,6 +871,28 @@ mod tests {
         assert_eq!(place.line_column(text, 4, 4), (2, 1));
         assert_eq!(place.line_column(text, 8, 8), (3, 2));
         assert_eq!(place.line_column(text, 11, 11), (4, 2));
+    }
+
+    #[test]
+    fn lines_and_columns_are_those_of_a_count_character_by_character() {
+        let text = "é\r\n\r\rab\n\ncd é\r\néf\rg\nh";
+        let mut expected = Vec::new();
+        let (mut line, mut start) = (1, 0);
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        for (c, &(b, ch)) in chars.iter().enumerate() {
+            expected.push((b, c, line, c - start + 1));
+            let next = chars.get(c + 1).map(|x| x.1);
+            if ch == '\n' || (ch == '\r' && next != Some('\n')) {
+                line += 1;
+                start = c + 1;
+            }
+        }
+        for step in 1..4 {
+            let mut place = Place::default();
+            for &(b, c, line, column) in expected.iter().step_by(step) {
+                assert_eq!(place.line_column(text, b, c), (line, column), "at byte {b}");
+            }
+        }
     }
 
     #[test]
