@@ -365,6 +365,19 @@ def test_a_link_in_the_output_folder_cannot_send_a_clean_copy_elsewhere(tmp_path
     assert (out / "d0" / "0000.txt").exists()  # the other files are still cleaned
 
 
+def test_a_link_at_a_clean_copys_place_is_replaced_by_the_copy_not_written_through(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 2)
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    (out / "d0").mkdir(parents=True)
+    (out / "d0" / "0000.txt").symlink_to(victim)
+    proc = run_cli("run", str(corpus), "-o", str(out), "-j", "1", *ONLY)
+    assert proc.returncode == 0, proc.stderr
+    assert victim.read_text(encoding="utf-8") == "precious"
+    copy = out / "d0" / "0000.txt"
+    assert not copy.is_symlink() and "Haftar" in copy.read_text(encoding="utf-8")
+
+
 def test_a_run_writes_its_summary_beside_the_logs(tmp_path):
     corpus = make_corpus(tmp_path / "in", 6)
     (corpus / "bad.txt").write_bytes(b"\x00\x01")

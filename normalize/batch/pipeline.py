@@ -344,7 +344,9 @@ def _sink(item: InputFile, options: RunOptions) -> AtomicFile:
     if options.in_place:
         return AtomicFile(item.path)
     target = options.output / item.relative
-    if not _inside(target, options.output):
+    # Only the folders are followed: a link at the copy's own place is
+    # replaced by the rename, never written through.
+    if not _folder_inside(target.parent, options.output):
         raise InputError(f"refusing to write outside the output folder: {target}")
     # (a resumed run checks this copy by its hash, so it need not wait for the disk)
     return AtomicFile(target, options.output / STATE_DIR / "tmp", durable=False)
@@ -388,19 +390,10 @@ def _rows(results: Iterable[Result], extra: dict) -> Iterator[Piece]:
         yield result.text, changes, list(result.review)
 
 
-def _inside(target: Path, folder: Path) -> bool:
-    """Whether `target` stays inside `folder` once links are followed.
-
-    Folders are resolved once each (thousands of files share a few), the
-    file itself only when it is a link.
-    """
-    if os.path.islink(target):
-        return target.resolve().is_relative_to(_resolved(folder))
-    return _folder_inside(target.parent, folder)
-
-
 @lru_cache(maxsize=4096)
 def _folder_inside(parent: Path, folder: Path) -> bool:
+    """Whether `parent` stays inside `folder` once links are followed
+    (folders are resolved once each: thousands of files share a few)."""
     return _resolved(parent).is_relative_to(_resolved(folder))
 
 
