@@ -29,8 +29,8 @@ NAMES = [
     "Tripoli", "Tripoly", "Benghazi", "Bengazi", "Ajdabiya", "Ejdabia", "Sarraj", "Serraj", "Fayez",
     "Bani Walid", "Beni", "Walid", "Libya", "Libyan", "Misratans", "Surat", "Tirana", "Gharyan",
     "Gheryan", "Zawiya", "Zawia", "Sabha", "Sebha", "Kufra", "Derna", "Darnah", "Tobruk", "Tubruq",
-    # unlisted spellings read by their key: applied, a nisba, an ambiguous name
-    "Trablos", "Sirtt", "Benghazy", "Gatrani", "Wefoq", "Trupoli",
+    # unlisted spellings read by their key: applied, a nisba, an ambiguous name, too far to ask about
+    "Trablos", "Sirtt", "Benghazy", "Gatrani", "Wefoq", "Trupoli", "Durnou", "Musdei",
 ]  # fmt: skip
 ARTICLES = ["al", "Al", "el", "El", "AL", "ash", "as", "an", "ad"]
 WORDS = [

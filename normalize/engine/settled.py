@@ -78,7 +78,8 @@ def window_verdict(
     ignore: IgnoreList = IgnoreList(),
     resolve: ResolveSettings = ResolveSettings(),
 ) -> tuple[int, list[tuple[int, int, int, bool, list[str], list[str], bool, int, bool, int, bool]]]:
-    """What a window holds, for the core: EMPTY, COMPLEX (a name the
+    """What a window holds, for the core: EMPTY (no mention, or only key
+    matches `resolve` drops whatever the document says), COMPLEX (a name the
     document decides: a fuzzy match, a key match `resolve` would not apply
     whatever the document says, several candidates, one an ignore rule
     could leave alone, or a rewrite that would not read back as itself), or
@@ -90,7 +91,7 @@ def window_verdict(
     unambiguous exact name of its region is in the text, as
     `resolve.decide` would; and, for the reading cues around it
     (`resolve._misread`), its entity's type and whether it is a key match)."""
-    if not mentions:
+    if not mentions or all(_dropped(m, resolve) for m in mentions):
         return EMPTY, []
     reader = rereader(index, match)
     found = []
@@ -141,6 +142,15 @@ def window_verdict(
         )
         names.append(name)
     return SIMPLE, out
+
+
+def _dropped(mention: Mention, resolve: ResolveSettings) -> bool:
+    """Whether `resolve` drops a mention whatever the document says: a key
+    match too far from every name it shares its key with (`_why_not`),
+    holding no shorter mention to try instead."""
+    return (
+        mention.method == "key" and not mention.inner and all(c.score < resolve.key_review for c in mention.candidates)
+    )
 
 
 # an entity's type as the core knows it (3: any other type)
