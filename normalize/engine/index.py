@@ -52,10 +52,16 @@ class Index:
     def build(cls, gazetteer: Gazetteer) -> Index:
         exact: dict[tuple[str, ...], Target] = {}
         keys: dict[tuple[str, ...], dict[str, tuple[Target, list[str]]]] = defaultdict(dict)
-        fuzzy: dict[str, dict[str, Target]] = defaultdict(dict)
+        # (a list, not a dict by canonical, while building: one a word, most of them)
+        fuzzy: dict[str, list[Target]] = defaultdict(list)
         entity_context: dict[str, frozenset[str]] = {}
+        # one object per distinct string: a large gazetteer repeats its words
+        # across spellings, their capitals and their lowercase forms
+        shared: dict[str, str] = {}
+        one = shared.setdefault
         for entity in gazetteer.entities:
-            entity_context[entity.id] = frozenset(entity.context)
+            if entity.context:  # (most have none: `entity_context.get` gives the empty set)
+                entity_context[entity.id] = frozenset(entity.context)
             for form, spelling in iter_spellings(entity):
                 target = Target(
                     entity=entity.id,
@@ -71,10 +77,12 @@ class Index:
                     exact.setdefault(words, target)
                     if any(is_all_caps(w) for w in words):
                         continue  # acronyms have no transliteration to vary
-                    key = tuple(translit_key(w) for w in words)
-                    keys[key].setdefault(target.canonical, (target, []))[1].append(" ".join(words).lower())
+                    key = tuple(one(k, k) for k in map(translit_key, words))
+                    low = " ".join(words).lower()
+                    low = one(low, low)
+                    keys[key].setdefault(target.canonical, (target, []))[1].append(low)
                     if len(words) == 1:
-                        fuzzy[words[0].lower()].setdefault(target.canonical, target)
+                        fuzzy[low].append(target)
             for spelling in entity.keep:
                 keeper = Target(
                     entity.id,
@@ -101,14 +109,15 @@ class Index:
                 buckets[near].append(at)
         upper: dict[tuple[str, ...], Target] = {}
         for words, target in exact.items():
-            upper.setdefault(tuple(w.upper() for w in words), target)
+            upper.setdefault(tuple(one(u, u) for u in (w.upper() for w in words)), target)
+        del shared
         return cls(
             exact=exact,
             upper=upper,
-            keys={k: tuple((t, tuple(s)) for t, s in v.values()) for k, v in keys.items()},
+            keys=_frozen(keys, lambda v: tuple((t, tuple(s)) for t, s in v.values())),
             fuzzy_choices=tuple(choices),
-            fuzzy_targets=tuple(tuple(fuzzy[w].values()) for w in choices),
-            fuzzy_buckets={k: tuple(v) for k, v in buckets.items()},
+            fuzzy_targets=tuple(_first_by_canonical(fuzzy.pop(w)) for w in choices),
+            fuzzy_buckets=_frozen(buckets, tuple),
             max_words=max((len(w) for w in exact), default=1),
             starts=_starts(exact),
             upper_starts=_starts(upper),
@@ -168,6 +177,22 @@ def _expanded(gazetteer: Gazetteer, listed: dict[tuple[str, ...], Target]) -> di
                 if other is not None and other[0].canonical != target.canonical:
                     found[words] = None  # two names: neither is decided here
     return {words: value for words, value in found.items() if value is not None}
+
+
+def _first_by_canonical(targets: list[Target]) -> tuple[Target, ...]:
+    """The first of `targets` for each canonical, in order."""
+    if len(targets) == 1:
+        return (targets[0],)
+    first: dict[str, Target] = {}
+    for target in targets:
+        first.setdefault(target.canonical, target)
+    return tuple(first.values())
+
+
+def _frozen(table: dict, freeze: Callable) -> dict:
+    """`table` with each value frozen, each mutable value let go as soon as
+    it is frozen (a large gazetteer's tables are tens of megabytes)."""
+    return {key: freeze(table.pop(key)) for key in list(table)}
 
 
 def _starts(table: dict[tuple[str, ...], Target]) -> dict[str, int]:
