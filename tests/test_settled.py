@@ -203,3 +203,16 @@ def test_a_window_of_key_matches_resolve_always_drops_is_left_alone_by_the_core(
     plan = FAST._scanner.plan(text)
     assert plan.mentions == [] and len(plan.written) == 2
     assert FAST.normalize(text).review == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("In Sirt, Tarhunah Misurata and Sebha Gheryan met.", 5),  # names side by side, none joins another
+        ("Trablos Sirt and Sirt Trablos left.", 3),  # next to a key match: Python decides that window
+        ("They met Hafter Khalifa in Sirt.", 2),  # next to a name written as its canonical
+    ],
+)
+def test_names_side_by_side_are_rewritten_by_the_core_where_no_rewrite_could_join_another(text, written):
+    _same_twice(text)
+    assert _written(text) == written

@@ -75,8 +75,24 @@ impl Spec {
 
 pub(crate) enum Verdict {
     Empty,
-    Complex,
-    Simple(Vec<Spec>),
+    Complex(Edges),
+    Simple(Vec<Spec>, Edges),
+}
+
+/// The forms of the words a window may begin and end with once its names
+/// are rewritten, whatever Python decides (`settled.window_edges`): a name
+/// next to the window is settled here only if none of them could join it.
+#[derive(Default)]
+pub(crate) struct Edges {
+    head: FxHashSet<Box<str>>,
+    tail: FxHashSet<Box<str>>,
+}
+
+/// What stands next to a name, glued to it, in another window.
+enum Neighbour<'a> {
+    None,             // no window that may hold a name
+    Unknown,          // its own window, or one whose edges are not known yet
+    Edges(&'a Edges), // a window whose rewrites may begin or end with these
 }
 
 /// The reading cues of `normalize/data/cues.toml` (`context.reading`).
@@ -401,6 +417,20 @@ impl Words {
     }
 }
 
+/// Whether a neighbouring window, once rewritten, may end (or begin) with a
+/// word of `near` (`side` picks which edge); an unknown one may.
+fn meets(
+    neighbour: Neighbour,
+    side: impl Fn(&Edges) -> &FxHashSet<Box<str>>,
+    near: &FxHashSet<Box<str>>,
+) -> bool {
+    match neighbour {
+        Neighbour::None => false,
+        Neighbour::Unknown => true,
+        Neighbour::Edges(edges) => !side(edges).is_disjoint(near),
+    }
+}
+
 /// Whether a plain ASCII word may stand in a listed name as one of `near`,
 /// in one of its forms (`matcher._forms`): folded, in capitals, its key,
 /// and ``al`` for an article.
@@ -579,23 +609,36 @@ impl Words {
             .collect();
         // the windows that may hold a name: a word in one of them may be
         // rewritten (one known to hold none is left as written)
-        let named: Vec<(usize, usize)> = windows
+        let named: Vec<(usize, usize, Option<&Edges>)> = windows
             .iter()
             .zip(&verdicts)
             .filter(|(_, v)| !matches!(v, Some(Verdict::Empty)))
-            .map(|(w, _)| (w.0, w.1))
+            .map(|(w, v)| {
+                let edges = match v {
+                    Some(Verdict::Complex(edges)) | Some(Verdict::Simple(_, edges)) => Some(edges),
+                    _ => None,
+                };
+                (w.0, w.1, edges)
+            })
             .collect();
-        let in_window = |a: usize, b: usize| {
-            // does byte span a..b meet such a window? (windows are sorted and apart)
+        // the window, other than `own` (its start), that byte span a..b meets
+        // (windows are sorted and apart)
+        let neighbour = |a: usize, b: usize, own: usize| {
             let k = named.partition_point(|w| w.1 <= a);
-            k < named.len() && named[k].0 < b
+            match named.get(k) {
+                Some(&(start, _, edges)) if start < b => match edges {
+                    Some(edges) if start != own => Neighbour::Edges(edges),
+                    _ => Neighbour::Unknown,
+                },
+                _ => Neighbour::None,
+            }
         };
         // The regions the text's unambiguous exact names support
         // (`resolve.decide` counts every such name, settled here or not).
         let supported: FxHashSet<u32> = verdicts
             .iter()
             .filter_map(|v| match v {
-                Some(Verdict::Simple(specs)) => Some(specs),
+                Some(Verdict::Simple(specs, _)) => Some(specs),
                 _ => None,
             })
             .flatten()
@@ -612,12 +655,12 @@ impl Words {
                     complex.push((cs, ce, false));
                     continue;
                 }
-                Some(Verdict::Complex) => {
+                Some(Verdict::Complex(_)) => {
                     complex.push((cs, ce, true));
                     continue;
                 }
                 Some(Verdict::Empty) => continue,
-                Some(Verdict::Simple(specs)) => specs,
+                Some(Verdict::Simple(specs, _)) => specs,
             };
             // an ambiguous name or a key match is rewritten only with its region supported
             let mut ok = specs
@@ -628,7 +671,7 @@ impl Words {
                     break;
                 }
                 let (s, e) = (bs + spec.bstart, bs + spec.bend);
-                ok = self.settled_here(t, s, e, spec, cues, &in_window)?;
+                ok = self.settled_here(t, s, e, spec, cues, &|a, b| neighbour(a, b, bs))?;
             }
             if !ok {
                 complex.push((cs, ce, true));
@@ -652,16 +695,18 @@ impl Words {
 
     /// Whether the name `spec` at bytes s..e is rewritten whatever the rest
     /// of the text says: no cue around it that reads as another type of
-    /// name, nothing glued to it that the next run could read with it, no
-    /// other window next to it.
-    fn settled_here(
+    /// name, nothing glued to it that the next run could read with it,
+    /// written or rewritten (a glued word in another window may be
+    /// rewritten: then none of its rewrites may join the name either, and
+    /// the name's rewrite none of them).
+    fn settled_here<'a>(
         &self,
         t: &str,
         s: usize,
         e: usize,
         spec: &Spec,
         cues: &Cues,
-        in_window: &dyn Fn(usize, usize) -> bool,
+        neighbour: &dyn Fn(usize, usize) -> Neighbour<'a>,
     ) -> Result<bool, Unknown> {
         if spec.misread(self.reading(t, s, e, cues)?) {
             return Ok(false);
@@ -681,9 +726,9 @@ impl Words {
                 } else {
                     &cues.articles_space
                 };
-                if in_window(a, b)
-                    || articles.contains(&word.to_ascii_lowercase())
+                if articles.contains(&word.to_ascii_lowercase())
                     || forms_meet(word, &spec.before, cues)
+                    || meets(neighbour(a, b), |edges| &edges.tail, &spec.before)
                 {
                     return Ok(false);
                 }
@@ -694,7 +739,9 @@ impl Words {
             Glued::Other => return Ok(false),
             Glued::Plain(a, b) => {
                 let word = &t[a..b];
-                if in_window(a, b) || forms_meet(word, &spec.after, cues) {
+                if forms_meet(word, &spec.after, cues)
+                    || meets(neighbour(a, b), |edges| &edges.head, &spec.after)
+                {
                     return Ok(false);
                 }
             }
@@ -707,11 +754,17 @@ impl Words {
         window: &str,
         verdict: u8,
         specs: Vec<SpecArgs>,
+        edges: (Vec<String>, Vec<String>),
         max: usize,
     ) {
         if self.plan.verdicts.len() >= max {
             self.plan.verdicts.clear();
         }
+        let set = |v: Vec<String>| v.into_iter().map(String::into_boxed_str).collect();
+        let edges = Edges {
+            head: set(edges.0),
+            tail: set(edges.1),
+        };
         let verdict = match verdict {
             0 => Verdict::Empty,
             2 => {
@@ -755,9 +808,10 @@ impl Words {
                             },
                         )
                         .collect(),
+                    edges,
                 )
             }
-            _ => Verdict::Complex,
+            _ => Verdict::Complex(edges),
         };
         self.plan.verdicts.insert(window.into(), verdict);
     }

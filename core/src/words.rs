@@ -674,17 +674,18 @@ impl Words {
     }
 
     /// Keep what a window holds: 0 nothing, 1 names only the document can
-    /// decide, 2 the settled names `specs` (start, end, id, applied, forms
-    /// before, forms after, person_next).  The table is emptied when it
-    /// holds `max` windows.
+    /// decide, 2 the settled names `specs` (see `plan::SpecArgs`); and the
+    /// forms of the words it may begin and end with once rewritten (`edges`).
+    /// The table is emptied when it holds `max` windows.
     fn learn_window(
         &mut self,
         window: &str,
         verdict: u8,
         specs: Vec<crate::plan::SpecArgs>,
+        edges: (Vec<String>, Vec<String>),
         max: usize,
     ) {
-        self.learn_window_(window, verdict, specs, max)
+        self.learn_window_(window, verdict, specs, edges, max)
     }
 
     /// How many windows `learn_window` keeps.

@@ -241,7 +241,7 @@ class Rereader:
             word = glued(text, at) if near else None
             if word is None:
                 break
-            forms = _forms(text[word[0] : word[1]])
+            forms = name_forms(text[word[0] : word[1]])
             if near.isdisjoint(forms):
                 break
             at, near = word[side], self._near(table, forms)
@@ -258,8 +258,8 @@ class Rereader:
         if len(self._edges) >= _MAX_READ_CACHE:
             self._edges.clear()
         edges = self._edges[name] = (
-            self._near(self.before, _forms(words[0])) if words else frozenset(),
-            self._near(self.after, _forms(words[-1])) if words else frozenset(),
+            self._near(self.before, name_forms(words[0])) if words else frozenset(),
+            self._near(self.after, name_forms(words[-1])) if words else frozenset(),
         )
         return edges
 
@@ -269,7 +269,7 @@ class Rereader:
 
 
 @lru_cache(maxsize=65536)
-def _forms(word: str) -> tuple[str, ...]:
+def name_forms(word: str) -> tuple[str, ...]:
     """How a word may stand in a listed spelling: folded, in capitals, as its
     key, and as ``al`` if it may be an article."""
     folded = fold(word)

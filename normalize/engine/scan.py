@@ -38,7 +38,7 @@ from .index import Index, derived
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
 from .records import Candidate, Change, Mention, Settled
 from .resolve import ResolveSettings
-from .settled import Plan, Regions, SettledName, settled, window_verdict, written_changes
+from .settled import Plan, Regions, SettledName, settled, window_edges, window_verdict, written_changes
 
 _SPACES = " \t\u00a0"
 _GAP_ENDS = _SPACES + "\n\r" + HYPHENS  # what a glued article is followed by
@@ -225,7 +225,7 @@ class Scanner:
         window = text[start:end]
         mentions = self._mentions_of(window)
         verdict, specs = window_verdict(mentions, self.index, self.settings, self._settled, self.ignore, self.resolve)
-        words.learn_window(window, verdict, specs, self._max_windows)
+        words.learn_window(window, verdict, specs, window_edges(mentions, len(window)), self._max_windows)
         return started_over
 
     def hits(self, text: str) -> list[tuple[int, int, int, int]]:

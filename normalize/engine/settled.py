@@ -25,9 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
+from ..text.tokens import WORD
 from .ignore import IgnoreList
 from .index import Index, derived
-from .matcher import MatchSettings, rereader
+from .matcher import MatchSettings, name_forms, rereader
 from .records import Change, Decision, Mention, Settled, Target
 from .resolve import ResolveSettings, entity_type, name_beginnings, read_as, spelling_keys, spelling_objection
 from .rewrite import replacement
@@ -142,6 +143,38 @@ def window_verdict(
         )
         names.append(name)
     return SIMPLE, out
+
+
+def window_edges(mentions: tuple[Mention, ...], length: int) -> tuple[list[str], list[str]]:
+    """The forms (`matcher.name_forms`) of the words a window of `length`
+    characters may begin and end with once rewritten, whatever `resolve`
+    decides: the first and last words of each rewrite any candidate of a
+    mention (or of a shorter one inside it) at the window's start or end
+    would make.  A name settled next to the window by the core must not be
+    able to join any of them (nor they it) when the next run reads the text.
+
+    >>> from normalize import load_gazetteers
+    >>> from normalize.engine.matcher import Document, find_mentions
+    >>> index = Index.build(load_gazetteers())
+    >>> window_edges(tuple(find_mentions(Document("Hafter"), index)), 6)
+    (['HAFTAR', 'HFTR', 'Haftar'], ['HAFTAR', 'HFTR', 'Haftar'])
+    """
+    head: set[str] = set()
+    tail: set[str] = set()
+    pending = list(mentions)
+    while pending:
+        m = pending.pop()
+        pending += m.inner
+        if m.start and m.end != length:
+            continue
+        for c in m.candidates:
+            new = None if c.target.keep else replacement(m.text, m.core, c.target.canonical, c.target.type)
+            words = WORD.findall(new) if new else ()
+            if words and not m.start:
+                head.update(name_forms(words[0]))
+            if words and m.end == length:
+                tail.update(name_forms(words[-1]))
+    return sorted(head), sorted(tail)
 
 
 def _dropped(mention: Mention, resolve: ResolveSettings) -> bool:
