@@ -103,6 +103,20 @@ def test_workers_of_one_run_adopt_the_words_the_others_learnt():
         assert known - cleaned[pid], f"worker {pid} adopted none of the words the other learnt"
 
 
+def test_words_are_handed_to_a_worker_in_parts_that_two_at_a_time_fit_in_its_pipe():
+    import pickle
+
+    from normalize.batch.runners import _some
+
+    inbox = {f"Zubeidat{n:05d}" * (1 + n % 7): n for n in range(20_000)}
+    expected = dict(inbox)
+    parts = []
+    while inbox:
+        parts.append(_some(inbox))
+    assert len(parts) > 1 and {w: r for part in parts for w, r in part.items()} == expected
+    assert max(len(pickle.dumps((len(parts), part))) for part in parts) < 32 << 10  # two in a 64 KiB pipe
+
+
 def test_a_normaliser_hands_over_only_the_words_it_learnt_since_it_was_last_asked():
     normalizer = Normalizer.load()
     assert normalizer.fresh_words() == {}  # starts the record

@@ -99,11 +99,11 @@ class _Worker:
         self.process = context.Process(target=_serve, args=args, daemon=True)
         self.process.start()
         child.close()
-        self.busy = False
+        self.pending = 0  # tasks sent and not answered yet
 
     def send(self, task) -> None:
         self.conn.send(task)
-        self.busy = True
+        self.pending += 1
 
     def receive(self):
         try:
@@ -111,7 +111,7 @@ class _Worker:
         except (EOFError, OSError):
             self.process.join(timeout=1)
             raise WorkerDied(f"a worker process ended unexpectedly (exit code {self.process.exitcode})") from None
-        self.busy = False
+        self.pending -= 1
         return reply
 
     def finish(self) -> None:
@@ -125,6 +125,24 @@ class _Worker:
             self.process.kill()
         self.process.join()
         self.conn.close()
+
+
+# The words handed to a worker with one task are cut at about this many
+# bytes, so that a task stays far below the buffer of the pipe to the
+# worker (64 KiB at least on Linux), two tasks together too.
+_WORDS_PER_TASK = 16 << 10
+
+
+def _some(inbox: dict[str, int]) -> dict[str, int]:
+    """Words taken out of `inbox`, up to about `_WORDS_PER_TASK` bytes (the
+    rest wait for the next task)."""
+    taken: dict[str, int] = {}
+    budget = _WORDS_PER_TASK
+    while inbox and budget > 0:
+        word, reach = inbox.popitem()
+        taken[word] = reach
+        budget -= 4 * len(word) + 16  # (pickled: the word's UTF-8, at most 4 bytes a character, and framing)
+    return taken
 
 
 def processes(jobs: int) -> Callable:
@@ -148,10 +166,14 @@ def processes(jobs: int) -> Callable:
         finished = False
         try:
             while wanted < len(batches):
-                for worker in workers:  # one batch in flight per worker: no pipe can fill both ways
-                    if not worker.busy and sent < len(batches):
-                        worker.send((sent, inbox[worker]))
-                        inbox[worker] = {}
+                # Two batches in flight per worker, so it never waits for the
+                # next while its last outcomes cross the pipe.  A task is small
+                # (a batch number, and words of about `_WORDS_PER_TASK` bytes at
+                # most), so two fit in the pipe to a worker: sending never
+                # blocks, whatever the worker is sending back.
+                for worker in workers:
+                    while worker.pending < 2 and sent < len(batches):
+                        worker.send((sent, _some(inbox[worker])))
                         sent += 1
                 while wanted in done:
                     # every batch back: the workers end in their own time (and keep what they learnt),
@@ -161,7 +183,7 @@ def processes(jobs: int) -> Callable:
                     wanted += 1
                 if wanted == len(batches):
                     break
-                busy = {w.conn: w for w in workers if w.busy}
+                busy = {w.conn: w for w in workers if w.pending}
                 for conn in wait(list(busy)):
                     number, outcomes, error, learnt = busy[conn].receive()
                     if error is not None:
