@@ -3,17 +3,21 @@
 //!
 //! The scanner cuts a text into windows around the capitalised words that
 //! may start a name (`Scanner.find`).  Python looks at each distinct window
-//! once and says what it holds (`learn_window`): nothing, something only
-//! the whole document can decide, or names whose rewrite reads back as
-//! itself: exact ones, and key matches that `resolve` would apply given
-//! support (an ambiguous name, or a key match, only counts where an
-//! unambiguous exact name of its region is in the text).  Such a name is
-//! rewritten wherever it stands unless the words right next to it could
-//! change that: a reading cue around it (`context.reading`), a word after
-//! it that would make it a person's given name (`resolve._person_after`), a
-//! glued word that the next run could read as part of the name
-//! (`matcher.Rereader.window`), or another window touching it.  Then the whole window goes to Python, which decides
-//! as the reference does; this pass only ever says less, never otherwise.
+//! once and says what it holds (`learn_window`): nothing (or only key
+//! matches `resolve` drops anyway), something only the whole document can
+//! decide, or names whose rewrite reads back as itself: exact ones, and key
+//! matches that `resolve` would apply given support (an ambiguous name, or
+//! a key match, only counts where an unambiguous exact name of its region
+//! is in the text).  It also says which words the window may begin and end
+//! with once rewritten (`Edges`).  Such a name is rewritten wherever it
+//! stands unless the words right next to it could change that: a reading
+//! cue around it that reads as another type of name (`context.reading`,
+//! `resolve._misread`), a word after it that would make it a person's given
+//! name (`resolve._person_after`), or a glued word that the next run could
+//! read as part of the name, as written or as another window may rewrite
+//! it (`matcher.Rereader.window`).  Then the whole window goes to Python,
+//! which decides as the reference does; this pass only ever says less,
+//! never otherwise.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 

@@ -5,13 +5,13 @@ Most mentions in a corpus are exact spellings of unambiguous names
 needs no decision from the document: it is rewritten unless the words
 right next to it could change that.  So is an ambiguous name (``Wefaq``),
 or an unlisted spelling that `resolve` would take as a listed one by its
-transliteration key (``Heftar``), wherever an unambiguous exact name of
+transliteration key (``Trablos``), wherever an unambiguous exact name of
 its region is in the same text.  Python looks at each distinct window
-of the scanner once (`window_verdict`) and tells the core what it holds;
-the core then rewrites those names wherever they stand, checks their
-neighbours (reading cues, glued words, other windows: see
-``core/src/plan.rs``), and hands back only the windows that need
-`resolve.decide`.  The result is the reference's, name for name
+of the scanner once (`window_verdict`, `window_edges`) and tells the core
+what it holds; the core then rewrites those names wherever they stand,
+checks their neighbours (reading cues, glued words as written and as
+another window may rewrite them: see ``core/src/plan.rs``), and hands
+back only the windows that need `resolve.decide`.  The result is the reference's, name for name
 (tests/test_settled.py)::
 
     >>> from normalize import Normalizer
