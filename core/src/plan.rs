@@ -146,12 +146,10 @@ fn is_gap_end(c: char) -> bool {
 pub(crate) type Teach<'a> = dyn FnMut(&[String], &[String]) -> Result<(Vec<i32>, Vec<(String, String, String, bool)>), ()>
     + 'a;
 
-/// Why a text cannot be planned here: a character without a class, words
-/// never seen (capitalised ones, and words beyond ASCII a name may continue
-/// with), or a place where only the tokenizer can tell (Python then does it all).
+/// Why a text cannot be planned here: a character without a class, or a
+/// place where only the tokenizer can tell (Python then does it all).
 pub(crate) enum Unplanned {
     Chars,
-    Words(Vec<String>, Vec<String>),
     Text,
 }
 
@@ -569,12 +567,8 @@ impl Words {
 
     /// Plan a text: see `Found`.  Where it holds words never seen,
     /// `teach` is asked what they are (`Teach`), and the text is planned
-    /// once they are learnt; without it, the words are the error.
-    pub(crate) fn plan_text(
-        &mut self,
-        text: &str,
-        mut teach: Option<&mut Teach>,
-    ) -> Result<Found, Unplanned> {
+    /// once they are learnt.
+    pub(crate) fn plan_text(&mut self, text: &str, teach: &mut Teach) -> Result<Found, Unplanned> {
         let (mut hits, mut missing) = self.scan_bytes(text)?;
         // (a name may run on over words Python describes only once it has
         // seen the first: a few rounds at most)
@@ -589,9 +583,6 @@ impl Words {
             }
             new.sort_unstable();
             new.dedup();
-            let Some(teach) = teach.as_deref_mut() else {
-                return Err(Unplanned::Words(new, missing));
-            };
             let (reaches, forms) = teach(&new, &missing).map_err(|_| Unplanned::Text)?;
             for (word, reach) in new.iter().zip(reaches) {
                 self.learn(word, reach);

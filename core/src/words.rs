@@ -634,42 +634,30 @@ impl Words {
     /// Words never seen are learnt on the way from `teach(new, missing)`:
     /// it returns the reach of each `new` capitalised word, and the forms
     /// (folded, upper, key, article) of each `missing` word a name may
-    /// continue with; it must not call this table.  Without `teach`, or where the core cannot plan the text,
-    /// (None, the capitalised words never seen, the words to describe with
-    /// `learn_words`), both empty where Python must do the whole text, or
-    /// (None, None, None) where a character has no class yet.
-    #[allow(clippy::type_complexity)]
-    #[pyo3(signature = (text, teach = None))]
+    /// continue with; it must not call this table.  Second: whether the text
+    /// holds a character with no class yet (then there is no plan); no plan
+    /// otherwise means Python must do the whole text.
     fn plan(
         &mut self,
         text: &str,
-        teach: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<(
-        Option<crate::plan::Found>,
-        Option<Vec<String>>,
-        Option<Vec<String>>,
-    )> {
+        teach: &Bound<'_, PyAny>,
+    ) -> PyResult<(Option<crate::plan::Found>, bool)> {
         use crate::plan::Unplanned;
         let mut failed: Option<PyErr> = None;
         let mut ask = |new: &[String], missing: &[String]| {
-            let teach = teach.expect("only called with teach");
             teach
                 .call1((new.to_vec(), missing.to_vec()))
                 .and_then(|answer| answer.extract())
                 .map_err(|e| failed = Some(e))
         };
-        let found = match teach {
-            Some(_) => self.plan_text(text, Some(&mut ask)),
-            None => self.plan_text(text, None),
-        };
+        let found = self.plan_text(text, &mut ask);
         if let Some(e) = failed {
             return Err(e);
         }
         Ok(match found {
-            Ok(found) => (Some(found), None, None),
-            Err(Unplanned::Words(new, missing)) => (None, Some(new), Some(missing)),
-            Err(Unplanned::Text) => (None, Some(vec![]), Some(vec![])),
-            Err(Unplanned::Chars) => (None, None, None),
+            Ok(found) => (Some(found), false),
+            Err(Unplanned::Text) => (None, false),
+            Err(Unplanned::Chars) => (None, true),
         })
     }
 

@@ -138,14 +138,15 @@ class Scanner:
     def plan(self, text: str) -> Plan | None:
         """`text` planned by the core: the names it settles alone, rewritten,
         and the mentions of the other windows (see `settled`); None where
-        the core cannot plan it (a word not seen yet, a lone surrogate, a
-        capital glued to other letters), which `find` then does."""
+        the core cannot plan it (a lone surrogate, a capital glued to other
+        letters, a word Python had to describe in too many rounds), which
+        `find` then does."""
         words = self._prepared()
         try:
             # a text with characters never seen: learn them and plan again
             # (words never seen are learnt on the way: `_teach`)
             for _ in range(6):
-                found, new, missing = words.plan(text, self._teach)
+                found, new_chars = words.plan(text, self._teach)
                 if found is not None:
                     # Windows never seen are left to Python in this plan (and
                     # no name next to one is settled); the core learns what
@@ -157,10 +158,8 @@ class Scanner:
                             started_over |= self._learn_window(text, start, end)
                     if not started_over:
                         break
-                elif new is None:
+                elif new_chars:
                     _learn_chars(words, text)
-                elif new or missing:
-                    self._learn(new, missing)
                 else:
                     return None
             else:
@@ -183,21 +182,10 @@ class Scanner:
             self._fresh += zip(new, reaches, strict=True)
         return reaches, [word_forms(word) for word in missing]
 
-    def _learn(self, new: list[str], missing: list[str]) -> None:
-        """Tell the core how far a name can reach from each `new` word, and
-        what each `missing` word is to the listed names."""
-        for word in new:
-            self._learn_reach(word)
-        if missing:
-            self._words.learn_words(missing, [word_forms(w) for w in missing])
-
     def _learn_reach(self, word: str) -> int:
-        """Tell the core how far a name can reach from `word`; that reach."""
-        reach = self.word_reach(word)
-        if self._words.learn(word, reach):  # a corpus of endless new words: started over
-            self._follow.clear()
-        if self._fresh is not None:
-            self._fresh.append((word, reach))
+        """Tell the core how far a name can reach from `word` (see `_teach`); that reach."""
+        reach = self._teach([word], [])[0][0]
+        self._words.learn(word, reach)
         return reach
 
     def fresh_words(self) -> dict[str, int]:
