@@ -59,15 +59,15 @@ def collect_inputs(
                 here = Path(folder)
                 dirs[:] = sorted(d for d in dirs if not any((here / d).resolve() == x for x in excluded))
                 # the folder is resolved once; a file can only lead elsewhere if it is a link
-                here_excluded = any(_inside(here, x) for x in excluded)
-                links = _links_in(folder) if excluded and not here_excluded else frozenset()
+                if any(_inside(here, x) for x in excluded):
+                    continue
+                links = _links_in(folder, files) if excluded else frozenset()
                 relative = here.relative_to(root)
                 for name in sorted(files):
                     if not fnmatch.fnmatchcase(name, glob):
                         continue
                     file = here / name
-                    is_link = name in links if links is not None else os.path.islink(file)
-                    if excluded and (here_excluded or (is_link and any(_inside(file, x) for x in excluded))):
+                    if name in links and any(_inside(file, x) for x in excluded):
                         continue
                     inputs.append(InputFile(file, display_name(file), relative / name))
         elif root.is_file() or root.is_symlink():
@@ -118,15 +118,15 @@ _KEPT_BYTE_RE = re.compile("[\\udc80-\\udcff]")
 _DISPLAY_ESCAPE_RE = re.compile(r"\\\\|\\x[89a-f][0-9a-f]")
 
 
-def _links_in(folder: str) -> frozenset[str] | None:
+def _links_in(folder: str, names: list[str]) -> frozenset[str]:
     """The names of the symbolic links in `folder`: one listing, where a
-    check per file would ask the system once for each (None if it cannot
-    be listed now: then each file is asked)."""
+    check per file would ask the system once for each (if it cannot be
+    listed now, each of `names` is asked)."""
     try:
         with os.scandir(folder) as entries:
             return frozenset(e.name for e in entries if e.is_symlink())
     except OSError:
-        return None
+        return frozenset(n for n in names if os.path.islink(os.path.join(folder, n)))
 
 
 def _inside(file: Path, folder: Path) -> bool:
@@ -299,6 +299,10 @@ class AtomicFile:
 
     def flush(self) -> None:
         self._handle.flush()
+
+    def tell(self) -> int:
+        """How many bytes have been written."""
+        return self._handle.tell()
 
     @property
     def temporary(self) -> Path:

@@ -36,7 +36,7 @@ import msgspec
 from ..engine.records import encode
 from .corpus import write_atomic
 from .jsonl import BadLine, read_lines
-from .logrows import Rows
+from .logrows import Rows, Sink
 from .runfolder import STATE_DIR
 
 T = TypeVar("T")
@@ -93,6 +93,12 @@ class LoggedRows:
 
     def decode(self, kind: type[T]) -> Iterator[T]:
         yield from msgspec.json.Decoder(kind).decode_lines(b"".join(self.jsonl()))
+
+    def write_to(self, out: Sink) -> tuple[int, str]:
+        """Write the rows to `out`; their length and sha256 (`jsonl` has checked them)."""
+        for block in self.jsonl():
+            out.write(block)
+        return self.extent.length, self.extent.sha256
 
 
 class FileRecord(FileFacts, frozen=True):

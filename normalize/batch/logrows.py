@@ -20,15 +20,23 @@ process that made them are never compressed::
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import msgspec
 
 from ..engine.records import encode_lines
 
 T = TypeVar("T")
+
+
+class Sink(Protocol):
+    """Where rows are written: a log (`corpus.AtomicFile`) or any binary file."""
+
+    def write(self, data: bytes, /) -> object: ...
+
 
 # Rows of more than this many bytes leave their process compressed.
 PACK_BYTES = 64 << 10
@@ -77,6 +85,15 @@ class Rows:
         """The records as JSON Lines bytes, a block at a time."""
         for block in self.blocks:
             yield zlib.decompress(block) if self.packed else block
+
+    def write_to(self, out: Sink) -> tuple[int, str]:
+        """Write the records' JSON Lines to `out`; their length in bytes and sha256."""
+        digest, length = hashlib.sha256(), 0
+        for block in self.jsonl():
+            out.write(block)
+            digest.update(block)
+            length += len(block)
+        return length, digest.hexdigest()
 
     def __reduce__(self):
         # Small rows go as they are: compressing them costs the worker, and

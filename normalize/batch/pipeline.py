@@ -583,7 +583,6 @@ class RunLogs:
         self._paths = _log_paths(options)
         self._journal = journal
         self._entries: dict[str, Entry] = {}
-        self._at = [0, 0]  # bytes written so far to the change and the review log
         self._stack = contextlib.ExitStack()
         self._files: list[AtomicFile | None] | None = None
         self._names: list[str] = []
@@ -619,13 +618,9 @@ class RunLogs:
     def _write(self, n: int, log: AtomicFile | None, rows: Rows | LoggedRows) -> Extent:
         if log is None or not len(rows):
             return Extent()
-        digest, start = hashlib.sha256(), self._at[n]
-        for block in rows.jsonl():
-            log.write(block)
-            digest.update(block)
-            self._at[n] += len(block)
-        name = self._names[n]
-        return Extent(name, start, self._at[n] - start, len(rows), digest.hexdigest())
+        start = log.tell()
+        length, sha256 = rows.write_to(log)
+        return Extent(self._names[n], start, length, len(rows), sha256)
 
     def commit(self) -> None:
         """Put the logs in place and point the journal into them; raises the
@@ -636,10 +631,10 @@ class RunLogs:
                 raise self._error
             files = self._open()
             moved = {}
-            for file in files:
+            for n, file in enumerate(files):
                 if file is not None:
                     if self._journal is not None:
-                        moved[self._journal.log_name(file.temporary)] = self._journal.log_name(file.path)
+                        moved[self._names[n]] = self._journal.log_name(file.path)
                     file.commit()
             if self._journal is not None:
                 self._journal.rewrite(self._entries, moved)
