@@ -28,6 +28,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from ..text.positions import SURROGATE
+
 _ASSETS = "review/assets"
 
 PACK_ABOVE = 1_000_000  # characters of text carried as plain JSON; a page with more compresses them
@@ -149,20 +151,23 @@ def pack(files: list[dict], part_size: int = PART_SIZE) -> list[str]:
 
 
 def _compress(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    text = _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
     # mtime=0: the same run makes the same page
-    data = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+    data = gzip.compress(_dumps(value, SURROGATE).encode("utf-8"), compresslevel=6, mtime=0)
     return base64.b64encode(data).decode("ascii")
 
 
 def _embed(data: dict) -> str:
     """JSON that cannot end the script element it sits in."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return _dumps(data, _UNSAFE)
+
+
+def _dumps(value: object, escape: re.Pattern[str]) -> str:
+    """Compact JSON of `value`, each character as itself but those `escape`
+    matches, which are written as ``\\u`` escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return escape.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 # <, > and &: markup; U+2028 and U+2029: line ends to older JavaScript; a
 # lone surrogate (of a name that is not UTF-8): UTF-8 cannot carry it
 _UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -46,6 +46,7 @@ from ..batch.corpus import path_of_display
 from ..batch.journal import STATE_DIR, ManifestLine
 from ..batch.jsonl import BadLine, read_lines
 from ..engine.records import Change, ReviewItem
+from ..text.positions import without_surrogates
 from ..text.tokens import without_article
 from ..version import __version__
 from .page import render_page
@@ -208,21 +209,19 @@ def review_spellings(review: Iterable[ReviewItem]) -> list[dict]:
     about them (without a glued article), most frequent first: how often and
     in how many files each occurs, its commonest signal and the canonical
     names of its first occurrence's candidates."""
-    groups: dict[str, list[ReviewItem]] = {}
-    for row in review:
-        groups.setdefault(without_article(row.text), []).append(row)
-    spellings = [
+    from .session import group_review  # (session imports this module)
+
+    return [
         {
-            "spelling": spelling,
-            "count": len(rows),
-            "files": len({r.file for r in rows}),
-            "signal": Counter(r.signal for r in rows).most_common(1)[0][0],
-            "candidates": [c["canonical"] for c in rows[0].candidates],
-            "entity": rows[0].candidates[0]["entity"] if rows[0].candidates else "",
+            "spelling": group.spelling,
+            "count": group.count,
+            "files": len({p.file for p in group.places}),
+            # not `group.signals`: places without a signal count too (a group logged mostly before signals shows none)
+            "signal": Counter(p.signal for p in group.places).most_common(1)[0][0],
+            "candidates": [c["canonical"] for c in group.candidates],
         }
-        for spelling, rows in groups.items()
+        for group in group_review(review)
     ]
-    return sorted(spellings, key=lambda g: (-g["count"], g["spelling"]))
 
 
 def _mark(row: Change | ReviewItem) -> dict:
@@ -306,7 +305,7 @@ def _clean_text(data: bytes, encoding: str | None) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):  # (the manifest is read, not trusted)
             pass
-    return _KEPT_BYTE.sub("\ufffd", data.decode("utf-8", "surrogateescape"))
+    return without_surrogates(data.decode("utf-8", "surrogateescape"))
 
 
 def _input_lines(text: str, starts: list[int], marks: list[dict]) -> list[int]:
@@ -339,9 +338,6 @@ def utf16_offsets(text: str) -> Callable[[int], int]:
     if not astral:
         return lambda place: place
     return lambda place: place + bisect_left(astral, place)
-
-
-_KEPT_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _size(path: Path | None) -> int:

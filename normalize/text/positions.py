@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def without_surrogates(text: str) -> str:
@@ -23,7 +23,7 @@ def without_surrogates(text: str) -> str:
     >>> without_surrogates("Sirt\\udcff") == "Sirt\\ufffd"
     True
     """
-    return _SURROGATE.sub("\ufffd", text)
+    return SURROGATE.sub("\ufffd", text)
 
 
 def count_lines(text: str) -> int:
