@@ -183,8 +183,8 @@ def _add_suggestions(rows_file: Path, extra: list[Path], include_default: bool, 
     that differs from a listed spelling only in case, is skipped with a note."""
     from ..gazetteer import load_gazetteers
     from ..maintain.edit import add_spelling
-    from ..maintain.lint import case_key
     from ..maintain.suggest import case_twin, listed_as, listed_spellings, read_suggestions
+    from ..text.tokens import case_key
 
     rows = read_suggestions(rows_file)
     listed = listed_spellings(load_gazetteers(extra, include_default=include_default))

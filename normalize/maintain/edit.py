@@ -34,6 +34,7 @@ from ..gazetteer import (
     ENTITY_TYPES,
     USER_GAZETTEER_FILE,
     Entity,
+    Gazetteer,
     GazetteerError,
     Problem,
     default_gazetteer_dir,
@@ -73,12 +74,17 @@ class NewEntity:
     source: str | None = None
 
 
-def find_entity(entity_id: str, gazetteers: Iterable[Path] = (), include_default: bool = True) -> Entity:
-    """The entity `entity_id` of the loaded gazetteers (as merged with its extensions)."""
+def load_for_edit(gazetteers: Iterable[Path] = (), include_default: bool = True) -> Gazetteer:
+    """The gazetteers an edit starts from; `EditError` if they do not load."""
     try:
-        gaz = load_gazetteers(gazetteers, include_default=include_default)
+        return load_gazetteers(gazetteers, include_default=include_default)
     except GazetteerError as exc:
         raise EditError("the gazetteers do not load", exc.problems) from None
+
+
+def find_entity(entity_id: str, gazetteers: Iterable[Path] = (), include_default: bool = True) -> Entity:
+    """The entity `entity_id` of the loaded gazetteers (as merged with its extensions)."""
+    gaz = load_for_edit(gazetteers, include_default)
     try:
         return gaz.entity(entity_id)
     except KeyError:
@@ -140,9 +146,24 @@ def add_spelling(
     """Add `spelling` to the entity (or its short form `short`) in the file
     `edit_target` chooses; returns what was written where (`added`)."""
     entity = find_entity(entity_id, gazetteers, include_default)
+    return add_spelling_to(
+        entity, spelling, short=short, gazetteers=gazetteers, include_default=include_default, file=file
+    )
+
+
+def add_spelling_to(
+    entity: Entity,
+    spelling: str,
+    *,
+    short: str | None = None,
+    gazetteers: Sequence[Path] = (),
+    include_default: bool = True,
+    file: Path | None = None,
+) -> str:
+    """`add_spelling` for an entity found already in `gazetteers`."""
     path = edit_target(entity, gazetteers, file)
-    add_variant(path, entity_id, spelling, short=short, gazetteers=gazetteers, include_default=include_default)
-    return added(path, spelling, short or entity.canonical, entity_id)
+    add_variant(path, entity.id, spelling, short=short, gazetteers=gazetteers, include_default=include_default)
+    return added(path, spelling, short or entity.canonical, entity.id)
 
 
 def added(path: Path, spelling: str, canonical: str, entity_id: str) -> str:

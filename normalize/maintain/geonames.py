@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..text.keys import APOSTROPHES, fold
 from ..text.script import ARABIC_LETTERS
-from ..text.tokens import fold_words, name_tuples, spelling_problem, tokenize
+from ..text.tokens import case_key, fold_words, name_tuples, spelling_problem, tokenize
 from ..text.toml_text import toml_value
 from ..text.words import english_words
 
@@ -335,7 +335,7 @@ def clean_variants(
     if canonical is None:
         return [], []
     dropped = {alt.name.strip() for alt in alts if _unwanted(alt)}
-    seen = {_dedupe_key(canonical)}
+    seen = {case_key(canonical)}
     latin: list[str] = []
     column_arabic: list[str] = []
     from_file = [alt.name for alt in alts if not _ARABIC_SCRIPT.search(alt.name)]
@@ -348,7 +348,7 @@ def clean_variants(
             continue
         if _latin_problem(name, max_words=max_words, variant=True) is not None:
             continue
-        key = _dedupe_key(name)
+        key = case_key(name)
         if key not in seen:
             seen.add(key)
             latin.append(name)
@@ -422,11 +422,6 @@ def _latin_problem(name: str, *, max_words: int = MAX_VARIANT_WORDS, variant: bo
     if all(w.lower() in common for w in words):
         return "is common English"
     return None
-
-
-def _dedupe_key(name: str) -> tuple[str, ...]:
-    """Folded, lowercase words without a leading article: spellings the matcher does not tell apart."""
-    return tuple(w.lower() for w in name_tuples(name)[-1])
 
 
 def _claim_keys(name: str) -> set[tuple[str, ...]]:

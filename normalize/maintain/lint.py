@@ -43,7 +43,7 @@ from ..gazetteer.model import EXPANDED_TYPES
 from ..gazetteer.synonyms import Expansion, entity_synonyms, expansions, name_words, synonym_table
 from ..text.keys import translit_key
 from ..text.script import HARAKAT
-from ..text.tokens import is_all_caps, name_tuples
+from ..text.tokens import case_key, is_all_caps, name_tuples
 from ..text.toml_text import TomlLines
 from ..text.words import english_words
 
@@ -133,17 +133,6 @@ def redundant_variants(gaz: Gazetteer) -> Iterable[Problem]:
                     )
                 seen.setdefault(key, spelling.text)
                 capitals.setdefault(upper, spelling.text)
-
-
-def case_key(spelling: str) -> tuple[str, ...]:
-    """What is left of a spelling when case is ignored too: its matched words
-    (accents, apostrophes, hyphens and a leading article folded), casefolded.
-    Two spellings with one key differ only in case.
-
-    >>> case_key("Khalifa HAFTAR") == case_key("Khalifa Haftar"), case_key("Al-SIRT") == case_key("Sirt")
-    (True, True)
-    """
-    return tuple(word.casefold() for word in name_tuples(spelling)[-1])
 
 
 def common_word_variants(gaz: Gazetteer) -> Iterable[Problem]:

@@ -25,8 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from ..engine.normalizer import Normalizer
 from ..gazetteer import Gazetteer, iter_spellings
 from ..text.keys import translit_key
-from ..text.tokens import WORD, is_all_caps
-from .lint import case_key
+from ..text.tokens import WORD, case_key, is_all_caps
 
 HEADER = (
     "# Spellings that look like known names but are not listed.\n"
@@ -88,7 +87,7 @@ def suggest(normalizer: Normalizer, documents: Iterable[tuple[str, str]]) -> lis
 
 
 def listed_spellings(gazetteer: Gazetteer) -> dict[tuple[str, ...], str]:
-    """Every canonical and variant of every entity, by `lint.case_key`."""
+    """Every canonical and variant of every entity, by `case_key`."""
     return {case_key(s.text): s.text for entity in gazetteer.entities for _, s in iter_spellings(entity)}
 
 

@@ -37,8 +37,8 @@ from msgspec import UNSET, UnsetType
 from ..batch.journal import STATE_DIR
 from ..batch.jsonl import BadLine, read_lines
 from ..engine.records import CandidateRecord, ReviewItem, encode
-from ..gazetteer import Entity, GazetteerError, load_gazetteers
-from ..maintain.edit import EditError, add_variant, added, edit_target
+from ..gazetteer import Entity
+from ..maintain.edit import EditError, add_spelling_to, load_for_edit
 from ..maintain.rejections import add_rejection
 from ..text.tokens import without_article
 from .report import Warn, inside_output, read_log, read_regular, warn_stderr
@@ -177,24 +177,18 @@ class Reviewer:
         that defines the entity, or your user gazetteer for a shipped entity
         (`edit_target`); the candidate's own ``gazetteer_file`` (read from a
         log) is not trusted with a place to write."""
-        path = edit_target(self.entity(candidate["entity"], candidate["canonical"]), self.gazetteers)
-        add_variant(
-            path,
-            candidate["entity"],
+        return add_spelling_to(
+            self.entity(candidate["entity"], candidate["canonical"]),
             group.spelling,
             short=candidate["canonical"],
             gazetteers=self.gazetteers,
             include_default=self.include_default,
         )
-        return added(path, group.spelling, candidate["canonical"], candidate["entity"])
 
     def entity(self, entity_id: str, canonical: str) -> Entity:
         """The loaded entity `entity_id`, which must have a form spelt
         `canonical`; `EditError` if the gazetteers have no such one."""
-        try:
-            gazetteer = load_gazetteers(self.gazetteers, include_default=self.include_default)
-        except GazetteerError as exc:
-            raise EditError("the gazetteers do not load", exc.problems) from None
+        gazetteer = load_for_edit(self.gazetteers, self.include_default)
         try:
             entity = gazetteer.entity(entity_id)
         except KeyError:

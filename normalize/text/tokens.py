@@ -214,6 +214,20 @@ def name_tuples(spelling: str) -> list[tuple[str, ...]]:
     return [full, full[1:]]
 
 
+def case_key(spelling: str) -> tuple[str, ...]:
+    """What is left of a spelling when case is ignored too: its matched words
+    (accents, apostrophes, hyphens and a leading article folded), lowercased.
+    Two spellings with one key differ only in case: the matcher does not
+    tell them apart.
+
+    >>> case_key("Khalifa HAFTAR") == case_key("Khalifa Haftar"), case_key("Al-SIRT") == case_key("Sirt")
+    (True, True)
+    """
+    # lower(), as the matcher lowers what it compares; casefold() would also
+    # join spellings it tells apart ("ẞ" and "SS")
+    return tuple(word.lower() for word in name_tuples(spelling)[-1])
+
+
 @lru_cache(maxsize=4096)
 def without_article(name: str) -> str:
     """`name` without a leading glued article.
