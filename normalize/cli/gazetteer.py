@@ -137,7 +137,7 @@ def add_command(
     one: a variant of a shipped entity goes into your user gazetteer, as a
     table with `extends = true`.
     """
-    from ..maintain.edit import EditError, NewEntity, add_entity, add_spelling, user_gazetteer_file
+    from ..maintain.edit import EditError, NewEntity, add_entity, add_spelling, find_entity, user_gazetteer_file
 
     extra = gazetteer or []
     include_default = not no_default_gazetteers
@@ -167,7 +167,8 @@ def add_command(
             return
         if spelling is None:
             raise typer.BadParameter("give the SPELLING to add (or --canonical to create an entity)")
-        done = add_spelling(entity, spelling, short=short, gazetteers=extra, include_default=include_default, file=file)
+        found = find_entity(entity, extra, include_default)
+        done = add_spelling(found, spelling, short=short, gazetteers=extra, include_default=include_default, file=file)
         out.print(done, markup=False)
     except (EditError, ValueError) as exc:
         err.print(f"error: {exc}", markup=False)
@@ -182,7 +183,7 @@ def _add_suggestions(rows_file: Path, extra: list[Path], include_default: bool, 
     """``add --from``: each row in turn; a spelling listed already, or one
     that differs from a listed spelling only in case, is skipped with a note."""
     from ..gazetteer import load_gazetteers
-    from ..maintain.edit import add_spelling
+    from ..maintain.edit import add_spelling, find_entity
     from ..maintain.suggest import case_twin, listed_as, listed_spellings, read_suggestions
     from ..text.tokens import case_key
 
@@ -194,8 +195,9 @@ def _add_suggestions(rows_file: Path, extra: list[Path], include_default: bool, 
             err.print(f"skipped {row.spelling!r} ({row.entity}): {listed_as(row.spelling, twin)}", markup=False)
             continue
         short = row.short or None
+        entity = find_entity(row.entity, extra, include_default)
         done = add_spelling(
-            row.entity, row.spelling, short=short, gazetteers=extra, include_default=include_default, file=file
+            entity, row.spelling, short=short, gazetteers=extra, include_default=include_default, file=file
         )
         listed[case_key(row.spelling)] = row.spelling  # a later row in other capitals is its twin
         out.print(done, markup=False)

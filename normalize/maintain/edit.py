@@ -135,23 +135,6 @@ def edit_target(entity: Entity, gazetteers: Sequence[Path] = (), file: Path | No
 
 
 def add_spelling(
-    entity_id: str,
-    spelling: str,
-    *,
-    short: str | None = None,
-    gazetteers: Sequence[Path] = (),
-    include_default: bool = True,
-    file: Path | None = None,
-) -> str:
-    """Add `spelling` to the entity (or its short form `short`) in the file
-    `edit_target` chooses; returns what was written where (`added`)."""
-    entity = find_entity(entity_id, gazetteers, include_default)
-    return add_spelling_to(
-        entity, spelling, short=short, gazetteers=gazetteers, include_default=include_default, file=file
-    )
-
-
-def add_spelling_to(
     entity: Entity,
     spelling: str,
     *,
@@ -160,7 +143,9 @@ def add_spelling_to(
     include_default: bool = True,
     file: Path | None = None,
 ) -> str:
-    """`add_spelling` for an entity found already in `gazetteers`."""
+    """Add `spelling` to `entity` (as `find_entity` finds it in `gazetteers`),
+    or to its short form `short`, in the file `edit_target` chooses; returns
+    what was written where (`added`)."""
     path = edit_target(entity, gazetteers, file)
     add_variant(path, entity.id, spelling, short=short, gazetteers=gazetteers, include_default=include_default)
     return added(path, spelling, short or entity.canonical, entity.id)

@@ -38,7 +38,7 @@ from ..batch.journal import STATE_DIR
 from ..batch.jsonl import BadLine, read_lines
 from ..engine.records import CandidateRecord, ReviewItem, encode
 from ..gazetteer import Entity
-from ..maintain.edit import EditError, add_spelling_to, load_for_edit
+from ..maintain.edit import EditError, add_spelling, load_for_edit
 from ..maintain.rejections import add_rejection
 from ..text.tokens import without_article
 from .report import Warn, inside_output, read_log, read_regular, warn_stderr
@@ -177,7 +177,7 @@ class Reviewer:
         that defines the entity, or your user gazetteer for a shipped entity
         (`edit_target`); the candidate's own ``gazetteer_file`` (read from a
         log) is not trusted with a place to write."""
-        return add_spelling_to(
+        return add_spelling(
             self.entity(candidate["entity"], candidate["canonical"]),
             group.spelling,
             short=candidate["canonical"],
