@@ -244,3 +244,44 @@ def test_the_cores_splice_makes_the_clean_text_the_python_splicer_makes(case):
 
     text, edits = case
     assert splice(text, edits) == _spliced(text, edits)[0]
+
+
+# Pieces of romanised words: every kind of cost `translit_distance` knows.
+SOUNDS = ["ou", "oo", "dj", "gi", "tch", "kh", "gh", "dh", "th", "sh", "ch", "ck", "ph", "aw", "ay", "ei", "ie"]
+SOUNDS += [*"aeiouyhqgkjcbpwvfszdtrnml'-", "é", "ß", "ب"]
+romanised = st.lists(st.sampled_from(SOUNDS), max_size=7).map("".join)
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_choices() -> tuple[str, ...]:
+    return shipped_scanner().index.fuzzy_choices
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    romanised,
+    st.lists(romanised | st.sampled_from(_fuzzy_choices()) | st.text(max_size=6), max_size=6),
+    st.sampled_from([0.0, 60.0, 75.0, 80.0, 85.0]) | st.floats(0, 100),
+)
+@example("tarchuna", ["tarhuna", "tarhounah", ""], 80.0)
+@example("", [""], 0.0)
+@example("giofra", ["jofra", "gheniwa"], 80.0)
+def test_the_cores_fuzzy_scores_are_pythons_float_for_float(query, spellings, floor):
+    from normalize.engine.matcher import fuzzy_score, fuzzy_scores
+
+    assert fuzzy_scores(query, spellings, floor) == [fuzzy_score(query, s, floor) for s in spellings]
+
+
+@settings(max_examples=400, deadline=None)
+@given(romanised, romanised, st.sampled_from([0.0, 50.0, 90.0]) | st.floats(0, 100))
+def test_the_cores_transliteration_similarity_is_pythons(a, b, cutoff):
+    from normalize.engine.matcher import _SCORER
+    from normalize.text.translit_distance import translit_similarity
+
+    assert _SCORER.similarity_of(a, b, cutoff) == translit_similarity(a, b, cutoff)
+
+
+def test_a_query_the_core_cannot_read_is_scored_by_python():
+    from normalize.engine.matcher import fuzzy_score, fuzzy_scores
+
+    assert fuzzy_scores("haf\udc80tar", ["haftar"]) == [fuzzy_score("haf\udc80tar", "haftar")]

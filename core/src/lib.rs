@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+mod fuzzy;
 mod key;
 mod plan;
 mod splice;
@@ -16,6 +17,7 @@ mod wordset;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<fuzzy::FuzzyScorer>()?;
     m.add_class::<words::Words>()?;
     m.add_class::<wordset::WordSet>()?;
     m.add_function(wrap_pyfunction!(key::translit_key, m)?)?;

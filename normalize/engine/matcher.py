@@ -24,9 +24,10 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..compiled import FuzzyScorer
 from ..text.keys import ARTICLES, fold, is_article, translit_key
 from ..text.tokens import WORD, gap_glue, glued_word_after, glued_word_before, is_all_caps, is_capitalised
-from ..text.translit_distance import translit_similarity
+from ..text.translit_distance import cost_table, translit_similarity
 from ..text.words import english_words, is_function_word
 from .index import Index
 from .records import Candidate, Mention, Target
@@ -35,6 +36,8 @@ from .records import Candidate, Mention, Target
 # Misratans): such words are not misspellings of the name.
 _DERIVED_SUFFIXES = ("ians", "ans", "ian", "an", "ns", "is", "i", "s", "n", "ese")
 _MAX_FUZZY_CACHE = 500_000
+# `fuzzy_score` in the compiled core, for the many spellings a word is scored against
+_SCORER = FuzzyScorer(*cost_table())
 
 
 @dataclass(frozen=True)
@@ -462,12 +465,26 @@ def fuzzy_score(query: str, spelling: str, floor: float = 0.0) -> float:
     return score if score >= floor else 0.0
 
 
+def fuzzy_scores(query: str, spellings: list[str], floor: float = 0.0) -> list[float]:
+    """`fuzzy_score` of `query` against each spelling, worked out by the
+    compiled core (a query with a lone surrogate, which cannot cross into
+    it, is scored here).
+
+    >>> fuzzy_scores("giofra", ["jofra", "misrata"], floor=80)
+    [83.6, 0.0]
+    """
+    try:
+        return _SCORER.scores(query, spellings, floor)
+    except UnicodeEncodeError:
+        return [fuzzy_score(query, s, floor) for s in spellings]
+
+
 def _fuzzy_candidates(query: str, index: Index, floor: float) -> tuple[Candidate, ...]:
     """The names of the spellings in the query's key buckets that score
     `floor`+ by `fuzzy_score`, best first."""
     best: dict[str, Candidate] = {}
-    for at in index.fuzzy_neighbours(query):
-        score = fuzzy_score(query, index.fuzzy_choices[at], floor)
+    near = index.fuzzy_neighbours(query)
+    for at, score in zip(near, fuzzy_scores(query, [index.fuzzy_choices[at] for at in near], floor), strict=True):
         if not score:
             continue
         for target in index.fuzzy_targets[at]:

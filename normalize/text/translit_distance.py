@@ -65,6 +65,14 @@ PUNCT = 0.2  # an apostrophe or hyphen inside the word (Asabi'a)
 OTHER = 1.0  # any other letter added, dropped or replaced
 
 
+def cost_table() -> tuple[list[tuple[str, str, float]], str, tuple[float, float, float, float, float, float]]:
+    """The costs above as the compiled core's `FuzzyScorer` takes them: the
+    pairs, the vowels, and the costs of a doubled letter, a vowel, a final
+    h, another h, a punctuation mark and any other letter."""
+    pairs = [(a, b, cost) for (a, b), cost in _PAIRS.items()]
+    return pairs, "".join(sorted(VOWELS)), (DOUBLED, VOWEL, FINAL_H, LETTER_H, PUNCT, OTHER)
+
+
 def _indel(s: str, k: int) -> float:
     """Cost of writing or dropping s[k]."""
     c = s[k]
