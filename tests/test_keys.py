@@ -1,6 +1,8 @@
 """Folding and transliteration keys."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalize.text.keys import fold, is_article, translit_key
 
@@ -52,3 +54,13 @@ def test_articles_glued_with_hyphen_or_al_with_space():
     assert is_article("ash", "-")
     assert not is_article("as", " ")  # "as" before a space is English
     assert not is_article("Alan", "-")
+
+
+@given(st.text(st.characters(max_codepoint=0x7F)) | st.text())
+def test_fold_of_plain_ascii_is_what_decomposing_would_give(word):
+    import unicodedata
+
+    from normalize.text.keys import _SPECIAL
+
+    decomposed = unicodedata.normalize("NFKD", word.translate(_SPECIAL))
+    assert fold(word) == "".join(c for c in decomposed if not unicodedata.combining(c))

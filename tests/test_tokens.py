@@ -2,7 +2,10 @@
 
 import itertools
 
-from normalize.text.tokens import name_gap, name_tuples, spelling_problem, tokenize
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalize.text.tokens import is_all_caps, name_gap, name_tuples, spelling_problem, tokenize
 
 
 def words(text):
@@ -44,3 +47,9 @@ def test_spelling_problems_are_explained():
 def test_every_glued_article_folds_to_al_even_inside_a_name():
     assert name_tuples("Fayez El-Serraj") == name_tuples("Fayez al-Serraj") == [("Fayez", "al", "Serraj")]
     assert name_tuples("Saif ul-Islam") == [("Saif", "al", "Islam")]
+
+
+@given(st.text(st.characters(max_codepoint=0x7F)) | st.text(st.sampled_from("aAbB-'3 ΩωÉéبǅⅫⒶ")))
+def test_all_caps_means_two_letters_or_more_every_one_uppercase(word):
+    letters = [c for c in word if c.isalpha()]
+    assert is_all_caps(word) == (len(letters) >= 2 and all(c.isupper() for c in letters))

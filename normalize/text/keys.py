@@ -83,6 +83,8 @@ def fold(word: str) -> str:
     >>> fold("Misrātah’s")
     "Misratah's"
     """
+    if word.isascii():  # (NFKD leaves ASCII as it is, with no combining marks)
+        return word.translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", word.translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -177,6 +177,8 @@ def is_capitalised(word: str) -> bool:
 @lru_cache(maxsize=65536)
 def is_all_caps(word: str) -> bool:
     """Two or more letters, all uppercase (``HAFTER``; ``GNA`` too)."""
+    if word.isascii() and not word.isupper():  # (in ASCII, a letter is cased: a lowercase one, or none)
+        return False
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
