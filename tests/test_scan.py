@@ -31,6 +31,8 @@ NAMES = [
     "Gheryan", "Zawiya", "Zawia", "Sabha", "Sebha", "Kufra", "Derna", "Darnah", "Tobruk", "Tubruq",
     # unlisted spellings read by their key: applied, a nisba, an ambiguous name, too far to ask about
     "Trablos", "Sirtt", "Benghazy", "Gatrani", "Wefoq", "Trupoli", "Durnou", "Musdei",
+    # ... shared by several names (of one type, of two), too far to apply
+    "Aghaila", "Mataega", "Zuttun",
 ]  # fmt: skip
 ARTICLES = ["al", "Al", "el", "El", "AL", "ash", "as", "an", "ad"]
 WORDS = [

@@ -150,6 +150,44 @@ def test_a_key_match_alone_is_left_to_python_which_asks_for_review():
     assert FAST.normalize(alone).text == alone and len(FAST.normalize(alone).review) == 1
 
 
+def _reviewed(text: str) -> int:
+    """How many names the core sent to review in `text` on its own."""
+    plan = FAST._scanner.plan(text)
+    assert plan is not None, "the core plans a text whose words it knows"
+    return len(plan.reviewed)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # "Aghaila" shares its key with two places, Awjila and Uqayla
+        ("Troops reached Aghaila on Monday.\n", "transliteration key shared by several names: Awjila, Uqayla"),
+        ("Troops reached Zuttun on Monday.\n", "same transliteration key but spelling too far (score 61.5)"),
+    ],
+)
+def test_a_key_match_resolve_always_asks_about_goes_to_review_from_the_core(text, reason):
+    _same_twice(text)
+    assert (_written(text), _reviewed(text)) == (0, 1)
+    assert [r.reason for r in FAST.normalize(text).review] == [reason]
+
+
+@pytest.mark.parametrize(
+    ("text", "reviewed"),
+    [
+        # "Mataega" shares its key with a place (Mitiga) and a person (Maiteeq)
+        ("Troops reached Mataega on Monday.", 1),  # no cue: both stay candidates
+        ("Mataega Saleh spoke.", 1),  # Mataega begins no person's name with Saleh
+        ("Ali Mataega spoke.", 0),  # a given name before it puts the person first
+        ("the town of Mataega was quiet.", 0),  # a place cue puts the place first
+        ("Mataega said no.", 0),  # a verb of speech: resolve objects to the place
+        ("General Aghaila spoke.", 0),  # a title before places: resolve objects
+    ],
+)
+def test_a_cue_that_could_change_a_key_matchs_review_leaves_it_to_python(text, reviewed):
+    _same_twice(text)
+    assert _reviewed(text) == reviewed
+
+
 @pytest.mark.parametrize(
     "text",
     [

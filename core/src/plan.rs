@@ -17,7 +17,9 @@
 //! read as part of the name, as written or as another window may rewrite
 //! it (`matcher.Rereader.window`).  Then the whole window goes to Python,
 //! which decides as the reference does; this pass only ever says less,
-//! never otherwise.
+//! never otherwise.  A key match `resolve` always asks about (a key several
+//! names share, a spelling too far from the listed one) is sent to review
+//! here the same way, unless the words around it could change the question.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -32,7 +34,7 @@ pub(crate) struct Spec {
     bstart: usize, // bytes into the window
     bend: usize,
     id: u32,
-    applied: bool, // false: already canonical (or a keep word), nothing to write
+    action: Action,
     before: FxHashSet<Box<str>>, // forms of a word that may stand right before it in a name
     after: FxHashSet<Box<str>>,
     person_next: bool, // a capitalised word after it could make it a person's given name
@@ -42,6 +44,19 @@ pub(crate) struct Spec {
     needs_support: bool,
     kind: Kind,  // its entity's type
     loose: bool, // a key match, not a listed spelling: a weak reading cue is heeded
+}
+
+/// What becomes of a settled name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    Keep,    // already canonical (or a keep word): nothing to write
+    Rewrite, // rewritten (given its neighbours and, if it needs it, support)
+    // a review record, whatever the text says unless a reading cue around
+    // it objects (`resolve._misread`, whose reason Python gives), or, where
+    // its candidates are of several types, unless any reading cue but a
+    // weak one for a person is there (`resolve._by_reading` could put
+    // another candidate first)
+    Review { sortable: bool },
 }
 
 /// The type of a name's entity, as far as reading cues care (`resolve.entity_type`).
@@ -124,13 +139,18 @@ pub(crate) struct Plans {
 /// What `plan` found: the windows Python must decide (character offsets,
 /// and whether their verdict is known: if not, Python tells it),
 /// the names rewritten here (start, end, line, column, byte start, byte end,
-/// spec id) and the regions the unambiguous exact names of the settled
-/// windows support (`resolve.decide` counts them as it counts its own).
+/// spec id), the regions the unambiguous exact names of the settled
+/// windows support (`resolve.decide` counts them as it counts its own),
+/// and the names that go to review (as the rewritten ones).
 pub(crate) type Found = (
     Vec<(usize, usize, bool)>,
-    Vec<(usize, usize, usize, usize, usize, usize, u32)>,
+    Vec<Placed>,
     Vec<u32>,
+    Vec<Placed>,
 );
+
+/// A name placed in the text: start, end, line, column, byte start, byte end, spec id.
+pub(crate) type Placed = (usize, usize, usize, usize, usize, usize, u32);
 
 const SPACES: [char; 3] = [' ', '\t', '\u{a0}'];
 const HYPHENS: [char; 3] = ['-', '\u{2010}', '\u{2011}'];
@@ -642,6 +662,7 @@ impl Words {
             .collect();
         let mut complex = Vec::new();
         let mut simple = Vec::new();
+        let mut reviewed = Vec::new();
         let mut supported_here = Vec::new();
         let mut place = Place::default();
         for (&(bs, _, cs, ce), verdict) in windows.iter().zip(verdicts) {
@@ -658,15 +679,19 @@ impl Words {
                 Some(Verdict::Simple(specs, _)) => specs,
             };
             // an ambiguous name or a key match is rewritten only with its region supported
-            let mut ok = specs
-                .iter()
-                .all(|s| !(s.applied && s.needs_support) || supported.contains(&s.region));
-            for spec in specs.iter().filter(|s| s.applied) {
+            let mut ok = specs.iter().all(|s| {
+                !(s.action == Action::Rewrite && s.needs_support) || supported.contains(&s.region)
+            });
+            for spec in specs.iter().filter(|s| s.action != Action::Keep) {
                 if !ok {
                     break;
                 }
                 let (s, e) = (bs + spec.bstart, bs + spec.bend);
-                ok = self.settled_here(t, s, e, spec, cues, &|a, b| neighbour(a, b, bs))?;
+                ok = if matches!(spec.action, Action::Review { .. }) {
+                    !self.misread_here(t, s, e, spec, cues)?
+                } else {
+                    self.settled_here(t, s, e, spec, cues, &|a, b| neighbour(a, b, bs))?
+                };
             }
             if !ok {
                 complex.push((cs, ce, true));
@@ -676,16 +701,42 @@ impl Words {
                 if !spec.needs_support {
                     supported_here.push(spec.region);
                 }
-                if spec.applied {
+                if spec.action != Action::Keep {
                     let (s, e) = (bs + spec.bstart, bs + spec.bend);
                     let (line, column) = place.line_column(text, s, cs + spec.start);
-                    simple.push((cs + spec.start, cs + spec.end, line, column, s, e, spec.id));
+                    let placed = (cs + spec.start, cs + spec.end, line, column, s, e, spec.id);
+                    if spec.action == Action::Rewrite {
+                        simple.push(placed);
+                    } else {
+                        reviewed.push(placed);
+                    }
                 }
             }
         }
         supported_here.sort_unstable();
         supported_here.dedup();
-        Ok((complex, simple, supported_here))
+        Ok((complex, simple, supported_here, reviewed))
+    }
+
+    /// Whether the words around the name `spec` at bytes s..e make it read
+    /// as another type of name than its own (`resolve._misread`: a reading
+    /// cue, or a capitalised word after it that would make it a person's
+    /// given name), or might.
+    fn misread_here(
+        &self,
+        t: &str,
+        s: usize,
+        e: usize,
+        spec: &Spec,
+        cues: &Cues,
+    ) -> Result<bool, Unknown> {
+        let reading = self.reading(t, s, e, cues)?;
+        if matches!(spec.action, Action::Review { sortable: true })
+            && !matches!(reading, Reading::None | Reading::Person { weak: true })
+        {
+            return Ok(true);
+        }
+        Ok(spec.misread(reading) || (spec.person_next && self.capital_next(t, e)?))
     }
 
     /// Whether the name `spec` at bytes s..e is rewritten whatever the rest
@@ -703,10 +754,7 @@ impl Words {
         cues: &Cues,
         neighbour: &dyn Fn(usize, usize) -> Neighbour<'a>,
     ) -> Result<bool, Unknown> {
-        if spec.misread(self.reading(t, s, e, cues)?) {
-            return Ok(false);
-        }
-        if spec.person_next && self.capital_next(t, e)? {
+        if self.misread_here(t, s, e, spec, cues)? {
             return Ok(false);
         }
         match self.glued_before(t, s)? {
@@ -773,7 +821,7 @@ impl Words {
                                 start,
                                 end,
                                 id,
-                                applied,
+                                action,
                                 before,
                                 after,
                                 person_next,
@@ -787,7 +835,12 @@ impl Words {
                                 bstart: byte(start),
                                 bend: byte(end),
                                 id,
-                                applied,
+                                action: match action {
+                                    1 => Action::Rewrite,
+                                    2 => Action::Review { sortable: false },
+                                    3 => Action::Review { sortable: true },
+                                    _ => Action::Keep,
+                                },
                                 before: before.into_iter().map(String::into_boxed_str).collect(),
                                 after: after.into_iter().map(String::into_boxed_str).collect(),
                                 person_next,
@@ -846,14 +899,15 @@ impl Words {
     }
 }
 
-/// (start, end, id, applied, before forms, after forms, person_next,
-/// region, needs_support, kind: 0 unknown, 1 person, 2 place, 3 other;
-/// loose: a key match): a spec as Python gives it.
+/// (start, end, id, action: 0 keep, 1 rewrite, 2 review, 3 review of
+/// candidates of several types (`Action`); before forms,
+/// after forms, person_next, region, needs_support, kind: 0 unknown,
+/// 1 person, 2 place, 3 other; loose: a key match): a spec as Python gives it.
 pub(crate) type SpecArgs = (
     usize,
     usize,
     u32,
-    bool,
+    u8,
     Vec<String>,
     Vec<String>,
     bool,

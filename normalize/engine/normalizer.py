@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 from ..gazetteer import Gazetteer
@@ -191,7 +192,10 @@ class Normalizer:
                 settled=scanner.settled(plan),
             )
         clean, changes = rewrite(text, applied, name, scanner.written(plan, name))
-        return Result(clean, tuple(changes), tuple(review_items(text, review, name)))
+        items = review_items(text, review, name)
+        if plan.reviewed:  # (each list in the order of the text, the two apart)
+            items = sorted(items + scanner.reviewed(plan, text, name), key=attrgetter("start"))
+        return Result(clean, tuple(changes), tuple(items))
 
     def mentions(self, text: str) -> list[Mention]:
         """Every span of `text` that may name an entity, before any decision."""

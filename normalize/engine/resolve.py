@@ -292,11 +292,8 @@ def _why_not(
     if reason := objection(mention, target):
         return reason, _NONE
     if mention.method == "key":
-        if others:
-            names = ", ".join(sorted({c.target.canonical for c in mention.candidates}))
-            return f"transliteration key shared by several names: {names}", _CLOSE
-        if best.score < settings.key_apply:
-            return f"same transliteration key but spelling too far (score {best.score:g})", _NONE
+        if refusal := key_refusal(mention, best, others, settings):
+            return refusal
     else:
         runner_up = others[0].score if others else 0.0
         if best.score < settings.fuzzy_auto:
@@ -308,6 +305,28 @@ def _why_not(
     return None
 
 
+def key_refusal(
+    mention: Mention, best: Candidate, others: list[Candidate], settings: ResolveSettings
+) -> tuple[str, Signal] | None:
+    """Why a key match whose spelling and surroundings raise no objection
+    goes to review, whatever else the document says, or None: `others`,
+    the candidates that compete with `best`, share its key; or its spelling
+    is too far from the listed one."""
+    if others:
+        names = ", ".join(sorted({c.target.canonical for c in mention.candidates}))
+        return f"transliteration key shared by several names: {names}", _CLOSE
+    if best.score < settings.key_apply:
+        return f"same transliteration key but spelling too far (score {best.score:g})", _NONE
+    return None
+
+
+def may_be_read_otherwise(mention: Mention) -> bool:
+    """Whether the words around a mention could put another of its
+    candidates first (`_by_reading`): a key or fuzzy match whose candidates
+    are of more than one type."""
+    return mention.method in ("key", "fuzzy") and len({c.target.type for c in mention.candidates}) >= 2
+
+
 def _by_reading(mention: Mention, text: str) -> tuple[Mention, frozenset[str]]:
     """The mention with the candidates that fit how its surroundings read
     put first, and the canonicals of those that do not: where an unlisted
@@ -317,7 +336,7 @@ def _by_reading(mention: Mention, text: str) -> tuple[Mention, frozenset[str]]:
     Only key and fuzzy matches with candidates of more than one type are
     sorted.  A verb of speech sorts nothing: a city speaks for its
     government as a person does."""
-    if mention.method not in ("key", "fuzzy") or len({c.target.type for c in mention.candidates}) < 2:
+    if not may_be_read_otherwise(mention):
         return mention, frozenset()
     found = reading(text, mention.start, mention.end)
     if found is None or (found.weak and found.kind == "person"):

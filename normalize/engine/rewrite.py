@@ -148,8 +148,7 @@ def review_items(text: str, review: list[Decision], file: str | None = None) -> 
     items = []
     for decision in review:
         mention = decision.mention
-        lo = max(0, mention.start - _CONTEXT_CHARS)
-        context = text[lo : mention.end + _CONTEXT_CHARS].replace("\r", " ").replace("\n", " ")
+        context = review_context(text, mention.start, mention.end)
         items.append(
             ReviewItem(
                 *positions.place(file, mention.start, mention.end),
@@ -162,6 +161,12 @@ def review_items(text: str, review: list[Decision], file: str | None = None) -> 
             )
         )
     return items
+
+
+def review_context(text: str, start: int, end: int) -> str:
+    """The words around text[start:end] that a review record shows, on one line."""
+    lo = max(0, start - _CONTEXT_CHARS)
+    return text[lo : end + _CONTEXT_CHARS].replace("\r", " ").replace("\n", " ")
 
 
 def _runner_up(chosen: Candidate, candidates: tuple[Candidate, ...]) -> tuple[str | None, float | None]:

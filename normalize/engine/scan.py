@@ -36,9 +36,18 @@ from ..text.words import cues
 from .ignore import IgnoreList
 from .index import Index, derived
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
-from .records import Candidate, Change, Mention, Settled
+from .records import Candidate, Change, Mention, ReviewItem, Settled
 from .resolve import ResolveSettings
-from .settled import Plan, Regions, SettledName, settled, window_edges, window_verdict, written_changes
+from .settled import (
+    Plan,
+    Regions,
+    SettledName,
+    reviewed_items,
+    settled,
+    window_edges,
+    window_verdict,
+    written_changes,
+)
 
 _SPACES = " \t\u00a0"
 _GAP_ENDS = _SPACES + "\n\r" + HYPHENS  # what a glued article is followed by
@@ -166,11 +175,11 @@ class Scanner:
                 return None
         except UnicodeEncodeError:  # a lone surrogate: its offsets in bytes are Python's to count
             return None
-        windows, written, supported = found
+        windows, written, supported, reviewed = found
         mentions: list[Mention] = []
         for start, end, _ in windows:
             self._window(text, start, end, mentions)
-        return Plan(mentions, written, supported)
+        return Plan(mentions, written, supported, reviewed)
 
     def _teach(self, new: list[str], missing: list[str]) -> tuple[list[int], list[tuple[str, str, str, bool]]]:
         """What the core asks while it plans a text with words never seen:
@@ -202,6 +211,10 @@ class Scanner:
     def written(self, plan: Plan, file: str | None) -> list[tuple[int, int, str, Change]]:
         """The names `plan` rewrote, as (start, end, new text, change record)."""
         return written_changes(plan, self._settled, file)
+
+    def reviewed(self, plan: Plan, text: str, file: str | None) -> list[ReviewItem]:
+        """The review records of the names `plan` sent to review."""
+        return reviewed_items(plan, self._settled, text, file) if plan.reviewed else []
 
     def _learn_window(self, text: str, start: int, end: int) -> bool:
         """Tell the core what the window start:end of `text` holds; whether

@@ -11,8 +11,10 @@ of the scanner once (`window_verdict`, `window_edges`) and tells the core
 what it holds; the core then rewrites those names wherever they stand,
 checks their neighbours (reading cues, glued words as written and as
 another window may rewrite them: see ``core/src/plan.rs``), and hands
-back only the windows that need `resolve.decide`.  The result is the reference's, name for name
-(tests/test_settled.py)::
+back only the windows that need `resolve.decide`.  A key match `resolve`
+would always ask about (a key several names share, or a spelling too far
+from the listed one) goes to review from the core the same way.  The
+result is the reference's, name for name (tests/test_settled.py)::
 
     >>> from normalize import Normalizer
     >>> n = Normalizer.load()
@@ -29,11 +31,23 @@ from ..text.tokens import WORD
 from .ignore import IgnoreList
 from .index import Index, derived
 from .matcher import MatchSettings, name_forms, rereader
-from .records import Change, Decision, Mention, Settled, Target
-from .resolve import ResolveSettings, entity_type, name_beginnings, read_as, spelling_keys, spelling_objection
-from .rewrite import replacement
+from .records import CandidateRecord, Change, Decision, Mention, ReviewItem, Settled, Signal, Target
+from .resolve import (
+    ResolveSettings,
+    entity_type,
+    key_refusal,
+    may_be_read_otherwise,
+    name_beginnings,
+    read_as,
+    spelling_keys,
+    spelling_objection,
+)
+from .rewrite import replacement, review_context
 
 EMPTY, COMPLEX, SIMPLE = 0, 1, 2  # what a window holds, as the core keeps it
+# what becomes of a name of a SIMPLE window (review: of candidates of one
+# type, or of several, which some reading cues would sort: see core/src/plan.rs)
+_KEEP, _REWRITE, _REVIEW, _REVIEW_SORTABLE = 0, 1, 2, 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +65,11 @@ class SettledName:
     region: str
     read_region: str | None
     score: float = 100.0
+    # a name that goes to review instead (a key match `resolve` never
+    # applies): why, and the signal (`records.Signal`)
+    reason: str = ""
+    signal: str = ""
+    candidates: tuple[CandidateRecord, ...] = ()  # as its review record lists them
 
     @property
     def needs_support(self) -> bool:
@@ -69,6 +88,7 @@ class Plan:
     mentions: list[Mention]
     written: list[tuple[int, int, int, int, int, int, int]]
     supported: list[int]
+    reviewed: list[tuple[int, int, int, int, int, int, int]]  # the names sent to review, placed as `written`
 
 
 def window_verdict(
@@ -85,7 +105,7 @@ def window_verdict(
     whatever the document says, several candidates, one an ignore rule
     could leave alone, or a rewrite that would not read back as itself), or
     SIMPLE with each name as the core keeps it (offsets, id into `names`,
-    whether it is rewritten, the word forms that could join it from before
+    what becomes of it: kept, rewritten or sent to review (`_refusal`), the word forms that could join it from before
     and after, whether a capitalised word after it could make it a person's
     given name, its region's number, whether it needs support: an
     ambiguous name or a key match, which the core rewrites only where an
@@ -97,11 +117,16 @@ def window_verdict(
     reader = rereader(index, match)
     found = []
     for m in mentions:
-        if m.inner or len(m.candidates) != 1:
+        if m.inner:
             return COMPLEX, []
         best = m.candidates[0]
         target = best.target
-        if m.method == "key":
+        refusal = _refusal(m, index, resolve)
+        if refusal is not None:
+            pass
+        elif len(m.candidates) != 1:
+            return COMPLEX, []
+        elif m.method == "key":
             # what `resolve._why_not` asks of a key match before its support
             if target.keep or best.score < resolve.key_apply or spelling_objection(m, target, index):
                 return COMPLEX, []
@@ -109,6 +134,14 @@ def window_verdict(
             return COMPLEX, []
         if ignore and ignore.may_match(m.text, m.core):
             return COMPLEX, []
+        if refusal is not None:
+            reason, signal = refusal
+            records = tuple(c.as_record() for c in m.candidates)
+            name = SettledName(m, target, "", "key", target.region, None, best.score, reason, str(signal), records)
+            person_next = entity_type(target) != "person" and _begins_a_person(m.core, index)
+            action = _REVIEW_SORTABLE if may_be_read_otherwise(m) else _REVIEW
+            found.append((name, (m.start, m.end, action, [], [], person_next)))
+            continue
         new = replacement(m.text, m.core, target.canonical, target.type)
         before: frozenset[str] = frozenset()
         after: frozenset[str] = frozenset()
@@ -131,15 +164,16 @@ def window_verdict(
             person_next = entity_type(target) != "person" and _begins_a_person(m.core, index)
         rule = (target.rule or "exact") if m.method == "exact" else m.method
         name = SettledName(m, target, new or "", rule, target.region, read_region, best.score)
-        found.append((name, (m.start, m.end, bool(name.after), sorted(before), sorted(after), person_next)))
+        action = _REWRITE if name.after else _KEEP
+        found.append((name, (m.start, m.end, action, sorted(before), sorted(after), person_next)))
     out = []
     regions = derived(index, Regions)
-    for name, (start, end, applied, before_, after_, person_next) in found:
+    for name, (start, end, action, before_, after_, person_next) in found:
         region = regions.number(name.region)
         kind = _KINDS.get(entity_type(name.target), 3)
         loose = name.mention.method != "exact"
         out.append(
-            (start, end, len(names), applied, before_, after_, person_next, region, name.needs_support, kind, loose)
+            (start, end, len(names), action, before_, after_, person_next, region, name.needs_support, kind, loose)
         )
         names.append(name)
     return SIMPLE, out
@@ -175,6 +209,27 @@ def window_edges(mentions: tuple[Mention, ...], length: int) -> tuple[list[str],
             if words and m.end == length:
                 tail.update(name_forms(words[-1]))
     return sorted(head), sorted(tail)
+
+
+def _refusal(mention: Mention, index: Index, resolve: ResolveSettings) -> tuple[str, Signal] | None:
+    """Why `resolve` sends a key match to review wherever it stands, unless
+    the words around it object first or put another candidate first
+    (`resolve._misread`, `_by_reading`: the core checks those), or None:
+    its key is shared by several names, or its spelling is too far from the
+    listed one (`resolve.key_refusal`), and its spelling raises no
+    objection (`spelling_objection`)."""
+    if mention.method != "key" or mention.inner:
+        return None
+    best = mention.candidates[0]
+    target = best.target
+    if best.score < resolve.key_review or any(c.target.keep for c in mention.candidates):
+        return None
+    if replacement(mention.text, mention.core, target.canonical, target.type) is None:
+        return None  # nothing would change: dropped
+    if spelling_objection(mention, target, index):
+        return None
+    others = [c for c in mention.candidates[1:] if c.target.canonical != target.canonical]
+    return key_refusal(mention, best, others, resolve)
 
 
 def _dropped(mention: Mention, resolve: ResolveSettings) -> bool:
@@ -241,6 +296,21 @@ def written_changes(plan: Plan, names: list[SettledName], file: str | None) -> l
             name.mention.text, name.after, t.entity, t.file, t.line, name.mention.method, name.score, name.rule,
         )  # fmt: skip
         out.append((start, end, name.after, change))
+    return out
+
+
+def reviewed_items(plan: Plan, names: list[SettledName], text: str, file: str | None) -> list[ReviewItem]:
+    """The review records of the names `plan` sent to review."""
+    out = []
+    for start, end, line, column, byte_start, byte_end, k in plan.reviewed:
+        name = names[k]
+        m = name.mention
+        context = review_context(text, start, end)
+        item = ReviewItem(
+            file, line, column, start, end, byte_start, byte_end,
+            m.text, m.method, name.reason, name.candidates, context, name.signal,
+        )  # fmt: skip
+        out.append(item)
     return out
 
 
