@@ -39,6 +39,14 @@ def test_an_exact_unambiguous_name_is_rewritten_by_the_core():
     assert _written(text) == 2
 
 
+def test_a_text_with_windows_never_seen_has_their_names_settled_by_the_core_at_once():
+    fresh = Normalizer.load(settings=Settings(engine="scan"))
+    text = "Forces loyal to Hafter left Sirt on Monday.\n"
+    plan = fresh._scanner.plan(text)  # words and windows met here for the first time
+    assert plan is not None and len(plan.written) == 2 and not plan.mentions
+    assert fresh.normalize(text) == REFERENCE.normalize(text)
+
+
 def test_the_core_places_its_changes_by_line_column_and_byte():
     text = "Émir in Misurata\r\nnear Sirt on Monday; Hafter\rthen Tarhunah.\n"
     _same_twice(text)

@@ -134,6 +134,9 @@ pub(crate) struct Cues {
 pub(crate) struct Plans {
     pub verdicts: FxHashMap<Box<str>, Verdict>,
     pub cues: Option<Cues>,
+    // the capitalised words of the text planned last, and where that text
+    // was and how long (`replan`)
+    last: Option<(usize, usize, Vec<ByteHit>)>,
 }
 
 /// What `plan` found: the windows Python must decide (character offsets,
@@ -599,7 +602,9 @@ impl Words {
                 .map(|h| text[h.bat..].chars().take(h.hi - h.at).collect())
                 .collect();
             if new.is_empty() && missing.is_empty() {
-                return self.plan_hits(text, &hits);
+                let found = self.plan_hits(text, &hits);
+                self.plan.last = Some((text.as_ptr() as usize, text.len(), hits));
+                return found;
             }
             new.sort_unstable();
             new.dedup();
@@ -611,6 +616,17 @@ impl Words {
             hits = self.rehit(text, hits, &mut missing)?;
         }
         Err(Unplanned::Text)
+    }
+
+    /// Plan again the text planned last (the same string, unchanged), now
+    /// that Python has told what its windows hold; None for another text.
+    pub(crate) fn replan_(&self, text: &str) -> Option<Result<Found, Unplanned>> {
+        match &self.plan.last {
+            Some((at, len, hits)) if *at == text.as_ptr() as usize && *len == text.len() => {
+                Some(self.plan_hits(text, hits))
+            }
+            _ => None,
+        }
     }
 
     /// Plan a text whose capitalised words are all known (`hits`).

@@ -661,6 +661,13 @@ impl Words {
         })
     }
 
+    /// `plan` again for the text planned last (the same string), once
+    /// Python has told what the windows it did not know hold: their names
+    /// are settled here too.  None for another text, or one it cannot plan.
+    fn replan(&self, text: &str) -> Option<crate::plan::Found> {
+        self.replan_(text).and_then(Result::ok)
+    }
+
     /// Keep what a window holds: 0 nothing, 1 names only the document can
     /// decide, 2 the settled names `specs` (see `plan::SpecArgs`); and the
     /// forms of the words it may begin and end with once rewritten (`edges`).

@@ -157,16 +157,20 @@ class Scanner:
             for _ in range(6):
                 found, new_chars = words.plan(text, self._teach)
                 if found is not None:
-                    # Windows never seen are left to Python in this plan (and
-                    # no name next to one is settled); the core learns what
-                    # each holds for the texts to come.  Only if its table
-                    # started over do the plan's name ids need planning again.
-                    started_over = False
+                    # Windows never seen are learnt, then the text is
+                    # planned again (from the words the core found: the
+                    # names of those windows are settled there too).  Only
+                    # if its table started over is it planned from scratch.
+                    started_over = learnt = False
                     for start, end, known in found[0]:
                         if not known:
                             started_over |= self._learn_window(text, start, end)
-                    if not started_over:
-                        break
+                            learnt = True
+                    if started_over:
+                        continue
+                    if learnt:
+                        found = words.replan(text) or found  # (None: never, for the text just planned)
+                    break
                 elif new_chars:
                     _learn_chars(words, text)
                 else:
