@@ -262,3 +262,12 @@ def test_a_window_of_key_matches_resolve_always_drops_is_left_alone_by_the_core(
 def test_names_side_by_side_are_rewritten_by_the_core_where_no_rewrite_could_join_another(text, written):
     _same_twice(text)
     assert _written(text) == written
+
+
+@pytest.mark.parametrize("name", ["Haftar", "Khalifa Haftar", "al-Sirt", "Government of National Accord", "Saleh"])
+def test_a_rewrite_read_alone_is_read_as_its_whole_window(name):
+    from normalize.engine.matcher import rereader
+
+    reader = rereader(FAST.index, FAST.settings.match)
+    assert reader is rereader(FAST.index, FAST.settings.match)
+    assert reader.reread(name, 0, len(name)) == (0, reader.read_alone(name))

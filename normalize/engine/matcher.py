@@ -223,6 +223,12 @@ class Rereader:
             found = self.windows[key] = _first_over(key[0], key[1], key[2], index, self.settings)
         return lo, found
 
+    def read_alone(self, name: str) -> Mention | None:
+        """`reread(name, 0, len(name))`: what the next run reads a rewrite
+        as when nothing stands around it (its window is the whole of it)."""
+        found = self.windows.get((name, 0, len(name)), _MISSING)
+        return self.reread(name, 0, len(name))[1] if found is _MISSING else found
+
     def window(self, text: str, start: int, end: int) -> tuple[int, int]:
         """`text[start:end]` widened to the glued words a name covering it
         could take in: a word is taken while it comes next to the word at
@@ -281,16 +287,21 @@ def name_forms(word: str) -> tuple[str, ...]:
 
 
 _REREADERS: dict[tuple[int, MatchSettings], Rereader] = {}
+_LAST_REREADER: list[Rereader | None] = [None]  # the one asked for last
 
 
 def rereader(index: Index, settings: MatchSettings = MatchSettings()) -> Rereader:
     """The rereader of an index and settings, made once (it holds the index
     weakly: a dropped index takes its rereader along)."""
+    last = _LAST_REREADER[0]
+    if last is not None and last.ref() is index and last.settings is settings:
+        return last  # (hashing the settings costs more than the rest of a call)
     found = _REREADERS.get((id(index), settings))
     if found is None or found.ref() is not index:
         for stale in [k for k, r in _REREADERS.items() if r.ref() is None]:
             del _REREADERS[stale]
         found = _REREADERS[(id(index), settings)] = Rereader(index, settings)
+    _LAST_REREADER[0] = found
     return found
 
 

@@ -152,8 +152,7 @@ def window_verdict(
         if new is None and m.method != "exact":
             return COMPLEX, []
         if new is not None:
-            lo, reading = reader.reread(new, 0, len(new))
-            read = read_as(reading, -lo, len(new) - lo, target)
+            read = read_as(reader.read_alone(new), 0, len(new), target)
             if read is None:
                 return COMPLEX, []  # the rewrite would not read back as itself: resolve says why
             read_region = None if read.ambiguous else read.region
