@@ -98,19 +98,19 @@ def window_verdict(
     names: list[SettledName],
     ignore: IgnoreList = IgnoreList(),
     resolve: ResolveSettings = ResolveSettings(),
-) -> tuple[int, list[tuple[int, int, int, bool, list[str], list[str], bool, int, bool, int, bool]]]:
+) -> tuple[int, list[tuple[int, int, int, int, list[str], list[str], bool, int, bool, int, bool]]]:
     """What a window holds, for the core: EMPTY (no mention, or only key
     matches `resolve` drops whatever the document says), COMPLEX (a name the
-    document decides: a fuzzy match, a key match `resolve` would not apply
-    whatever the document says, several candidates, one an ignore rule
-    could leave alone, or a rewrite that would not read back as itself), or
+    document decides: a fuzzy match, a key match the document may apply or
+    drop, several candidates of another kind, one an ignore rule could
+    leave alone, or a rewrite that would not read back as itself), or
     SIMPLE with each name as the core keeps it (offsets, id into `names`,
-    what becomes of it: kept, rewritten or sent to review (`_refusal`), the word forms that could join it from before
-    and after, whether a capitalised word after it could make it a person's
-    given name, its region's number, whether it needs support: an
-    ambiguous name or a key match, which the core rewrites only where an
-    unambiguous exact name of its region is in the text, as
-    `resolve.decide` would; and, for the reading cues around it
+    what becomes of it: kept, rewritten or sent to review (`_refusal`),
+    the word forms that could join it from before and after, whether a
+    capitalised word after it could make it a person's given name, its
+    region's number, whether it needs support: an ambiguous name or a key
+    match, which the core rewrites only where an unambiguous exact name of
+    its region is in the text, as `resolve.decide` would; and, for the reading cues around it
     (`resolve._misread`), its entity's type and whether it is a key match)."""
     if not mentions or all(_dropped(m, resolve) for m in mentions):
         return EMPTY, []
@@ -122,15 +122,7 @@ def window_verdict(
         best = m.candidates[0]
         target = best.target
         refusal = _refusal(m, index, resolve)
-        if refusal is not None:
-            pass
-        elif len(m.candidates) != 1:
-            return COMPLEX, []
-        elif m.method == "key":
-            # what `resolve._why_not` asks of a key match before its support
-            if target.keep or best.score < resolve.key_apply or spelling_objection(m, target, index):
-                return COMPLEX, []
-        elif m.method != "exact":
+        if refusal is None and not _may_settle(m, index, resolve):
             return COMPLEX, []
         if ignore and ignore.may_match(m.text, m.core):
             return COMPLEX, []
@@ -208,6 +200,20 @@ def window_edges(mentions: tuple[Mention, ...], length: int) -> tuple[list[str],
             if words and m.end == length:
                 tail.update(name_forms(words[-1]))
     return sorted(head), sorted(tail)
+
+
+def _may_settle(mention: Mention, index: Index, resolve: ResolveSettings) -> bool:
+    """Whether a mention may be rewritten whatever the document says (given,
+    for some, support: see `SettledName.needs_support`): one candidate,
+    listed exactly, or a key match close enough to apply whose spelling
+    raises no objection (what `resolve._why_not` asks before support)."""
+    if len(mention.candidates) != 1:
+        return False
+    best = mention.candidates[0]
+    target = best.target
+    if mention.method == "key":
+        return not (target.keep or best.score < resolve.key_apply or spelling_objection(mention, target, index))
+    return mention.method == "exact"
 
 
 def _refusal(mention: Mention, index: Index, resolve: ResolveSettings) -> tuple[str, Signal] | None:
