@@ -285,3 +285,14 @@ def test_a_query_the_core_cannot_read_is_scored_by_python():
     from normalize.engine.matcher import fuzzy_score, fuzzy_scores
 
     assert fuzzy_scores("haf\udc80tar", ["haftar"]) == [fuzzy_score("haf\udc80tar", "haftar")]
+
+
+def test_only_the_text_planned_last_is_planned_again_and_only_once():
+    scanner = shipped_scanner()
+    words = scanner._prepared()
+    text, other = "Forces of Hafter left Sirt.", "Forces of Hafter left Tripoli."
+    assert words.plan(text, scanner._teach)[0] is not None
+    assert words.replan(text) is not None
+    assert words.replan(text) is None  # planned again already
+    assert words.plan(text, scanner._teach)[0] is not None
+    assert words.replan(other) is None  # not the text planned last

@@ -592,6 +592,7 @@ impl Words {
     /// `teach` is asked what they are (`Teach`), and the text is planned
     /// once they are learnt.
     pub(crate) fn plan_text(&mut self, text: &str, teach: &mut Teach) -> Result<Found, Unplanned> {
+        self.plan.last = None;
         let (mut hits, mut missing) = self.scan_bytes(text)?;
         // (a name may run on over words Python describes only once it has
         // seen the first: a few rounds at most)
@@ -620,10 +621,11 @@ impl Words {
 
     /// Plan again the text planned last (the same string, unchanged), now
     /// that Python has told what its windows hold; None for another text.
-    pub(crate) fn replan_(&self, text: &str) -> Option<Result<Found, Unplanned>> {
-        match &self.plan.last {
-            Some((at, len, hits)) if *at == text.as_ptr() as usize && *len == text.len() => {
-                Some(self.plan_hits(text, hits))
+    /// Its words are given up here: a text is planned again once at most.
+    pub(crate) fn replan_(&mut self, text: &str) -> Option<Result<Found, Unplanned>> {
+        match self.plan.last.take() {
+            Some((at, len, hits)) if at == text.as_ptr() as usize && len == text.len() => {
+                Some(self.plan_hits(text, &hits))
             }
             _ => None,
         }

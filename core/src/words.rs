@@ -661,10 +661,11 @@ impl Words {
         })
     }
 
-    /// `plan` again for the text planned last (the same string), once
-    /// Python has told what the windows it did not know hold: their names
-    /// are settled here too.  None for another text, or one it cannot plan.
-    fn replan(&self, text: &str) -> Option<crate::plan::Found> {
+    /// `plan` again for the text the last call planned (the same string),
+    /// once Python has told what the windows it did not know hold: their
+    /// names are settled here too.  None for another text, for one planned
+    /// again already, or for one it cannot plan.
+    fn replan(&mut self, text: &str) -> Option<crate::plan::Found> {
         self.replan_(text).and_then(Result::ok)
     }
 
