@@ -511,11 +511,12 @@ def _last_json(text: str) -> dict | None:
 
 
 def forget_learnt_words() -> None:
-    """Remove what earlier runs learnt about the corpus' words from the child
-    runs' cache (the compiled gazetteer stays): a timed run is a first run
-    over a new corpus, as an analyst's daily folder is."""
-    for kept in Path(CHILD_CACHE["NORMALIZE_CACHE_DIR"]).glob("*.words"):
-        kept.unlink(missing_ok=True)
+    """Remove what earlier runs learnt about the corpus' words and windows
+    from the child runs' cache (the compiled gazetteer stays): a timed run
+    is a first run over a corpus whose words it has never met."""
+    for pattern in ("*.words", "*.windows"):
+        for kept in Path(CHILD_CACHE["NORMALIZE_CACHE_DIR"]).glob(pattern):
+            kept.unlink(missing_ok=True)
 
 
 def measure_whole_runs(corpus: gen.Corpus, work: Path, repeat: int, with_tools: bool) -> dict:
@@ -524,8 +525,8 @@ def measure_whole_runs(corpus: gen.Corpus, work: Path, repeat: int, with_tools: 
     Every run writes into a folder of its own, created for it; all of them are
     deleted together at the end, so no run creates files right after a large
     deletion.  Run from the work folder, so no normalize.toml applies.  Each
-    timed `normalize run` starts without the words earlier runs learnt
-    (`forget_learnt_words`); one more `-j 1` run afterwards keeps them.
+    timed `normalize run` starts without the words and windows earlier runs
+    learnt (`forget_learnt_words`); one more `-j 1` run afterwards keeps them.
     """
     folder = work / "whole-runs"
     shutil.rmtree(folder, ignore_errors=True)
@@ -559,7 +560,7 @@ def measure_whole_runs(corpus: gen.Corpus, work: Path, repeat: int, with_tools: 
                     f"  round {n + 1}: {label} {measured['mb_s']:.2f} MB/s, {measured['seconds']:.2f} s "
                     f"(user {measured['user_s']:.2f} s, sys {measured['sys_s']:.2f} s)"
                 )
-        log("normalize run -j 1 again, with the words the run before learnt (engine/learnt.py)")
+        log("normalize run -j 1 again, with the words and windows the run before learnt (engine/learnt.py)")
         rerun_j1 = run("j1", commands["j1"](folder / "rerun-j1"))
         log("normalize run (default jobs), for its peak memory")
         default_jobs = run("default", normalize_cmd("run", str(corpus.root), "-o", str(folder / "default"), "-q"))
@@ -894,7 +895,7 @@ def markdown(results: dict) -> str:
         whole_row("(in process, one core) read+decode+encode+write only", io),
         whole_row("normalize run -j 1 (shipped gazetteer, change log and journal)", runs["j1"]),
         whole_row("normalize run -j 2", runs["j2"]),
-        whole_row("normalize run -j 1 again, words kept from the run before", runs["rerun_j1"]),
+        whole_row("normalize run -j 1 again, words and windows kept from the run before", runs["rerun_j1"]),
     ]
     lines += ["", "| gazetteer | spellings | build s (load+compile) | peak MiB | retained MiB |"]
     lines += ["| --- | ---: | ---: | ---: | ---: |"]

@@ -126,3 +126,96 @@ def test_a_normaliser_hands_over_only_the_words_it_learnt_since_it_was_last_aske
     other = Normalizer.load()
     other.adopt_words({"Zubeidat": 0})
     assert other._scanner.learnt()["Zubeidat"] == 0
+
+
+def _windows(folder):
+    return sorted(folder.glob("*.windows"))
+
+
+def test_a_normaliser_keeps_the_windows_it_learnt_and_the_next_one_settles_them_without_learning(tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    first = Normalizer.load(cache=tmp_path, learnt_words=True)
+    expected = first.normalize(text)
+    first.remember()
+    [kept] = _windows(tmp_path)
+    second = Normalizer.load(cache=tmp_path, learnt_words=True)
+    assert second._scanner.windows_told() == len(learnt.load_windows(kept)) > 0
+
+    def learn(*args):
+        raise AssertionError("a window kept by the run before was learnt again")
+
+    second._scanner._learn_window = learn
+    assert second.normalize(text) == expected
+    assert len(second._scanner.plan(text).written) > 0
+
+
+def test_windows_kept_with_other_settings_or_another_ignore_list_are_not_read(tmp_path):
+    from normalize.engine.ignore import IgnoreList
+    from normalize.engine.normalizer import Settings
+    from normalize.engine.resolve import ResolveSettings
+
+    first = Normalizer.load(cache=tmp_path, learnt_words=True)
+    first.normalize("Hafter met Aghaila in Sirt.")
+    first.remember()
+    assert _windows(tmp_path)
+    stricter = Settings(resolve=ResolveSettings(key_apply=90.0))
+    assert Normalizer.load(cache=tmp_path, learnt_words=True, settings=stricter)._scanner.windows_told() == 0
+    ignoring = IgnoreList.from_entries(["Sirt"])
+    assert Normalizer.load(cache=tmp_path, learnt_words=True, ignore=ignoring)._scanner.windows_told() == 0
+
+
+def test_kept_windows_that_cannot_be_read_are_ignored(tmp_path):
+    first = Normalizer.load(cache=tmp_path, learnt_words=True)
+    first.normalize("Hafter met Aghaila in Sirt.")
+    first.remember()
+    [kept] = _windows(tmp_path)
+    kept.write_bytes(b"not a pickle")
+    again = Normalizer.load(cache=tmp_path, learnt_words=True)
+    assert again._scanner.windows_told() == 0
+    assert again.normalize("Hafter met Aghaila in Sirt.").text == "Haftar met Aghaila in Sirte."
+
+
+REGIONS = """
+[gazetteer]
+region = "{region}"
+
+[{id}]
+type = "place"
+canonical = "{name}"
+variants = ["{variant}"]
+
+[{id}_body]
+type = "org"
+canonical = "{name} {body}"
+variants = ["{body}"]
+ambiguous = true
+"""
+
+
+def test_kept_windows_name_their_regions_so_a_scanner_that_numbers_regions_otherwise_reads_them_right(tmp_path):
+    from normalize.engine.index import derived
+    from normalize.engine.normalizer import Settings
+    from normalize.engine.settled import Regions
+
+    folder = tmp_path / "gazetteers"
+    folder.mkdir()
+    alpha = REGIONS.format(region="AA", id="alpha", name="Alpha", variant="Alfa", body="Assembly")
+    beta = REGIONS.format(region="BB", id="beta", name="Beta", variant="Betta", body="Parliament")
+    (folder / "a.toml").write_text(alpha, encoding="utf-8")
+    (folder / "b.toml").write_text(beta, encoding="utf-8")
+    first = Normalizer.load([folder], include_default=False, cache=tmp_path / "cache", learnt_words=True)
+    for _ in range(2):
+        first.normalize("In Alfa the Assembly met.\n\nIn Betta they left.\n")  # regions met: AA, then BB
+    first.remember()
+    [kept] = _windows(tmp_path / "cache")
+    second = Normalizer.load([folder], include_default=False, cache=tmp_path / "cache", learnt_words=False)
+    regions = derived(second.index, Regions)
+    regions.number("BB")  # numbered in another order than the first scanner's
+    regions.number("AA")
+    second._scanner.adopt_windows(learnt.load_windows(kept))
+    reference = Normalizer.load([folder], include_default=False, settings=Settings(engine="reference"))
+    for text in ("In Betta the Assembly met.\n", "In Alfa the Assembly met.\n", "The Assembly met in Betta.\n"):
+        expected = reference.normalize(text)
+        assert second.normalize(text) == expected
+        assert second.normalize(text) == expected
+    assert reference.normalize("In Betta the Assembly met.\n").review  # nothing there is about region AA

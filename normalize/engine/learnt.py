@@ -15,19 +15,49 @@ cannot be read is ignored::
     >>> store(path, {"Hafter": 1, "Monday": 0})
     >>> sorted(load(path).items())
     [('Hafter', 1), ('Monday', 0)]
+
+So are the windows a run told the compiled core about (`Scanner.learnt_windows`:
+what each holds, worked out by the reference matcher and `settled.window_verdict`,
+which costs more than the rest of a first run's pass).  What they hold depends
+on more than the words do: that file is named by everything that decides the
+output (`Normalizer.fingerprint`) and by the code of the package, the compiled
+core included (`code_digest`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import msgspec
 
 _TABLE = msgspec.msgpack.Decoder(dict[str, int])
 _ENCODER = msgspec.msgpack.Encoder()
+
+
+def windows_path(folder: Path, entry: str, fingerprint: str) -> Path:
+    """Where the windows learnt with compiled entry `entry`, a normaliser of
+    `fingerprint` and this code are kept."""
+    tag = hashlib.sha256(f"{fingerprint} {code_digest()}".encode()).hexdigest()[:12]
+    return folder / f"{entry}-{tag}.windows"
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of every file of the package (its code, its data and the
+    compiled core): a window's verdict is what this code makes of it."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def learnt_path(folder: Path, entry: str, settings: object) -> Path:
@@ -47,6 +77,8 @@ def load(path: Path) -> dict[str, int]:
 
 # At most this many words are kept: reading them costs a run about 0.1 s.
 LIMIT = 200_000
+# At most this many windows are kept: reading them costs a run about 0.2 s.
+WINDOWS_LIMIT = 20_000
 
 
 def store(path: Path, words: dict[str, int], limit: int = LIMIT) -> None:
@@ -59,12 +91,43 @@ def store(path: Path, words: dict[str, int], limit: int = LIMIT) -> None:
         if len(table) >= limit:
             break
         table.setdefault(word, reach)
+    _write(path, _ENCODER.encode(table))
+
+
+def load_windows(path: Path) -> list:
+    """The windows kept at `path` (see `Scanner.learnt_windows`); none if
+    there is no such file or it cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            kept = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return []
+    return kept if isinstance(kept, list) else []
+
+
+def store_windows(path: Path, windows: list, limit: int = WINDOWS_LIMIT) -> None:
+    """Keep `windows` (the latest first) at `path` with those kept there
+    already, at most `limit` in all, as `store` keeps words."""
+    kept = windows[:limit]
+    seen = {w[0] for w in kept}
+    for window in load_windows(path):
+        if len(kept) >= limit:
+            break
+        if window[0] not in seen:
+            kept.append(window)
+            seen.add(window[0])
+    _write(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write(path: Path, data: bytes) -> None:
+    """`data` at `path`, atomically; a folder that cannot be written only
+    costs the next run the time to learn it again."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".words")
+        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(_ENCODER.encode(table))
+                stream.write(data)
             os.replace(scratch, path)
         except BaseException:
             Path(scratch).unlink(missing_ok=True)

@@ -76,6 +76,8 @@ class Normalizer:
         )
         # where the words learnt are kept between runs (set by `load` with a cache)
         self._learnt_path: Path | None = None
+        self._windows_path: Path | None = None  # where the windows the core was told of are kept
+        self._windows_known = 0
         self._known = 0
 
     @classmethod
@@ -108,9 +110,14 @@ class Normalizer:
         normalizer = cls(gazetteer, settings, index, ignore)
         if not learnt_words:
             return normalizer
-        normalizer._learnt_path = learnt.learnt_path(folder, entry_name(gazetteer.digest), normalizer.settings.match)
+        entry = entry_name(gazetteer.digest)
+        normalizer._learnt_path = learnt.learnt_path(folder, entry, normalizer.settings.match)
         normalizer._scanner.adopt(learnt.load(normalizer._learnt_path))
         normalizer._known = normalizer._scanner.words_known()
+        if normalizer.settings.engine == "scan":
+            normalizer._windows_path = learnt.windows_path(folder, entry, normalizer.fingerprint())
+            normalizer._scanner.adopt_windows(learnt.load_windows(normalizer._windows_path))
+            normalizer._windows_known = normalizer._scanner.windows_told()
         return normalizer
 
     def fresh_words(self) -> dict[str, int]:
@@ -125,12 +132,16 @@ class Normalizer:
         self._scanner.adopt(words)
 
     def remember(self) -> None:
-        """Keep what this normaliser learnt about new words for the next run
-        (a normaliser loaded with a cache; see `engine.learnt`)."""
-        if self._learnt_path is None or self._scanner.words_known() == self._known:
+        """Keep what this normaliser learnt about new words and windows for
+        the next run (a normaliser loaded with a cache; see `engine.learnt`)."""
+        scanner = self._scanner
+        if self._windows_path is not None and scanner.windows_told() != self._windows_known:
+            learnt.store_windows(self._windows_path, scanner.learnt_windows())
+            self._windows_known = scanner.windows_told()
+        if self._learnt_path is None or scanner.words_known() == self._known:
             return
-        learnt.store(self._learnt_path, self._scanner.learnt())
-        self._known = self._scanner.words_known()
+        learnt.store(self._learnt_path, scanner.learnt())
+        self._known = scanner.words_known()
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the output: gazetteer files and settings."""

@@ -49,6 +49,10 @@ from .settled import (
     written_changes,
 )
 
+# A window as one scanner tells another: its text, verdict, its names'
+# specs (ids into its own names, regions by name), edges, and its names.
+KeptWindow = tuple[str, int, list[tuple], tuple[list[str], list[str]], list[SettledName]]
+
 _SPACES = " \t\u00a0"
 _GAP_ENDS = _SPACES + "\n\r" + HYPHENS  # what a glued article is followed by
 _GAP_STARTS = frozenset(_GAP_ENDS)  # what may follow a word inside a name
@@ -88,6 +92,9 @@ class Scanner:
         self._windows: dict[str, tuple[Mention, ...]] = {}
         # the names the core rewrites alone, by the id it knows them by (see settled.py)
         self._settled: list[SettledName] = []
+        # what the core was told of each window it knows: verdict, names
+        # (ids into `_settled`) and edges, for the next run (`learnt_windows`)
+        self._told: dict[str, tuple[int, list, tuple[list[str], list[str]]]] = {}
         # Names listed only with their article (``El Hums``: a bare ``Hums`` is
         # English): the capitalised word after the article starts the window.
         self._after_article: dict[str, int] = {}
@@ -106,7 +113,7 @@ class Scanner:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._words, self._ready, self._settled = Words(self._max_words), False, []
+        self._words, self._ready, self._settled, self._told = Words(self._max_words), False, [], {}
 
     def find(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
@@ -227,11 +234,46 @@ class Scanner:
         started_over = words.windows_known() >= self._max_windows  # the core empties its table
         if started_over:
             self._settled.clear()
+            self._told.clear()
         window = text[start:end]
         mentions = self._mentions_of(window)
         verdict, specs = window_verdict(mentions, self.index, self.settings, self._settled, self.ignore, self.resolve)
-        words.learn_window(window, verdict, specs, window_edges(mentions, len(window)), self._max_windows)
+        edges = window_edges(mentions, len(window))
+        words.learn_window(window, verdict, specs, edges, self._max_windows)
+        self._told[window] = (verdict, specs, edges)
         return started_over
+
+    def learnt_windows(self) -> list[KeptWindow]:
+        """What the core was told of each window it knows, the latest first,
+        as another scanner of the same index and settings can `adopt_windows`
+        it (see `engine.learnt`): each name's spec with an id into the
+        window's own names, and its region by name."""
+        regions = derived(self.index, Regions)
+        kept = []
+        for window, (verdict, specs, edges) in reversed(self._told.items()):
+            local = [(*s[:2], k, *s[3:7], regions.names[s[7]], *s[8:]) for k, s in enumerate(specs)]
+            kept.append((window, verdict, local, edges, [self._settled[s[2]] for s in specs]))
+        return kept
+
+    def windows_told(self) -> int:
+        """How many windows the core was told of (and knows)."""
+        return len(self._told)
+
+    def adopt_windows(self, kept: list[KeptWindow]) -> None:
+        """Tell the core the windows another scanner learnt (`learnt_windows`),
+        as far as its table has room without starting over."""
+        words = self._prepared()
+        regions = derived(self.index, Regions)
+        for window, verdict, local, edges, names in kept:
+            if window in self._told:
+                continue
+            if words.windows_known() + 1 >= self._max_windows:
+                break
+            base = len(self._settled)
+            specs = [(*s[:2], base + s[2], *s[3:7], regions.number(s[7]), *s[8:]) for s in local]
+            self._settled += names
+            words.learn_window(window, verdict, specs, edges, self._max_windows)
+            self._told[window] = (verdict, specs, edges)
 
     def hits(self, text: str) -> list[tuple[int, int, int, int]]:
         """The capitalised words of `text` that may start a name (see `capitalised_hits`)."""
