@@ -219,3 +219,16 @@ def test_kept_windows_name_their_regions_so_a_scanner_that_numbers_regions_other
         assert second.normalize(text) == expected
         assert second.normalize(text) == expected
     assert reference.normalize("In Betta the Assembly met.\n").review  # nothing there is about region AA
+
+
+def test_the_code_digest_changes_with_any_file_of_the_package(tmp_path, monkeypatch):
+    package = tmp_path / "normalize"
+    (package / "engine" / "__pycache__").mkdir(parents=True)
+    (package / "engine" / "resolve.py").write_text("A = 1\n", encoding="utf-8")
+    (package / "engine" / "__pycache__" / "resolve.pyc").write_bytes(b"compiled")
+    monkeypatch.setattr(learnt, "_PACKAGE", package)
+    before = learnt.code_digest.__wrapped__()
+    (package / "engine" / "__pycache__" / "resolve.pyc").write_bytes(b"compiled again")
+    assert learnt.code_digest.__wrapped__() == before  # compiled files follow the code
+    (package / "engine" / "resolve.py").write_text("A = 2\n", encoding="utf-8")
+    assert learnt.code_digest.__wrapped__() != before

@@ -51,9 +51,12 @@ def code_digest() -> str:
     """A hash of every file of the package (its code, its data and the
     compiled core): a window's verdict is what this code makes of it."""
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for root, folders, names in os.walk(_PACKAGE):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")  # (walked in this order)
+        for name in sorted(names):
+            path = os.path.join(root, name)
+            with open(path, "rb") as stream:
+                digest.update(os.path.relpath(path, _PACKAGE).encode() + b"\0" + stream.read())
     return digest.hexdigest()
 
 
