@@ -232,3 +232,14 @@ def test_the_code_digest_changes_with_any_file_of_the_package(tmp_path, monkeypa
     assert learnt.code_digest.__wrapped__() == before  # compiled files follow the code
     (package / "engine" / "resolve.py").write_text("A = 2\n", encoding="utf-8")
     assert learnt.code_digest.__wrapped__() != before
+
+
+def test_a_scanner_remembers_only_the_latest_windows_the_next_run_may_keep(monkeypatch):
+    import normalize.engine.scan as scan
+
+    monkeypatch.setattr(scan, "WINDOWS_LIMIT", 2)
+    normalizer = Normalizer.load()
+    normalizer.normalize("Hafter left Sirt.\n\nThen Tarhunah, Misurata and Ajdabiya.\n")
+    scanner = normalizer._scanner
+    assert scanner.windows_told() >= 5
+    assert [w[0] for w in scanner.learnt_windows()] == ["Ajdabiya", "Misurata"]

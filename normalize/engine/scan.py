@@ -35,6 +35,7 @@ from ..text.tokens import (
 from ..text.words import cues
 from .ignore import IgnoreList
 from .index import Index, derived
+from .learnt import WINDOWS_LIMIT
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
 from .records import Candidate, Change, Mention, ReviewItem, Settled
 from .resolve import ResolveSettings
@@ -95,6 +96,7 @@ class Scanner:
         # what the core was told of each window it knows: verdict, names
         # (ids into `_settled`) and edges, for the next run (`learnt_windows`)
         self._told: dict[str, tuple[int, list, tuple[list[str], list[str]]]] = {}
+        self._told_count = 0
         # Names listed only with their article (``El Hums``: a bare ``Hums`` is
         # English): the capitalised word after the article starts the window.
         self._after_article: dict[str, int] = {}
@@ -114,6 +116,7 @@ class Scanner:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._words, self._ready, self._settled, self._told = Words(self._max_words), False, [], {}
+        self._told_count = 0
 
     def find(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
@@ -240,8 +243,17 @@ class Scanner:
         verdict, specs = window_verdict(mentions, self.index, self.settings, self._settled, self.ignore, self.resolve)
         edges = window_edges(mentions, len(window))
         words.learn_window(window, verdict, specs, edges, self._max_windows)
-        self._told[window] = (verdict, specs, edges)
+        self._tell(window, verdict, specs, edges)
         return started_over
+
+    def _tell(self, window: str, verdict: int, specs: list, edges: tuple[list[str], list[str]]) -> None:
+        """Note what the core was told of `window`: the latest windows, as
+        many as the next run may keep (`learnt.WINDOWS_LIMIT`)."""
+        told = self._told
+        if len(told) >= WINDOWS_LIMIT:
+            del told[next(iter(told))]
+        told[window] = (verdict, specs, edges)
+        self._told_count += 1
 
     def learnt_windows(self) -> list[KeptWindow]:
         """What the core was told of each window it knows, the latest first,
@@ -256,8 +268,8 @@ class Scanner:
         return kept
 
     def windows_told(self) -> int:
-        """How many windows the core was told of (and knows)."""
-        return len(self._told)
+        """How many windows the core has been told of, learnt or adopted."""
+        return self._told_count
 
     def adopt_windows(self, kept: list[KeptWindow]) -> None:
         """Tell the core the windows another scanner learnt (`learnt_windows`),
@@ -273,7 +285,7 @@ class Scanner:
             specs = [(*s[:2], base + s[2], *s[3:7], regions.number(s[7]), *s[8:]) for s in local]
             self._settled += names
             words.learn_window(window, verdict, specs, edges, self._max_windows)
-            self._told[window] = (verdict, specs, edges)
+            self._tell(window, verdict, specs, edges)
 
     def hits(self, text: str) -> list[tuple[int, int, int, int]]:
         """The capitalised words of `text` that may start a name (see `capitalised_hits`)."""
