@@ -243,3 +243,29 @@ def test_a_scanner_remembers_only_the_latest_windows_the_next_run_may_keep(monke
     scanner = normalizer._scanner
     assert scanner.windows_told() >= 5
     assert [w[0] for w in scanner.learnt_windows()] == ["Ajdabiya", "Misurata"]
+
+
+def test_windows_another_process_kept_meanwhile_are_merged_not_lost(tmp_path):
+    first = Normalizer.load(cache=tmp_path, learnt_words=True)
+    second = Normalizer.load(cache=tmp_path, learnt_words=True)  # as two workers of one run
+    first.normalize("Forces of Hafter left Sirt.")
+    second.normalize("Later that week Tarhunah was calm.")
+    first.remember()
+    second.remember()
+    [kept] = _windows(tmp_path)
+    assert {"Hafter", "Sirt", "Tarhunah"} <= {w[0] for w in learnt.load_windows(kept)}
+
+
+def test_a_kept_file_nobody_wrote_since_it_was_read_is_not_read_again(tmp_path, monkeypatch):
+    first = Normalizer.load(cache=tmp_path, learnt_words=True)
+    first.normalize("Forces of Hafter left Sirt.")
+    first.remember()
+    again = Normalizer.load(cache=tmp_path, learnt_words=True)
+    again.normalize("Later that week Tarhunah was calm.")
+    reads = []
+    monkeypatch.setattr(learnt, "load_windows", lambda path: reads.append(path) or [])
+    again.remember()
+    assert reads == []
+    [kept] = _windows(tmp_path)
+    monkeypatch.undo()
+    assert {"Hafter", "Sirt", "Tarhunah"} <= {w[0] for w in learnt.load_windows(kept)}

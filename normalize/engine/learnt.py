@@ -108,18 +108,34 @@ def load_windows(path: Path) -> list:
     return kept if isinstance(kept, list) else []
 
 
-def store_windows(path: Path, windows: list, limit: int = WINDOWS_LIMIT) -> None:
+def store_windows(path: Path, windows: list, known: FileState = None, limit: int = WINDOWS_LIMIT) -> FileState:
     """Keep `windows` (the latest first) at `path` with those kept there
-    already, at most `limit` in all, as `store` keeps words."""
+    already, at most `limit` in all, as `store` keeps words; the file's
+    state once written.  A file still in the state `known` (`file_state`,
+    taken when its windows were read and adopted: they are among `windows`)
+    is not read again."""
     kept = windows[:limit]
     seen = {w[0] for w in kept}
-    for window in load_windows(path):
+    for window in load_windows(path) if file_state(path) != known else ():
         if len(kept) >= limit:
             break
         if window[0] not in seen:
             kept.append(window)
             seen.add(window[0])
     _write(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    return file_state(path)
+
+
+FileState = tuple[int, int] | None  # a file's modification time (ns) and size; None: no file
+
+
+def file_state(path: Path) -> FileState:
+    """`path`'s modification time and size, to tell whether it was written since."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def _write(path: Path, data: bytes) -> None:

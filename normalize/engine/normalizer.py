@@ -78,6 +78,7 @@ class Normalizer:
         self._learnt_path: Path | None = None
         self._windows_path: Path | None = None  # where the windows the core was told of are kept
         self._windows_known = 0
+        self._windows_state: learnt.FileState = None  # that file's state when this normaliser read it
         self._known = 0
 
     @classmethod
@@ -115,8 +116,9 @@ class Normalizer:
         normalizer._scanner.adopt(learnt.load(normalizer._learnt_path))
         normalizer._known = normalizer._scanner.words_known()
         if normalizer.settings.engine == "scan":
-            normalizer._windows_path = learnt.windows_path(folder, entry, normalizer.fingerprint())
-            normalizer._scanner.adopt_windows(learnt.load_windows(normalizer._windows_path))
+            path = normalizer._windows_path = learnt.windows_path(folder, entry, normalizer.fingerprint())
+            normalizer._windows_state = learnt.file_state(path)  # (before reading: a later write shows)
+            normalizer._scanner.adopt_windows(learnt.load_windows(path))
             normalizer._windows_known = normalizer._scanner.windows_told()
         return normalizer
 
@@ -136,7 +138,8 @@ class Normalizer:
         the next run (a normaliser loaded with a cache; see `engine.learnt`)."""
         scanner = self._scanner
         if self._windows_path is not None and scanner.windows_told() != self._windows_known:
-            learnt.store_windows(self._windows_path, scanner.learnt_windows())
+            state = learnt.store_windows(self._windows_path, scanner.learnt_windows(), self._windows_state)
+            self._windows_state = state
             self._windows_known = scanner.windows_told()
         if self._learnt_path is None or scanner.words_known() == self._known:
             return
