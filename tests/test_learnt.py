@@ -269,3 +269,25 @@ def test_a_kept_file_nobody_wrote_since_it_was_read_is_not_read_again(tmp_path, 
     [kept] = _windows(tmp_path)
     monkeypatch.undo()
     assert {"Hafter", "Sirt", "Tarhunah"} <= {w[0] for w in learnt.load_windows(kept)}
+
+
+def test_adopted_windows_keep_their_order_so_the_latest_stay_first():
+    first = Normalizer.load()
+    first.normalize("Hafter left Sirt.\n\nThen Tarhunah.\n")
+    kept = first._scanner.learnt_windows()
+    second = Normalizer.load()
+    second._scanner.adopt_windows(kept)
+    assert [w[0] for w in second._scanner.learnt_windows()] == [w[0] for w in kept]
+
+
+def test_a_scanner_that_forgot_windows_reads_the_kept_file_again_before_writing_it(tmp_path):
+    first = Normalizer.load(cache=tmp_path, learnt_words=True)
+    first.normalize("Forces of Hafter left Sirt.")
+    first.remember()
+    again = Normalizer.load(cache=tmp_path, learnt_words=True)
+    again._scanner._max_windows = again._scanner._words.windows_known()  # its table starts over at once
+    again.normalize("Later that week Tarhunah was calm.")
+    assert again._scanner.forgot_windows
+    again.remember()
+    [kept] = _windows(tmp_path)
+    assert {"Hafter", "Sirt", "Tarhunah"} <= {w[0] for w in learnt.load_windows(kept)}

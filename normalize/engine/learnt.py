@@ -126,7 +126,7 @@ def store_windows(path: Path, windows: list, known: FileState = None, limit: int
     return file_state(path)
 
 
-FileState = tuple[int, int] | None  # a file's modification time (ns) and size; None: no file
+FileState = tuple[int, int] | tuple[()] | None  # a file's modification time (ns) and size; None: no file; (): unknown
 
 
 def file_state(path: Path) -> FileState:

@@ -138,7 +138,9 @@ class Normalizer:
         the next run (a normaliser loaded with a cache; see `engine.learnt`)."""
         scanner = self._scanner
         if self._windows_path is not None and scanner.windows_told() != self._windows_known:
-            state = learnt.store_windows(self._windows_path, scanner.learnt_windows(), self._windows_state)
+            # (windows forgotten since the file was read: read it again, whatever its state)
+            known = () if scanner.forgot_windows else self._windows_state
+            state = learnt.store_windows(self._windows_path, scanner.learnt_windows(), known)
             self._windows_state = state
             self._windows_known = scanner.windows_told()
         if self._learnt_path is None or scanner.words_known() == self._known:

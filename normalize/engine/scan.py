@@ -21,6 +21,8 @@ are merged.  tests/test_scan.py checks that both matchers agree.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from ..compiled import Words
 from ..text.keys import ARTICLES, ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
 from ..text.positions import without_surrogates
@@ -95,8 +97,9 @@ class Scanner:
         self._settled: list[SettledName] = []
         # what the core was told of each window it knows: verdict, names
         # (ids into `_settled`) and edges, for the next run (`learnt_windows`)
-        self._told: dict[str, tuple[int, list, tuple[list[str], list[str]]]] = {}
+        self._told: OrderedDict[str, tuple[int, list, tuple[list[str], list[str]]]] = OrderedDict()
         self._told_count = 0
+        self.forgot_windows = False  # whether windows it was told of were dropped (the table started over)
         # Names listed only with their article (``El Hums``: a bare ``Hums`` is
         # English): the capitalised word after the article starts the window.
         self._after_article: dict[str, int] = {}
@@ -115,7 +118,7 @@ class Scanner:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._words, self._ready, self._settled, self._told = Words(self._max_words), False, [], {}
+        self._words, self._ready, self._settled, self._told = Words(self._max_words), False, [], OrderedDict()
         self._told_count = 0
 
     def find(self, text: str) -> list[Mention]:
@@ -238,6 +241,7 @@ class Scanner:
         if started_over:
             self._settled.clear()
             self._told.clear()
+            self.forgot_windows = True
         window = text[start:end]
         mentions = self._mentions_of(window)
         verdict, specs = window_verdict(mentions, self.index, self.settings, self._settled, self.ignore, self.resolve)
@@ -251,7 +255,7 @@ class Scanner:
         many as the next run may keep (`learnt.WINDOWS_LIMIT`)."""
         told = self._told
         if len(told) >= WINDOWS_LIMIT:
-            del told[next(iter(told))]
+            told.popitem(last=False)
         told[window] = (verdict, specs, edges)
         self._told_count += 1
 
@@ -276,7 +280,7 @@ class Scanner:
         as far as its table has room without starting over."""
         words = self._prepared()
         regions = derived(self.index, Regions)
-        for window, verdict, local, edges, names in kept:
+        for window, verdict, local, edges, names in reversed(kept[:WINDOWS_LIMIT]):  # (kept: the latest first)
             if window in self._told:
                 continue
             if words.windows_known() + 1 >= self._max_windows:
