@@ -13,15 +13,21 @@ from normalize import Normalizer
 from normalize.engine import learnt
 
 
+def _run_once(cache, text):
+    """Normalise `text` as a run would, keeping what it learnt in `cache`; the result."""
+    first = Normalizer.load(cache=cache, learnt_words=True)
+    result = first.normalize(text)
+    first.remember()
+    return result
+
+
 def _kept(folder):
     return sorted(folder.glob("*.words"))
 
 
 def test_a_normaliser_keeps_the_words_it_learnt_and_the_next_one_starts_with_them(tmp_path):
     text = SEED.read_text(encoding="utf-8")
-    first = Normalizer.load(cache=tmp_path, learnt_words=True)
-    expected = first.normalize(text)
-    first.remember()
+    expected = _run_once(tmp_path, text)
     [kept] = _kept(tmp_path)
     assert "Haftar" in learnt.load(kept) or "Hafter" in learnt.load(kept)
     second = Normalizer.load(cache=tmp_path, learnt_words=True)
@@ -33,17 +39,13 @@ def test_other_match_settings_do_not_read_the_words_kept_with_these(tmp_path):
     from normalize.engine.matcher import MatchSettings
     from normalize.engine.normalizer import Settings
 
-    first = Normalizer.load(cache=tmp_path, learnt_words=True)
-    first.normalize("Hafter met Zorgblat in Sirt.")
-    first.remember()
+    _run_once(tmp_path, "Hafter met Zorgblat in Sirt.")
     other = Normalizer.load(cache=tmp_path, learnt_words=True, settings=Settings(match=MatchSettings(fuzzy_floor=70.0)))
     assert other._scanner.learnt() == {}
 
 
 def test_a_kept_table_that_cannot_be_read_is_ignored(tmp_path):
-    first = Normalizer.load(cache=tmp_path, learnt_words=True)
-    first.normalize("Hafter met Zorgblat in Sirt.")
-    first.remember()
+    _run_once(tmp_path, "Hafter met Zorgblat in Sirt.")
     [kept] = _kept(tmp_path)
     kept.write_bytes(b"\x00not msgpack")
     again = Normalizer.load(cache=tmp_path, learnt_words=True)
@@ -134,9 +136,7 @@ def _windows(folder):
 
 def test_a_normaliser_keeps_the_windows_it_learnt_and_the_next_one_settles_them_without_learning(tmp_path):
     text = SEED.read_text(encoding="utf-8")
-    first = Normalizer.load(cache=tmp_path, learnt_words=True)
-    expected = first.normalize(text)
-    first.remember()
+    expected = _run_once(tmp_path, text)
     [kept] = _windows(tmp_path)
     second = Normalizer.load(cache=tmp_path, learnt_words=True)
     assert second._scanner.windows_told() == len(learnt.load_windows(kept)) > 0
@@ -154,9 +154,7 @@ def test_windows_kept_with_other_settings_or_another_ignore_list_are_not_read(tm
     from normalize.engine.normalizer import Settings
     from normalize.engine.resolve import ResolveSettings
 
-    first = Normalizer.load(cache=tmp_path, learnt_words=True)
-    first.normalize("Hafter met Aghaila in Sirt.")
-    first.remember()
+    _run_once(tmp_path, "Hafter met Aghaila in Sirt.")
     assert _windows(tmp_path)
     stricter = Settings(resolve=ResolveSettings(key_apply=90.0))
     assert Normalizer.load(cache=tmp_path, learnt_words=True, settings=stricter)._scanner.windows_told() == 0
@@ -165,9 +163,7 @@ def test_windows_kept_with_other_settings_or_another_ignore_list_are_not_read(tm
 
 
 def test_kept_windows_that_cannot_be_read_are_ignored(tmp_path):
-    first = Normalizer.load(cache=tmp_path, learnt_words=True)
-    first.normalize("Hafter met Aghaila in Sirt.")
-    first.remember()
+    _run_once(tmp_path, "Hafter met Aghaila in Sirt.")
     [kept] = _windows(tmp_path)
     kept.write_bytes(b"not a pickle")
     again = Normalizer.load(cache=tmp_path, learnt_words=True)
@@ -257,9 +253,7 @@ def test_windows_another_process_kept_meanwhile_are_merged_not_lost(tmp_path):
 
 
 def test_a_kept_file_nobody_wrote_since_it_was_read_is_not_read_again(tmp_path, monkeypatch):
-    first = Normalizer.load(cache=tmp_path, learnt_words=True)
-    first.normalize("Forces of Hafter left Sirt.")
-    first.remember()
+    _run_once(tmp_path, "Forces of Hafter left Sirt.")
     again = Normalizer.load(cache=tmp_path, learnt_words=True)
     again.normalize("Later that week Tarhunah was calm.")
     reads = []
@@ -281,9 +275,7 @@ def test_adopted_windows_keep_their_order_so_the_latest_stay_first():
 
 
 def test_a_scanner_that_forgot_windows_reads_the_kept_file_again_before_writing_it(tmp_path):
-    first = Normalizer.load(cache=tmp_path, learnt_words=True)
-    first.normalize("Forces of Hafter left Sirt.")
-    first.remember()
+    _run_once(tmp_path, "Forces of Hafter left Sirt.")
     again = Normalizer.load(cache=tmp_path, learnt_words=True)
     again._scanner._max_windows = again._scanner._words.windows_known()  # its table starts over at once
     again.normalize("Later that week Tarhunah was calm.")

@@ -106,15 +106,22 @@ def _whole(value: object, kind: type) -> bool:
 
 
 def _store(entry: Path, value: object) -> None:
+    keep_file(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def keep_file(path: Path, data: bytes) -> None:
+    """`data` at `path` in the cache folder, atomically (made private); a
+    read-only or full disk only costs the next run the time to work it out
+    again."""
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, scratch = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(scratch, entry)
+                stream.write(data)
+            os.replace(scratch, path)
         except BaseException:
             Path(scratch).unlink(missing_ok=True)
             raise
     except OSError:
-        pass  # a read-only or full disk: the next start compiles again
+        pass

@@ -10,8 +10,7 @@ the compiled gazetteer's entry and the match settings, so another gazetteer
 or other thresholds never read it; it is only ever a cache, and one that
 cannot be read is ignored::
 
-    >>> import tempfile
-    >>> path = Path(tempfile.mkdtemp()) / "words"
+    >>>     >>> path = Path(tempfile.mkdtemp()) / "words"
     >>> store(path, {"Hafter": 1, "Monday": 0})
     >>> sorted(load(path).items())
     [('Hafter', 1), ('Monday', 0)]
@@ -27,13 +26,17 @@ core included (`code_digest`).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
-import tempfile
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
+
+from .cache import keep_file
 
 _TABLE = msgspec.msgpack.Decoder(dict[str, int])
 _ENCODER = msgspec.msgpack.Encoder()
@@ -89,12 +92,21 @@ def store(path: Path, words: dict[str, int], limit: int = LIMIT) -> None:
     words of this run first, then the earlier ones, at most `limit` in all
     (a cache that stays fresh).  A folder that cannot be written only costs
     the next run the time to learn them again."""
-    table = dict(list(words.items())[:limit])
-    for word, reach in load(path).items():
+    table = _latest_first(words.items(), load(path).items(), limit)
+    keep_file(path, _ENCODER.encode(table))
+
+
+K, V = TypeVar("K"), TypeVar("V")
+
+
+def _latest_first(latest: Iterable[tuple[K, V]], older: Iterable[tuple[K, V]], limit: int) -> dict[K, V]:
+    """The entries of `latest`, then those of `older` with other keys, at most `limit` in all."""
+    table: dict[K, V] = {}
+    for key, value in itertools.chain(latest, older):
         if len(table) >= limit:
             break
-        table.setdefault(word, reach)
-    _write(path, _ENCODER.encode(table))
+        table.setdefault(key, value)
+    return table
 
 
 def load_windows(path: Path) -> list:
@@ -112,17 +124,11 @@ def store_windows(path: Path, windows: list, known: FileState = None, limit: int
     """Keep `windows` (the latest first) at `path` with those kept there
     already, at most `limit` in all, as `store` keeps words; the file's
     state once written.  A file still in the state `known` (`file_state`,
-    taken when its windows were read and adopted: they are among `windows`)
+    taken when its windows were read and adopted, none forgotten since)
     is not read again."""
-    kept = windows[:limit]
-    seen = {w[0] for w in kept}
-    for window in load_windows(path) if file_state(path) != known else ():
-        if len(kept) >= limit:
-            break
-        if window[0] not in seen:
-            kept.append(window)
-            seen.add(window[0])
-    _write(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    older = load_windows(path) if file_state(path) != known else ()
+    kept = list(_latest_first(((w[0], w) for w in windows), ((w[0], w) for w in older), limit).values())
+    keep_file(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     return file_state(path)
 
 
@@ -136,20 +142,3 @@ def file_state(path: Path) -> FileState:
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
-
-
-def _write(path: Path, data: bytes) -> None:
-    """`data` at `path`, atomically; a folder that cannot be written only
-    costs the next run the time to learn it again."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(scratch, path)
-        except BaseException:
-            Path(scratch).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass

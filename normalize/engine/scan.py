@@ -114,7 +114,7 @@ class Scanner:
 
     def __getstate__(self) -> dict:
         # the core's word table is learnt again where the scanner is sent (a Dask worker)
-        return {**self.__dict__, "_words": None}
+        return {**self.__dict__, "_words": None, "_settled": [], "_told": OrderedDict()}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)

@@ -130,7 +130,7 @@ def window_verdict(
             reason, signal = refusal
             records = tuple(c.as_record() for c in m.candidates)
             name = SettledName(m, target, "", "key", target.region, None, best.score, reason, str(signal), records)
-            person_next = entity_type(target) != "person" and _begins_a_person(m.core, index)
+            person_next = _may_be_given_name(m, target, index)
             action = _REVIEW_SORTABLE if may_be_read_otherwise(m) else _REVIEW
             found.append((name, (m.start, m.end, action, [], [], person_next)))
             continue
@@ -152,7 +152,7 @@ def window_verdict(
             # name as written (where another window's rewrite reads this one)
             (new_before, new_after), (old_before, old_after) = reader.edges(new), reader.edges(m.text)
             before, after = new_before | old_before, new_after | old_after
-            person_next = entity_type(target) != "person" and _begins_a_person(m.core, index)
+            person_next = _may_be_given_name(m, target, index)
         rule = (target.rule or "exact") if m.method == "exact" else m.method
         name = SettledName(m, target, new or "", rule, target.region, read_region, best.score)
         action = _REWRITE if name.after else _KEEP
@@ -317,6 +317,12 @@ def reviewed_items(plan: Plan, names: list[SettledName], text: str, file: str | 
         )  # fmt: skip
         out.append(item)
     return out
+
+
+def _may_be_given_name(mention: Mention, target: Target, index: Index) -> bool:
+    """Whether a capitalised word after `mention` could make it a person's
+    given name, not `target` (`resolve._person_after`)."""
+    return entity_type(target) != "person" and _begins_a_person(mention.core, index)
 
 
 def _begins_a_person(core: str, index: Index) -> bool:
