@@ -10,7 +10,8 @@ the compiled gazetteer's entry and the match settings, so another gazetteer
 or other thresholds never read it; it is only ever a cache, and one that
 cannot be read is ignored::
 
-    >>>     >>> path = Path(tempfile.mkdtemp()) / "words"
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "words"
     >>> store(path, {"Hafter": 1, "Monday": 0})
     >>> sorted(load(path).items())
     [('Hafter', 1), ('Monday', 0)]
