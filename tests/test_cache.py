@@ -118,3 +118,56 @@ def test_a_one_line_call_with_a_cached_gazetteer_imports_no_parser_console_or_fu
         )
     assert proc.stdout == b"Haftar in Sirte\n"
     assert proc.stderr.decode().strip() == "[]"
+
+
+def _edit(gazetteer, n):
+    file = next(gazetteer.glob("*.toml"))
+    file.write_text(file.read_text(encoding="utf-8") + f"\n# edit {n}\n", encoding="utf-8")
+
+
+def test_the_cache_keeps_only_the_entries_used_last_with_their_words(tmp_path, gazetteer, monkeypatch):
+    from normalize.engine import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "KEEP_ENTRIES", 2)
+    cache = tmp_path / "cache"
+    first = Normalizer.load([gazetteer], include_default=False, cache=cache, learnt_words=True)
+    first.normalize("Hafter met Zorbal in Sirt.")
+    first.remember()
+    [first_entry] = cache.glob("*.pickle")
+    assert len(list(cache.glob(first_entry.stem + "-*"))) == 2  # its words and windows
+    os.utime(first_entry, (1, 1))  # (used long ago)
+    for n in range(2):
+        _edit(gazetteer, n)
+        Normalizer.load([gazetteer], include_default=False, cache=cache)
+    assert len(list(cache.glob("*.pickle"))) == 2
+    assert not first_entry.exists()
+    assert not list(cache.glob(first_entry.stem + "-*"))  # its words and windows went with it
+
+
+def test_loading_an_entry_marks_it_used_so_it_outlives_newer_ones(tmp_path, gazetteer, monkeypatch):
+    from normalize.engine import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "KEEP_ENTRIES", 2)
+    cache = tmp_path / "cache"
+    Normalizer.load([gazetteer], include_default=False, cache=cache)
+    [old] = cache.glob("*.pickle")
+    os.utime(old, (1, 1))
+    original = next(gazetteer.glob("*.toml")).read_bytes()
+    _edit(gazetteer, 0)
+    Normalizer.load([gazetteer], include_default=False, cache=cache)
+    next(gazetteer.glob("*.toml")).write_bytes(original)
+    Normalizer.load([gazetteer], include_default=False, cache=cache)  # the old entry, used again
+    _edit(gazetteer, 1)
+    Normalizer.load([gazetteer], include_default=False, cache=cache)
+    assert old.exists() and len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_pruning_leaves_files_it_does_not_know_and_fresh_scratch_files(tmp_path):
+    from normalize.engine.cache import prune
+
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / ".tmp-fresh.pickle").write_bytes(b"")
+    (tmp_path / ".tmp-stale.pickle").write_bytes(b"")
+    os.utime(tmp_path / ".tmp-stale.pickle", (1, 1))
+    prune(tmp_path, keep=0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tmp-fresh.pickle", "notes.txt"]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import SEED
 
 from normalize import Normalizer
@@ -283,3 +284,47 @@ def test_a_scanner_that_forgot_windows_reads_the_kept_file_again_before_writing_
     again.remember()
     [kept] = _windows(tmp_path)
     assert {"Hafter", "Sirt", "Tarhunah"} <= {w[0] for w in learnt.load_windows(kept)}
+
+
+def test_kept_windows_of_another_shape_are_passed_over_and_the_rest_adopted(tmp_path):
+    import pickle
+
+    _run_once(tmp_path, "Hafter met Aghaila in Sirt.")
+    [kept] = _windows(tmp_path)
+    windows = learnt.load_windows(kept)
+    window, verdict, local, edges, names = windows[0]
+    damaged = [
+        ("truncated", verdict),
+        (window + " x", verdict, [(*local[0][:2], 99, *local[0][3:])] if local else [(0, 1, 99)], edges, names),
+        (window + " y", verdict, local, edges, ["not a name"] * len(names)),
+        *windows,
+    ]
+    kept.write_bytes(pickle.dumps(damaged))
+    again = Normalizer.load(cache=tmp_path, learnt_words=True)
+    assert again._scanner.windows_told() == len(windows)
+    assert again.normalize("Hafter met Aghaila in Sirt.").text == "Haftar met Aghaila in Sirte."
+
+
+def test_a_package_file_that_cannot_be_read_means_no_windows_are_kept(tmp_path, monkeypatch):
+    package = tmp_path / "normalize"
+    package.mkdir()
+    (package / "resolve.py").symlink_to(tmp_path / "gone.py")  # (a file that cannot be opened)
+    monkeypatch.setattr(learnt, "_PACKAGE", package)
+    assert learnt.code_digest.__wrapped__() is None
+    monkeypatch.setattr(learnt, "code_digest", lambda: None)
+    normalizer = Normalizer.load(cache=tmp_path / "cache", learnt_words=True)
+    assert normalizer.normalize("Hafter met Aghaila in Sirt.").text == "Haftar met Aghaila in Sirte."
+    normalizer.remember()
+    assert not _windows(tmp_path / "cache") and _kept(tmp_path / "cache")
+
+
+def test_the_words_are_kept_even_when_the_windows_cannot_be(tmp_path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("windows could not be kept")
+
+    monkeypatch.setattr(learnt, "store_windows", fail)
+    normalizer = Normalizer.load(cache=tmp_path, learnt_words=True)
+    normalizer.normalize("Hafter met Aghaila in Sirt.")
+    with pytest.raises(RuntimeError):
+        normalizer.remember()
+    assert learnt.load(_kept(tmp_path)[0])["Hafter"] > 0

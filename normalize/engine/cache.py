@@ -16,11 +16,14 @@ cache folder that cannot be written only costs the time to compile::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import fields
 from functools import lru_cache
@@ -54,6 +57,7 @@ def load_compiled(
         with entry.open("rb") as stream:
             gazetteer, index = pickle.load(stream)
         if _whole(gazetteer, Gazetteer) and _whole(index, Index) and gazetteer.digest == digest:
+            _used(entry)
             return gazetteer, index
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass  # missing or unreadable: compile it again
@@ -107,6 +111,72 @@ def _whole(value: object, kind: type) -> bool:
 
 def _store(entry: Path, value: object) -> None:
     keep_file(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    prune(entry.parent)
+
+
+def _used(path: Path) -> None:
+    """Mark a cache file as used now, for `prune` (its modification time:
+    access times are often not kept)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+# A cache folder keeps the compiled entries of this many gazetteer and code
+# versions, the most recently used, with their kept words and windows: each
+# edit of a gazetteer file and each upgrade makes a new entry, and a
+# maintainer's folder must not fill up with the old ones.
+KEEP_ENTRIES = 8
+# Kept words (and windows) per entry: one file per match settings (and per
+# ignore list and code version), the most recently written.
+KEEP_PER_ENTRY = 4
+# A scratch file this old was left by a process that was killed while writing.
+_SCRATCH_AGE_S = 3600
+
+
+def prune(folder: Path, keep: int | None = None, per_entry: int = KEEP_PER_ENTRY) -> None:
+    """Remove all but the `keep` entries of `folder` used last, and all but
+    the `per_entry` files of each kind kept beside each one written last.
+
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> for n in range(3):
+        ...     _ = (folder / f"{n:032x}.pickle").write_bytes(b"")
+        ...     os.utime(folder / f"{n:032x}.pickle", (n, n))
+        >>> prune(folder, keep=2)
+        >>> sorted(p.name[-9:] for p in folder.iterdir())
+        ['01.pickle', '02.pickle']
+
+    Files it cannot tell (other names) are left alone; one it cannot remove
+    costs only space.
+    """
+    try:
+        files = [(p, p.stat().st_mtime) for p in folder.iterdir() if p.is_file()]
+    except OSError:
+        return
+    now = time.time()
+    entries: dict[str, float] = {}
+    kept_beside: dict[tuple[str, str], list[tuple[float, Path]]] = {}
+    doomed = [p for p, mtime in files if p.name.startswith(".tmp-") and now - mtime > _SCRATCH_AGE_S]
+    for path, mtime in files:
+        entry = path.name[:32]
+        if not _ENTRY.fullmatch(entry):
+            continue
+        if path.suffix == ".pickle":
+            entries[entry] = max(entries.get(entry, 0.0), mtime)
+        elif path.suffix in (".words", ".windows"):
+            kept_beside.setdefault((entry, path.suffix), []).append((mtime, path))
+    keep = KEEP_ENTRIES if keep is None else keep
+    recent = set(sorted(entries, key=entries.__getitem__, reverse=True)[:keep])
+    for (entry, _), kept in kept_beside.items():
+        kept.sort(reverse=True)
+        doomed += [p for _, p in (kept if entry not in recent else kept[per_entry:])]
+    doomed += [folder / f"{e}.pickle" for e in entries if e not in recent]
+    for path in doomed:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+_ENTRY = re.compile(r"[0-9a-f]{32}")
 
 
 def keep_file(path: Path, data: bytes) -> None:

@@ -37,30 +37,38 @@ from typing import TypeVar
 
 import msgspec
 
-from .cache import keep_file
+from .cache import keep_file, prune
 
 _TABLE = msgspec.msgpack.Decoder(dict[str, int])
 _ENCODER = msgspec.msgpack.Encoder()
 
 
-def windows_path(folder: Path, entry: str, fingerprint: str) -> Path:
+def windows_path(folder: Path, entry: str, fingerprint: str) -> Path | None:
     """Where the windows learnt with compiled entry `entry`, a normaliser of
-    `fingerprint` and this code are kept."""
-    tag = hashlib.sha256(f"{fingerprint} {code_digest()}".encode()).hexdigest()[:12]
+    `fingerprint` and this code are kept (None: the code cannot be told,
+    so no windows are kept)."""
+    code = code_digest()
+    if code is None:
+        return None
+    tag = hashlib.sha256(f"{fingerprint} {code}".encode()).hexdigest()[:12]
     return folder / f"{entry}-{tag}.windows"
 
 
 @lru_cache(maxsize=1)
-def code_digest() -> str:
+def code_digest() -> str | None:
     """A hash of every file of the package (its code, its data and the
-    compiled core): a window's verdict is what this code makes of it."""
+    compiled core): a window's verdict is what this code makes of it.
+    None if a file of it cannot be read."""
     digest = hashlib.sha256()
     for root, folders, names in os.walk(_PACKAGE):
         folders[:] = sorted(f for f in folders if f != "__pycache__")  # (walked in this order)
         for name in sorted(names):
             path = os.path.join(root, name)
-            with open(path, "rb") as stream:
-                digest.update(os.path.relpath(path, _PACKAGE).encode() + b"\0" + stream.read())
+            try:
+                with open(path, "rb") as stream:
+                    digest.update(os.path.relpath(path, _PACKAGE).encode() + b"\0" + stream.read())
+            except OSError:
+                return None
     return digest.hexdigest()
 
 
@@ -94,7 +102,7 @@ def store(path: Path, words: dict[str, int], limit: int = LIMIT) -> None:
     (a cache that stays fresh).  A folder that cannot be written only costs
     the next run the time to learn them again."""
     table = _latest_first(words.items(), load(path).items(), limit)
-    keep_file(path, _ENCODER.encode(table))
+    _keep_new(path, _ENCODER.encode(table))
 
 
 K, V = TypeVar("K"), TypeVar("V")
@@ -129,8 +137,17 @@ def store_windows(path: Path, windows: list, known: FileState = None, limit: int
     is not read again."""
     older = load_windows(path) if file_state(path) != known else ()
     kept = list(_latest_first(((w[0], w) for w in windows), ((w[0], w) for w in older), limit).values())
-    keep_file(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    _keep_new(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     return file_state(path)
+
+
+def _keep_new(path: Path, data: bytes) -> None:
+    """`keep_file`, and the folder pruned when this makes a new file (another
+    ignore list, settings or code version: the old ones must not pile up)."""
+    new = not path.exists()
+    keep_file(path, data)
+    if new:
+        prune(path.parent)
 
 
 FileState = tuple[int, int] | tuple[()] | None  # a file's modification time (ns) and size; None: no file; (): unknown

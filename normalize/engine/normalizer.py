@@ -115,8 +115,10 @@ class Normalizer:
         normalizer._learnt_path = learnt.learnt_path(folder, entry, normalizer.settings.match)
         normalizer._scanner.adopt(learnt.load(normalizer._learnt_path))
         normalizer._known = normalizer._scanner.words_known()
-        if normalizer.settings.engine == "scan":
-            path = normalizer._windows_path = learnt.windows_path(folder, entry, normalizer.fingerprint())
+        scan = normalizer.settings.engine == "scan"
+        path = learnt.windows_path(folder, entry, normalizer.fingerprint()) if scan else None
+        if path is not None:
+            normalizer._windows_path = path
             normalizer._windows_state = learnt.file_state(path)  # (before reading: a later write shows)
             normalizer._scanner.adopt_windows(learnt.load_windows(path))
             normalizer._windows_known = normalizer._scanner.windows_told()
@@ -137,16 +139,17 @@ class Normalizer:
         """Keep what this normaliser learnt about new words and windows for
         the next run (a normaliser loaded with a cache; see `engine.learnt`)."""
         scanner = self._scanner
-        if self._windows_path is not None and scanner.windows_told() != self._windows_known:
-            # (windows forgotten since the file was read: read it again, whatever its state)
-            known = () if scanner.forgot_windows else self._windows_state
-            state = learnt.store_windows(self._windows_path, scanner.learnt_windows(), known)
-            self._windows_state = state
-            self._windows_known = scanner.windows_told()
-        if self._learnt_path is None or scanner.words_known() == self._known:
-            return
-        learnt.store(self._learnt_path, scanner.learnt())
-        self._known = scanner.words_known()
+        try:
+            if self._windows_path is not None and scanner.windows_told() != self._windows_known:
+                # (windows forgotten since the file was read: read it again, whatever its state)
+                known = () if scanner.forgot_windows else self._windows_state
+                state = learnt.store_windows(self._windows_path, scanner.learnt_windows(), known)
+                self._windows_state = state
+                self._windows_known = scanner.windows_told()
+        finally:  # (the words are kept even if the windows could not be)
+            if self._learnt_path is not None and scanner.words_known() != self._known:
+                learnt.store(self._learnt_path, scanner.learnt())
+                self._known = scanner.words_known()
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the output: gazetteer files and settings."""

@@ -280,15 +280,21 @@ class Scanner:
         as far as its table has room without starting over."""
         words = self._prepared()
         regions = derived(self.index, Regions)
-        for window, verdict, local, edges, names in reversed(kept[:WINDOWS_LIMIT]):  # (kept: the latest first)
-            if window in self._told:
-                continue
+        for entry in reversed(kept[:WINDOWS_LIMIT]):  # (kept: the latest first)
             if words.windows_known() + 1 >= self._max_windows:
                 break
-            base = len(self._settled)
-            specs = [(*s[:2], base + s[2], *s[3:7], regions.number(s[7]), *s[8:]) for s in local]
+            try:
+                window, verdict, local, edges, names = entry
+                if window in self._told:
+                    continue
+                base = len(self._settled)
+                if not all(isinstance(n, SettledName) for n in names) or not all(0 <= s[2] < len(names) for s in local):
+                    raise ValueError("not the names of this window")
+                specs = [(*s[:2], base + s[2], *s[3:7], regions.number(s[7]), *s[8:]) for s in local]
+                words.learn_window(window, verdict, specs, edges, self._max_windows)
+            except (TypeError, ValueError, KeyError, IndexError):
+                continue  # (not a window this code keeps: a damaged file is only a cache)
             self._settled += names
-            words.learn_window(window, verdict, specs, edges, self._max_windows)
             self._tell(window, verdict, specs, edges)
 
     def hits(self, text: str) -> list[tuple[int, int, int, int]]:
