@@ -296,3 +296,16 @@ def test_only_the_text_planned_last_is_planned_again_and_only_once():
     assert words.replan(text) is None  # planned again already
     assert words.plan(text, scanner._teach)[0] is not None
     assert words.replan(other) is None  # not the text planned last
+
+
+def test_a_text_planned_last_is_held_so_another_string_cannot_take_its_place():
+    import sys
+
+    scanner = shipped_scanner()
+    words = scanner._prepared()
+    text = "".join(["Forces of Hafter ", "left Sirt."])  # (a string only this test refers to)
+    held = sys.getrefcount(text)
+    words.plan(text, scanner._teach)
+    assert sys.getrefcount(text) == held + 1
+    assert words.replan("".join(["Forces of Hafter ", "left Sirt."])) is None  # equal, but another string
+    assert sys.getrefcount(text) == held  # let go once asked

@@ -9,6 +9,7 @@
 use std::sync::Mutex;
 
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 // Character classes, as Python's `re` and `str` methods say (learnt per
@@ -70,6 +71,9 @@ pub struct Words {
     names: Option<Names>,
     // Windows whose decision needs nothing but the words next to them (`plan`).
     pub(crate) plan: crate::plan::Plans,
+    // The text `plan` was called with last, held so that its address cannot
+    // be another string's while `replan` may still compare it.
+    planned: Option<Py<PyString>>,
 }
 
 /// A word as the listed names see it: its folded form, that form in
@@ -521,6 +525,7 @@ impl Words {
             info: Mutex::new(FxHashMap::default()),
             names: None,
             plan: Default::default(),
+            planned: None,
         }
     }
 
@@ -639,10 +644,12 @@ impl Words {
     /// otherwise means Python must do the whole text.
     fn plan(
         &mut self,
-        text: &str,
+        text: &Bound<'_, PyString>,
         teach: &Bound<'_, PyAny>,
     ) -> PyResult<(Option<crate::plan::Found>, bool)> {
         use crate::plan::Unplanned;
+        self.planned = Some(text.clone().unbind());
+        let text = text.to_str()?;
         let mut failed: Option<PyErr> = None;
         let mut ask = |new: &[String], missing: &[String]| {
             teach
@@ -665,8 +672,13 @@ impl Words {
     /// once Python has told what the windows it did not know hold: their
     /// names are settled here too.  None for another text, for one planned
     /// again already, or for one it cannot plan.
-    fn replan(&mut self, text: &str) -> Option<crate::plan::Found> {
-        self.replan_(text).and_then(Result::ok)
+    fn replan(&mut self, text: &Bound<'_, PyString>) -> PyResult<Option<crate::plan::Found>> {
+        match self.planned.take() {
+            Some(planned) if planned.is(text) => {
+                Ok(self.replan_(text.to_str()?).and_then(Result::ok))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Keep what a window holds: 0 nothing, 1 names only the document can
