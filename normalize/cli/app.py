@@ -7,6 +7,7 @@ $ echo "Hafter took Sirt" | normalize text
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import sys
 from dataclasses import dataclass
@@ -278,6 +279,9 @@ def run_command(
         err.print(f"error: the Dask scheduler {scheduler} cannot be reached: {why}", markup=False)
         raise typer.Exit(ExitCode.RUN_FAILED)
     cleaner = plan.build()
+    # The gazetteer's tables live as long as the run: the collector need not
+    # walk them again and again (and forked workers then share their pages).
+    gc.freeze()
     findings = Findings(format) if check else None
     _execute(cleaner, paths, options, workers.runner(), quiet=quiet, diff=diff, asking=interactive, findings=findings)
 
