@@ -7,36 +7,41 @@ use pyo3::prelude::*;
 
 const VOWELS: &[u8] = b"aeiouy";
 
-fn replace_all(s: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        if s[i..].starts_with(from) {
-            out.extend_from_slice(to);
-            i += from.len();
+/// `from` replaced by `to` (no longer than it) from left to right, in
+/// place: the key is worked out in one buffer, without a new one per rule
+/// (it is asked for every word next to a name).
+fn replace_all(s: &mut Vec<u8>, from: &[u8], to: &[u8]) {
+    debug_assert!(to.len() <= from.len());
+    if !s.windows(from.len()).any(|w| w == from) {
+        return;
+    }
+    let (mut read, mut write) = (0, 0);
+    while read < s.len() {
+        // (what is written never passes what is still to be read)
+        if s[read..].starts_with(from) {
+            s[write..write + to.len()].copy_from_slice(to);
+            write += to.len();
+            read += from.len();
         } else {
-            out.push(s[i]);
-            i += 1;
+            s[write] = s[read];
+            write += 1;
+            read += 1;
         }
     }
-    out
+    s.truncate(write);
 }
 
-fn collapse_runs(s: &[u8]) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::with_capacity(s.len());
-    for &c in s {
-        if out.last() != Some(&c) {
-            out.push(c);
-        }
-    }
-    out
+/// Runs of one letter cut to one, in place.
+fn collapse_runs(s: &mut Vec<u8>) {
+    s.dedup();
 }
 
 /// The key of a word already folded and lowercased: the rewrite rules of
 /// `_KEY_RULES`, in their order, then the vowels dropped after the first
 /// letter, uppercase.
 pub fn key_of(lowered: &str) -> String {
-    let mut s: Vec<u8> = lowered.bytes().filter(u8::is_ascii_lowercase).collect();
+    let mut s: Vec<u8> = Vec::with_capacity(lowered.len() * 2);
+    s.extend(lowered.bytes().filter(u8::is_ascii_lowercase));
     if s.len() > 2 && s.starts_with(b"ou") && b"aeiy".contains(&s[2]) {
         s.splice(0..2, *b"w");
     }
@@ -49,50 +54,59 @@ pub fn key_of(lowered: &str) -> String {
         (b"dh", b"d"),
         (b"th", b"t"),
     ] {
-        s = replace_all(&s, from, to);
+        replace_all(&mut s, from, to);
     }
     // sh | ch | sch, tried in that order at each place
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        let rest = &s[i..];
-        if rest.starts_with(b"sh") || rest.starts_with(b"ch") {
-            out.push(b's');
-            i += 2;
+    let (mut read, mut write) = (0, 0);
+    while read < s.len() {
+        let rest = &s[read..];
+        let skip = if rest.starts_with(b"sh") || rest.starts_with(b"ch") {
+            2
         } else if rest.starts_with(b"sch") {
-            out.push(b's');
-            i += 3;
+            3
         } else {
-            out.push(s[i]);
-            i += 1;
+            0
+        };
+        if skip > 0 {
+            s[write] = b's';
+            read += skip;
+        } else {
+            s[write] = s[read];
+            read += 1;
         }
+        write += 1;
     }
-    s = out;
+    s.truncate(write);
     for (from, to) in [(&b"ph"[..], &b"f"[..]), (b"ck", b"k")] {
-        s = replace_all(&s, from, to);
+        replace_all(&mut s, from, to);
     }
-    let mut out = Vec::with_capacity(s.len() + 2);
+    let mut mapped = Vec::with_capacity(s.len() * 2);
     for &c in &s {
         match c {
-            b'q' | b'g' | b'c' => out.push(b'k'),
-            b'p' => out.push(b'b'),
-            b'v' => out.push(b'f'),
-            b'x' => out.extend_from_slice(b"ks"),
-            _ => out.push(c),
+            b'q' | b'g' | b'c' => mapped.push(b'k'),
+            b'p' => mapped.push(b'b'),
+            b'v' => mapped.push(b'f'),
+            b'x' => mapped.extend_from_slice(b"ks"),
+            _ => mapped.push(c),
         }
     }
-    s = out;
+    let mut s = mapped;
     // a final h after a vowel goes; then any h after a letter that is not a vowel
     if s.len() > 1 && s[s.len() - 1] == b'h' && VOWELS.contains(&s[s.len() - 2]) {
         s.pop();
     }
-    let s: Vec<u8> = s
-        .iter()
-        .enumerate()
-        .filter(|&(i, &c)| !(c == b'h' && i > 0 && !VOWELS.contains(&s[i - 1])))
-        .map(|(_, &c)| c)
-        .collect();
-    let s = collapse_runs(&s);
+    let mut write = 0;
+    for read in 0..s.len() {
+        // (s[read - 1] is still the letter that was there: what is written
+        // only reaches it when nothing before was dropped, and is then itself)
+        let c = s[read];
+        if !(c == b'h' && read > 0 && !VOWELS.contains(&s[read - 1])) {
+            s[write] = c;
+            write += 1;
+        }
+    }
+    s.truncate(write);
+    collapse_runs(&mut s);
     let Some((&first, tail)) = s.split_first() else {
         return String::new();
     };
@@ -104,12 +118,15 @@ pub fn key_of(lowered: &str) -> String {
     } else {
         first
     };
-    let mut skeleton = vec![head];
-    skeleton.extend(tail.iter().filter(|c| !VOWELS.contains(c)));
-    collapse_runs(&skeleton)
-        .iter()
-        .map(|c| c.to_ascii_uppercase() as char)
-        .collect()
+    let mut skeleton = String::with_capacity(s.len());
+    skeleton.push(head.to_ascii_uppercase() as char);
+    for &c in tail.iter().filter(|c| !VOWELS.contains(c)) {
+        let c = c.to_ascii_uppercase() as char;
+        if !skeleton.ends_with(c) {
+            skeleton.push(c);
+        }
+    }
+    skeleton
 }
 
 /// `key_of` for Python.

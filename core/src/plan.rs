@@ -467,8 +467,8 @@ fn forms_meet(word: &str, near: &FxHashSet<Box<str>>, cues: &Cues) -> bool {
     let upper = word.to_ascii_uppercase();
     near.contains(word)
         || near.contains(upper.as_str())
-        || near.contains(key_of(&lower).as_str())
         || (cues.articles.contains(&lower) && near.contains("al"))
+        || near.contains(key_of(&lower).as_str()) // (the dearest form last)
 }
 
 /// `s.lower()` as Python says it, where Rust is sure to agree: Latin-1

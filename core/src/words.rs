@@ -41,6 +41,18 @@ fn may_start(c: char) -> bool {
     matches!(c as u32, 0x41..=0x5a | 0xc0..=0x5ff | 0x900..=0x1fff | 0x2070..=0x2fff | 0xa000..=0x10ffff)
 }
 
+/// The top bit of each byte of `word` (8 bytes of text, the first in the
+/// lowest) that is an ASCII capital or not ASCII: where a scan must look.
+#[inline]
+fn capital_or_wide(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = word & !HIGH; // (each byte below 0x80: the sums below carry into no other byte)
+    let from_a = (low + ONES * (0x80 - b'A' as u64)) & HIGH;
+    let past_z = (low + ONES * (0x80 - b'Z' as u64 - 1)) & HIGH;
+    (word & HIGH) | (from_a & !past_z)
+}
+
 fn ascii_flags(b: u8) -> u8 {
     let mut f = 0;
     if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f) {
@@ -92,9 +104,9 @@ struct Info {
 /// the words that may come next after each: what a window may take in.
 struct Names {
     vocab: FxHashMap<Box<str>, u32>,
-    exact: FxHashMap<Vec<u32>, FxHashSet<u32>>,
-    upper: FxHashMap<Vec<u32>, FxHashSet<u32>>,
-    keys: FxHashMap<Vec<u32>, FxHashSet<u32>>,
+    exact: Trie,
+    upper: Trie,
+    keys: Trie,
     after_article: FxHashSet<Box<str>>,
     articles: FxHashSet<String>, // every article, lowercase (`keys.ARTICLES`)
     al: u32,                     // "al", an article's folded form
@@ -107,42 +119,56 @@ impl Names {
     }
 }
 
-fn continuations(
-    names: &[Vec<String>],
-    vocab: &mut FxHashMap<Box<str>, u32>,
-) -> FxHashMap<Vec<u32>, FxHashSet<u32>> {
-    let mut table: FxHashMap<Vec<u32>, FxHashSet<u32>> = FxHashMap::default();
+/// The listed names as a trie in one table: (node, word id) -> the node of
+/// that longer beginning, from `ROOT`.  A name's extent steps from node to
+/// node with one lookup per word, and nothing is allocated on the way.
+type Trie = FxHashMap<(u32, u32), u32>;
+
+const ROOT: u32 = 0;
+
+fn continuations(names: &[Vec<String>], vocab: &mut FxHashMap<Box<str>, u32>) -> Trie {
+    let mut trie = Trie::default();
     for name in names {
-        let ids: Vec<u32> = name
-            .iter()
-            .map(|w| {
-                let next = vocab.len() as u32;
-                *vocab.entry(w.as_str().into()).or_insert(next)
-            })
-            .collect();
-        for k in 1..ids.len() {
-            table.entry(ids[..k].to_vec()).or_default().insert(ids[k]);
+        let mut node = ROOT;
+        for w in name {
+            let next = vocab.len() as u32;
+            let id = *vocab.entry(w.as_str().into()).or_insert(next);
+            let fresh = trie.len() as u32 + 1;
+            node = *trie.entry((node, id)).or_insert(fresh);
         }
     }
-    table
+    trie
 }
 
 /// The listed beginnings a name starting with the word `start` may have:
 /// the word itself (`form`: folded, or in capitals), an article if it is
 /// one (`al`: the article in the same form), and the article before it if
 /// the word is listed only after one ("El Hums").
-fn beginnings(start: &Info, form: Option<u32>, al: u32) -> Vec<Vec<u32>> {
-    let mut found = Vec::new();
-    if let Some(f) = form {
-        found.push(vec![f]);
+fn beginnings(start: &Info, form: Option<u32>, al: u32, trie: &Trie, into: &mut Vec<u32>) {
+    into.clear();
+    let step = |node: u32, word: u32| trie.get(&(node, word)).copied();
+    if let Some(node) = form.and_then(|f| step(ROOT, f)) {
+        into.push(node);
     }
-    if start.article {
-        found.push(vec![al]);
+    let article = step(ROOT, al);
+    if let (true, Some(node)) = (start.article, article) {
+        into.push(node);
     }
-    if let (true, Some(f)) = (start.after_article, form) {
-        found.push(vec![al, f]);
+    if let (true, Some(a), Some(f)) = (start.after_article, article, form) {
+        into.extend(step(a, f));
     }
-    found
+}
+
+/// The nodes one word further on from `nodes`, the word in one of `forms`
+/// (kept in `nodes`; `scratch` is the buffer they are worked out in).
+fn grow(nodes: &mut Vec<u32>, scratch: &mut Vec<u32>, trie: &Trie, forms: &[Option<u32>]) {
+    scratch.clear();
+    for &node in nodes.iter() {
+        for &f in forms.iter().flatten() {
+            scratch.extend(trie.get(&(node, f)).copied());
+        }
+    }
+    std::mem::swap(nodes, scratch);
 }
 
 /// Why a scan could not finish: a character without a class, or words the
@@ -333,9 +359,17 @@ impl Words {
             missing.push(word.to_string());
             return Err(Gap::Words);
         };
-        let mut exact = beginnings(&start, start.folded, names.al);
-        let mut upper = beginnings(&start, start.upper, names.al_upper);
-        let mut keys: Vec<Vec<u32>> = start.key.map(|k| vec![vec![k]]).unwrap_or_default();
+        let (mut exact, mut upper, mut keys) = (Vec::new(), Vec::new(), Vec::new());
+        let mut scratch = Vec::new();
+        beginnings(&start, start.folded, names.al, &names.exact, &mut exact);
+        beginnings(
+            &start,
+            start.upper,
+            names.al_upper,
+            &names.upper,
+            &mut upper,
+        );
+        keys.extend(start.key.and_then(|k| names.keys.get(&(ROOT, k)).copied()));
         for _ in 1..n {
             let Some((at, word_end, skipped, count)) = self.glued_word(text, end)? else {
                 break;
@@ -356,29 +390,27 @@ impl Words {
                 }
                 return Err(Gap::Words);
             };
-            let grow = |prefixes: &Vec<Vec<u32>>,
-                        table: &FxHashMap<Vec<u32>, FxHashSet<u32>>,
-                        forms: &[Option<u32>]| {
-                let mut out = Vec::new();
-                for p in prefixes {
-                    if let Some(next) = table.get(p) {
-                        for f in forms.iter().flatten() {
-                            if next.contains(f) {
-                                let mut q = p.clone();
-                                q.push(*f);
-                                out.push(q);
-                            }
-                        }
-                    }
-                }
-                out
-            };
             let article = info.article.then_some(names.al);
             let article_upper = info.article.then_some(names.al_upper);
-            exact = grow(&exact, &names.exact, &[info.folded, article]);
-            upper = grow(&upper, &names.upper, &[info.upper, article_upper]);
+            grow(
+                &mut exact,
+                &mut scratch,
+                &names.exact,
+                &[info.folded, article],
+            );
+            grow(
+                &mut upper,
+                &mut scratch,
+                &names.upper,
+                &[info.upper, article_upper],
+            );
             if !keys.is_empty() {
-                keys = grow(&keys, &names.keys, &[info.key, article_upper]);
+                grow(
+                    &mut keys,
+                    &mut scratch,
+                    &names.keys,
+                    &[info.key, article_upper],
+                );
             }
             if exact.is_empty() && upper.is_empty() && keys.is_empty() {
                 break;
@@ -469,6 +501,23 @@ impl Words {
         let mut at = 0;
         let bytes = text.as_bytes();
         while at < bytes.len() {
+            // most of a text is plain lowercase ASCII: passed over 8 bytes at a time
+            while let Some(chunk) = bytes.get(at..at + 8) {
+                let flagged = capital_or_wide(u64::from_le_bytes(chunk.try_into().unwrap()));
+                let plain = if flagged == 0 {
+                    8
+                } else {
+                    (flagged.trailing_zeros() / 8) as usize
+                };
+                at += plain;
+                cp += plain;
+                if plain < 8 {
+                    break;
+                }
+            }
+            if at >= bytes.len() {
+                break;
+            }
             let b = bytes[at];
             if b < 0x80 {
                 // most of a text: one byte, one character, no capital
@@ -741,6 +790,22 @@ mod tests {
         }
         w.learn_chars("’é", vec![0, ALNUM]);
         w
+    }
+
+    #[test]
+    fn the_bytes_a_scan_looks_at_are_capitals_and_bytes_beyond_ascii() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut chunk = *b"abcdefgh";
+                chunk[at] = b;
+                let flagged = capital_or_wide(u64::from_le_bytes(chunk));
+                let expected = b.is_ascii_uppercase() || !b.is_ascii();
+                assert_eq!(flagged != 0, expected, "byte {b:#x} at {at}");
+                if expected {
+                    assert_eq!(flagged.trailing_zeros() / 8, at as u32);
+                }
+            }
+        }
     }
 
     #[test]
