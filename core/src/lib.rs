@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+mod bytes;
 mod fuzzy;
 mod key;
 mod plan;

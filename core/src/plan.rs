@@ -958,8 +958,8 @@ impl Place {
         // a "\r" ends a line unless a "\n" follows it (even at `b`: that
         // "\r\n" ends its line once `b` is past the "\n")
         let lone_return = |at: usize| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n');
-        let mut breaks = seg.iter().filter(|&&x| x == b'\n').count();
-        let returns = seg.iter().filter(|&&x| x == b'\r').count();
+        let mut breaks = crate::bytes::count_byte(seg, b'\n');
+        let returns = crate::bytes::count_byte(seg, b'\r');
         if returns > 0 {
             breaks += (self.byte..b).filter(|&at| lone_return(at)).count();
         }
@@ -969,10 +969,7 @@ impl Place {
                 .rev()
                 .find(|&at| bytes[at] == b'\n' || lone_return(at))
                 .expect("a break was counted");
-            let tail = bytes[last + 1..b]
-                .iter()
-                .filter(|&&x| x & 0xc0 != 0x80)
-                .count();
+            let tail = crate::bytes::count_chars(&bytes[last + 1..b]);
             self.line_start = c - tail;
         }
         self.byte = b;

@@ -13,17 +13,10 @@ fn byte_offsets(text: &str, at: &[usize]) -> Option<Vec<usize>> {
         return at.iter().all(|&a| a <= text.len()).then(|| at.to_vec());
     }
     let mut out = Vec::with_capacity(at.len());
-    let mut chars = text
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain(std::iter::once(text.len()));
-    let mut char_at = 0usize;
-    let mut byte = chars.next()?;
+    let (mut byte, mut char_at) = (0, 0);
     for &a in at {
-        while char_at < a {
-            byte = chars.next()?;
-            char_at += 1;
-        }
+        byte = crate::bytes::char_to_byte(text, byte, a - char_at)?;
+        char_at = a;
         out.push(byte);
     }
     Some(out)
