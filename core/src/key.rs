@@ -7,18 +7,25 @@ use pyo3::prelude::*;
 
 const VOWELS: &[u8] = b"aeiouy";
 
+/// Whether `pattern` (a few letters) stands at `s[at..]`, compared byte by
+/// byte: a slice comparison calls `memcmp`, dear for two or three bytes.
+#[inline]
+fn stands_at(s: &[u8], at: usize, pattern: &[u8]) -> bool {
+    s.len() - at >= pattern.len() && pattern.iter().zip(&s[at..]).all(|(a, b)| a == b)
+}
+
 /// `from` replaced by `to` (no longer than it) from left to right, in
 /// place: the key is worked out in one buffer, without a new one per rule
 /// (it is asked for every word next to a name).
 fn replace_all(s: &mut Vec<u8>, from: &[u8], to: &[u8]) {
     debug_assert!(to.len() <= from.len());
-    if !s.windows(from.len()).any(|w| w == from) {
+    if !(0..s.len()).any(|at| stands_at(s, at, from)) {
         return;
     }
     let (mut read, mut write) = (0, 0);
     while read < s.len() {
         // (what is written never passes what is still to be read)
-        if s[read..].starts_with(from) {
+        if stands_at(s, read, from) {
             s[write..write + to.len()].copy_from_slice(to);
             write += to.len();
             read += from.len();
@@ -42,7 +49,7 @@ fn collapse_runs(s: &mut Vec<u8>) {
 pub fn key_of(lowered: &str) -> String {
     let mut s: Vec<u8> = Vec::with_capacity(lowered.len() * 2);
     s.extend(lowered.bytes().filter(u8::is_ascii_lowercase));
-    if s.len() > 2 && s.starts_with(b"ou") && b"aeiy".contains(&s[2]) {
+    if s.len() > 2 && stands_at(&s, 0, b"ou") && b"aeiy".contains(&s[2]) {
         s.splice(0..2, *b"w");
     }
     for (from, to) in [
@@ -59,10 +66,9 @@ pub fn key_of(lowered: &str) -> String {
     // sh | ch | sch, tried in that order at each place
     let (mut read, mut write) = (0, 0);
     while read < s.len() {
-        let rest = &s[read..];
-        let skip = if rest.starts_with(b"sh") || rest.starts_with(b"ch") {
+        let skip = if stands_at(&s, read, b"sh") || stands_at(&s, read, b"ch") {
             2
-        } else if rest.starts_with(b"sch") {
+        } else if stands_at(&s, read, b"sch") {
             3
         } else {
             0
