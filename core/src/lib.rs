@@ -13,6 +13,7 @@ mod fuzzy;
 mod key;
 mod plan;
 mod splice;
+mod wordmap;
 mod words;
 mod wordset;
 

@@ -12,6 +12,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::wordmap::WordMap;
+
 // Character classes, as Python's `re` and `str` methods say (learnt per
 // character for non-ASCII, see `learn_chars`).
 pub(crate) const ALNUM: u8 = 1; // [^\W_]: str.isalnum()
@@ -75,11 +77,11 @@ fn ascii_flags(b: u8) -> u8 {
 #[pyclass(module = "normalize._core")]
 pub struct Words {
     pub(crate) chars: FxHashMap<char, u8>,
-    reach: FxHashMap<Box<str>, i32>,
+    reach: WordMap<i32>,
     max_words: usize,
     // What a word is to the listed names, learnt from Python (`learn_words`).
     // (behind a lock: a plain ASCII word is described here on first sight, while scanning)
-    info: Mutex<FxHashMap<Box<str>, Info>>,
+    info: Mutex<WordMap<Info>>,
     names: Option<Names>,
     // Windows whose decision needs nothing but the words next to them (`plan`).
     pub(crate) plan: crate::plan::Plans,
@@ -226,7 +228,7 @@ impl Words {
         if table.len() >= self.max_words {
             table.clear();
         }
-        table.insert(word.into(), info);
+        table.insert(word, info);
         Some(info)
     }
 
@@ -569,9 +571,9 @@ impl Words {
     fn new(max_words: usize) -> Self {
         Words {
             chars: FxHashMap::default(),
-            reach: FxHashMap::default(),
+            reach: WordMap::default(),
             max_words,
-            info: Mutex::new(FxHashMap::default()),
+            info: Mutex::new(WordMap::default()),
             names: None,
             plan: Default::default(),
             planned: None,
@@ -646,7 +648,7 @@ impl Words {
                 article,
                 after_article: names.after_article.contains(folded.as_str()),
             };
-            table.insert(word.into_boxed_str(), info);
+            table.insert(&word, info);
         }
     }
 
@@ -677,7 +679,7 @@ impl Words {
         if cleared {
             self.reach.clear();
         }
-        self.reach.insert(word.into(), reach);
+        self.reach.insert(word, reach);
         cleared
     }
 
@@ -759,7 +761,7 @@ impl Words {
 
     /// Every word whose reach was learnt, and its reach (to keep them between runs).
     fn learnt(&self) -> (Vec<String>, Vec<i32>) {
-        self.reach.iter().map(|(w, r)| (w.to_string(), *r)).unzip()
+        self.reach.entries().map(|(w, r)| (w, *r)).unzip()
     }
 
     /// `learn` for many words at once (a table kept from an earlier run),
@@ -769,7 +771,7 @@ impl Words {
             if self.reach.len() >= self.max_words {
                 break;
             }
-            self.reach.insert(word.into_boxed_str(), reach);
+            self.reach.insert(&word, reach);
         }
     }
 
