@@ -154,11 +154,28 @@ def clashes(inputs: list[InputFile]) -> list[str]:
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; `InputError` says why they cannot be had."""
     try:
-        return path.read_bytes()
+        return _read_all(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise InputError("a symbolic link loop") from exc
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _read_all(path: Path) -> bytes:
+    """`Path.read_bytes` in five system calls instead of nine (no terminal
+    check, no position asked twice): a run reads thousands of files."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        size = os.fstat(fd).st_size
+        parts = [os.read(fd, size + 1 if size else READ_BLOCK)]
+        while parts[-1]:  # (to the end, whatever the size said: a file may grow)
+            parts.append(os.read(fd, READ_BLOCK))
+        return parts[0] if len(parts) == 2 else b"".join(parts)
+    finally:
+        os.close(fd)
+
+
+READ_BLOCK = 1 << 20
 
 
 def read_text(path: Path) -> str:
@@ -288,21 +305,25 @@ class AtomicFile:
         except FileNotFoundError:  # a folder removed since this process made it
             _make_folder(scratch or path.parent, again=True)
             fd, self._tmp = _scratch_file(scratch or path.parent, path.name, mode)
-        self._handle = os.fdopen(fd, "wb")
-        self._done = False
+        # (written straight to the descriptor: a buffered file object would
+        # cost four more system calls a file, and each `tell` one)
+        self._fd, self._written, self._done = fd, 0, False
         return self
 
     def write(self, data: bytes) -> None:
-        self._handle.write(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]
+        self._written += len(data)
         if self._digest is not None:
             self._digest.update(data)
 
     def flush(self) -> None:
-        self._handle.flush()
+        """Nothing to do: each `write` reaches the file at once."""
 
     def tell(self) -> int:
         """How many bytes have been written."""
-        return self._handle.tell()
+        return self._written
 
     @property
     def temporary(self) -> Path:
@@ -316,11 +337,10 @@ class AtomicFile:
         return self._digest.hexdigest()
 
     def commit(self) -> None:
-        handle, path, tmp = self._handle, self.path, self._tmp
+        fd, path, tmp = self._fd, self.path, self._tmp
         if self.durable:
-            handle.flush()
-            os.fsync(handle.fileno())
-        handle.close()
+            os.fsync(fd)
+        os.close(fd)
         if self.durable:
             # a replaced file keeps its mode, a new one gets what the user's
             # umask gives any new file
@@ -338,6 +358,6 @@ class AtomicFile:
 
     def __exit__(self, *exc) -> None:
         if not self._done:
-            self._handle.close()
+            os.close(self._fd)
             if not self.kept:
                 Path(self._tmp).unlink(missing_ok=True)

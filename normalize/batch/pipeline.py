@@ -33,6 +33,7 @@ from ..engine.records import Change, Result, ReviewItem, encode
 from ..version import __version__
 from . import runners
 from .corpus import (
+    READ_BLOCK,
     AtomicFile,
     InputError,
     InputFile,
@@ -210,7 +211,6 @@ def clean_file(cleaner: Cleaner, item: InputFile, options: RunOptions, run_key: 
 # Files larger than this are read, cleaned and written a part at a time when
 # they are UTF-8, so that memory follows the part, not the file.
 STREAM_BYTES = 8 << 20
-READ_BLOCK = 1 << 20
 
 
 class _NotUTF8(Exception):
