@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
@@ -42,4 +43,15 @@ def test_a_write_that_fails_leaves_no_temporary_file(tmp_path):
     with pytest.raises(TypeError):
         write_atomic(tmp_path / "out.txt", "not bytes", scratch, durable=False)  # type: ignore[arg-type]
     assert not (tmp_path / "out.txt").exists()
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("durable", [True, False])
+def test_a_rename_that_fails_reports_its_own_error_and_leaves_no_temporary_file(tmp_path, durable):
+    in_the_way = tmp_path / "out.txt"
+    (in_the_way / "a file inside").mkdir(parents=True)  # (a folder that is not empty cannot be replaced)
+    scratch = tmp_path / "scratch"
+    with pytest.raises(OSError) as raised:
+        write_atomic(in_the_way, b"Haftar", scratch, durable=durable)
+    assert raised.value.errno != errno.EBADF  # (the descriptor was not closed a second time)
     assert list(scratch.iterdir()) == []

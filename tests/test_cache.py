@@ -171,3 +171,25 @@ def test_pruning_leaves_files_it_does_not_know_and_fresh_scratch_files(tmp_path)
     os.utime(tmp_path / ".tmp-stale.pickle", (1, 1))
     prune(tmp_path, keep=0)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".tmp-fresh.pickle", "notes.txt"]
+
+
+def test_pruning_removes_only_files_named_as_the_cache_names_its_own(tmp_path):
+    from normalize.engine.cache import prune
+
+    stranger = tmp_path / f"{'a' * 32}.pickle.bak"
+    md5_named = tmp_path / f"{'b' * 32}-notes.txt"
+    scratch_of_others = tmp_path / ".tmp-editor-swap"
+    for path in (stranger, md5_named, scratch_of_others):
+        path.write_bytes(b"")
+        os.utime(path, (1, 1))
+    prune(tmp_path, keep=0)
+    assert stranger.exists() and md5_named.exists() and scratch_of_others.exists()
+
+
+def test_learnt_words_whose_compiled_entry_is_missing_stay_while_recent(tmp_path):
+    from normalize.engine.cache import prune
+
+    words = tmp_path / f"{'c' * 32}-{'d' * 12}.words"
+    words.write_bytes(b"")
+    prune(tmp_path)
+    assert words.exists()

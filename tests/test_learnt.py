@@ -297,6 +297,8 @@ def test_kept_windows_of_another_shape_are_passed_over_and_the_rest_adopted(tmp_
         ("truncated", verdict),
         (window + " x", verdict, [(*local[0][:2], 99, *local[0][3:])] if local else [(0, 1, 99)], edges, names),
         (window + " y", verdict, local, edges, ["not a name"] * len(names)),
+        (window + " z", 300, local, edges, names),  # (a verdict the core cannot hold)
+        (window + " w", verdict, [(5, 2, *local[0][2:])] if local else [(5, 2, 0)], edges, names),
         *windows,
     ]
     kept.write_bytes(pickle.dumps(damaged))

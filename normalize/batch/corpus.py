@@ -164,7 +164,7 @@ def read_bytes(path: Path) -> bytes:
 def _read_all(path: Path) -> bytes:
     """`Path.read_bytes` in five system calls instead of nine (no terminal
     check, no position asked twice): a run reads thousands of files."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     try:
         size = os.fstat(fd).st_size
         parts = [os.read(fd, size + 1 if size else READ_BLOCK)]
@@ -340,6 +340,7 @@ class AtomicFile:
         fd, path, tmp = self._fd, self.path, self._tmp
         if self.durable:
             os.fsync(fd)
+        self._fd = -1  # (closed from here on, even if closing reports an error: never closed twice)
         os.close(fd)
         if self.durable:
             # a replaced file keeps its mode, a new one gets what the user's
@@ -358,6 +359,7 @@ class AtomicFile:
 
     def __exit__(self, *exc) -> None:
         if not self._done:
-            os.close(self._fd)
+            if self._fd >= 0:
+                os.close(self._fd)
             if not self.kept:
                 Path(self._tmp).unlink(missing_ok=True)

@@ -281,6 +281,7 @@ def run_command(
     cleaner = plan.build()
     # The gazetteer's tables live as long as the run: the collector need not
     # walk them again and again (and forked workers then share their pages).
+    gc.collect()  # (start-up's garbage is not kept for the run)
     gc.freeze()
     findings = Findings(format) if check else None
     _execute(cleaner, paths, options, workers.runner(), quiet=quiet, diff=diff, asking=interactive, findings=findings)

@@ -154,29 +154,31 @@ def prune(folder: Path, keep: int | None = None, per_entry: int = KEEP_PER_ENTRY
     except OSError:
         return
     now = time.time()
-    entries: dict[str, float] = {}
-    kept_beside: dict[tuple[str, str], list[tuple[float, Path]]] = {}
-    doomed = [p for p, mtime in files if p.name.startswith(".tmp-") and now - mtime > _SCRATCH_AGE_S]
+    used: dict[str, float] = {}  # entry -> when any of its files was last used
+    learnt: dict[tuple[str, str], list[tuple[float, Path]]] = {}
+    doomed = [p for p, mtime in files if _SCRATCH.fullmatch(p.name) and now - mtime > _SCRATCH_AGE_S]
     for path, mtime in files:
-        entry = path.name[:32]
-        if not _ENTRY.fullmatch(entry):
+        if not (named := _OURS.fullmatch(path.name)):
             continue
-        if path.suffix == ".pickle":
-            entries[entry] = max(entries.get(entry, 0.0), mtime)
-        elif path.suffix in (".words", ".windows"):
-            kept_beside.setdefault((entry, path.suffix), []).append((mtime, path))
+        entry, suffix = named.group(1), named.group(2) or named.group(3)
+        used[entry] = max(used.get(entry, 0.0), mtime)
+        if suffix != "pickle":
+            learnt.setdefault((entry, suffix), []).append((mtime, path))
     keep = KEEP_ENTRIES if keep is None else keep
-    recent = set(sorted(entries, key=entries.__getitem__, reverse=True)[:keep])
-    for (entry, _), kept in kept_beside.items():
+    recent = set(sorted(used, key=used.__getitem__, reverse=True)[:keep])
+    for (entry, _), kept in learnt.items():
         kept.sort(reverse=True)
         doomed += [p for _, p in (kept if entry not in recent else kept[per_entry:])]
-    doomed += [folder / f"{e}.pickle" for e in entries if e not in recent]
+    doomed += [folder / f"{e}.pickle" for e in used if e not in recent]
     for path in doomed:
         with contextlib.suppress(OSError):
             path.unlink()
 
 
-_ENTRY = re.compile(r"[0-9a-f]{32}")
+# The names of the files this module and `engine.learnt` write (an entry's
+# compiled gazetteer, its learnt words and windows), and of their scratch files.
+_OURS = re.compile(r"([0-9a-f]{32})(?:\.(pickle)|-[0-9a-f]{12}\.(words|windows))")
+_SCRATCH = re.compile(r"\.tmp-.*\.(?:pickle|words|windows)", re.DOTALL)
 
 
 def keep_file(path: Path, data: bytes) -> None:

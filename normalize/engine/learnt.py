@@ -144,7 +144,7 @@ def store_windows(path: Path, windows: list, known: FileState = None, limit: int
 def _keep_new(path: Path, data: bytes) -> None:
     """`keep_file`, and the folder pruned when this makes a new file (another
     ignore list, settings or code version: the old ones must not pile up)."""
-    new = not path.exists()
+    new = file_state(path) is None
     keep_file(path, data)
     if new:
         prune(path.parent)

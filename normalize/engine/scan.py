@@ -288,11 +288,13 @@ class Scanner:
                 if window in self._told:
                     continue
                 base = len(self._settled)
-                if not all(isinstance(n, SettledName) for n in names) or not all(0 <= s[2] < len(names) for s in local):
+                if not all(isinstance(n, SettledName) for n in names) or not all(
+                    0 <= s[2] < len(names) and 0 <= s[0] <= s[1] <= len(window) for s in local
+                ):
                     raise ValueError("not the names of this window")
                 specs = [(*s[:2], base + s[2], *s[3:7], regions.number(s[7]), *s[8:]) for s in local]
                 words.learn_window(window, verdict, specs, edges, self._max_windows)
-            except (TypeError, ValueError, KeyError, IndexError):
+            except (TypeError, ValueError, KeyError, IndexError, OverflowError):
                 continue  # (not a window this code keeps: a damaged file is only a cache)
             self._settled += names
             self._tell(window, verdict, specs, edges)
