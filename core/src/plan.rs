@@ -640,6 +640,15 @@ impl Words {
             .iter()
             .map(|w| self.plan.verdicts.get(&text[w.0..w.1]))
             .collect();
+        if verdicts.iter().any(Option::is_none) {
+            // Python learns these windows, then the text is planned again
+            // (`replan`): the names of this plan would be thrown away
+            let unknown = windows.iter().zip(&verdicts).filter(|(_, v)| v.is_none());
+            let asked = unknown
+                .map(|(&(_, _, cs, ce), _)| (cs, ce, false))
+                .collect();
+            return Ok((asked, Vec::new(), Vec::new(), Vec::new()));
+        }
         // the windows that may hold a name: a word in one of them may be
         // rewritten (one known to hold none is left as written)
         let named: Vec<(usize, usize, Option<&Edges>)> = windows

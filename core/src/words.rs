@@ -687,6 +687,8 @@ impl Words {
     /// known); the names rewritten without it, as (start, end, line,
     /// column, byte start, byte end, spec id); and the regions (numbers) the
     /// unambiguous exact names of the settled windows support (see `plan.rs`).
+    /// Where some windows were never told of, the plan is only those windows
+    /// (verdict not known), to be told of before `replan`.
     /// Words never seen are learnt on the way from `teach(new, missing)`:
     /// it returns the reach of each `new` capitalised word, and the forms
     /// (folded, upper, key, article) of each `missing` word a name may

@@ -170,10 +170,11 @@ class Scanner:
             for _ in range(6):
                 found, new_chars = words.plan(text, self._teach)
                 if found is not None:
-                    # Windows never seen are learnt, then the text is
-                    # planned again (from the words the core found: the
-                    # names of those windows are settled there too).  Only
-                    # if its table started over is it planned from scratch.
+                    # Windows never seen (a plan with any is only their
+                    # list) are learnt, then the text is planned again (from
+                    # the words the core found: the names of those windows
+                    # are settled there too).  Only if its table started
+                    # over, or the plan again fails, is it planned from scratch.
                     started_over = learnt = False
                     for start, end, known in found[0]:
                         if not known:
@@ -181,8 +182,8 @@ class Scanner:
                             learnt = True
                     if started_over:
                         continue
-                    if learnt:
-                        found = words.replan(text) or found  # (None: never, for the text just planned)
+                    if learnt and (found := words.replan(text)) is None:
+                        continue
                     break
                 elif new_chars:
                     _learn_chars(words, text)
