@@ -22,6 +22,30 @@ pub(crate) fn count_byte(hay: &[u8], needle: u8) -> usize {
     n + chunks.remainder().iter().filter(|&&b| b == needle).count()
 }
 
+/// How many bytes `bytes` starts with that a scan for capitalised words
+/// passes over, eight at a time where it can: ASCII that is not a capital
+/// (what it stops at, a capital or a byte beyond ASCII, it looks at itself).
+pub(crate) fn plain_lowercase(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(c) = bytes.get(at..at + 8) {
+        let flagged = capital_or_wide(chunk(c));
+        if flagged != 0 {
+            return at + (flagged.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at
+}
+
+/// The top bit of each byte of `word` (8 bytes of text, the first in the
+/// lowest) that is an ASCII capital or not ASCII.
+fn capital_or_wide(word: u64) -> u64 {
+    let low = word & !HIGH; // (each byte below 0x80: the sums below carry into no other byte)
+    let from_a = (low + ONES * (0x80 - b'A' as u64)) & HIGH;
+    let past_z = (low + ONES * (0x80 - b'Z' as u64 - 1)) & HIGH;
+    (word & HIGH) | (from_a & !past_z)
+}
+
 /// How many characters the UTF-8 bytes `bytes` hold (those that do not
 /// continue one).
 pub(crate) fn count_chars(bytes: &[u8]) -> usize {
@@ -78,6 +102,20 @@ mod tests {
                     count_byte(seg, 0x82),
                     seg.iter().filter(|&&b| b == 0x82).count()
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn a_scan_passes_over_ascii_that_is_not_a_capital_and_stops_at_anything_else() {
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut text = *b"abcdefghijklmnopqrst";
+                text[at] = b;
+                let stops = b.is_ascii_uppercase() || !b.is_ascii();
+                // (the last 4 bytes, less than a chunk, are the scan's to look at one by one)
+                let expected = if stops && at < 16 { at } else { 16 };
+                assert_eq!(plain_lowercase(&text), expected, "byte {b:#x} at {at}");
             }
         }
     }

@@ -38,11 +38,6 @@ fn replace_all(s: &mut Vec<u8>, from: &[u8], to: &[u8]) {
     s.truncate(write);
 }
 
-/// Runs of one letter cut to one, in place.
-fn collapse_runs(s: &mut Vec<u8>) {
-    s.dedup();
-}
-
 /// The key of a word already folded and lowercased: the rewrite rules of
 /// `_KEY_RULES`, in their order, then the vowels dropped after the first
 /// letter, uppercase.
@@ -112,7 +107,7 @@ pub fn key_of(lowered: &str) -> String {
         }
     }
     s.truncate(write);
-    collapse_runs(&mut s);
+    s.dedup(); // (runs of one letter cut to one)
     let Some((&first, tail)) = s.split_first() else {
         return String::new();
     };

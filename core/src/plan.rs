@@ -134,9 +134,8 @@ pub(crate) struct Cues {
 pub(crate) struct Plans {
     pub verdicts: FxHashMap<Box<str>, Verdict>,
     pub cues: Option<Cues>,
-    // the capitalised words of the text planned last, and where that text
-    // was and how long (`replan`)
-    last: Option<(usize, usize, Vec<ByteHit>)>,
+    // the capitalised words of the text planned last (`replan`)
+    last: Option<Vec<ByteHit>>,
 }
 
 /// What `plan` found: the windows Python must decide (character offsets,
@@ -604,7 +603,7 @@ impl Words {
                 .collect();
             if new.is_empty() && missing.is_empty() {
                 let found = self.plan_hits(text, &hits);
-                self.plan.last = Some((text.as_ptr() as usize, text.len(), hits));
+                self.plan.last = Some(hits);
                 return found;
             }
             new.sort_unstable();
@@ -619,16 +618,13 @@ impl Words {
         Err(Unplanned::Text)
     }
 
-    /// Plan again the text planned last (the same string, unchanged), now
-    /// that Python has told what its windows hold; None for another text.
-    /// Its words are given up here: a text is planned again once at most.
+    /// Plan again the text planned last, which the caller vouches for (the
+    /// same string: `Words::replan`), now that Python has told what its
+    /// windows hold.  Its words are given up here: a text is planned again
+    /// once at most.
     pub(crate) fn replan_(&mut self, text: &str) -> Option<Result<Found, Unplanned>> {
-        match self.plan.last.take() {
-            Some((at, len, hits)) if at == text.as_ptr() as usize && len == text.len() => {
-                Some(self.plan_hits(text, &hits))
-            }
-            _ => None,
-        }
+        let hits = self.plan.last.take()?;
+        Some(self.plan_hits(text, &hits))
     }
 
     /// Plan a text whose capitalised words are all known (`hits`).

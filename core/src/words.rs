@@ -43,18 +43,6 @@ fn may_start(c: char) -> bool {
     matches!(c as u32, 0x41..=0x5a | 0xc0..=0x5ff | 0x900..=0x1fff | 0x2070..=0x2fff | 0xa000..=0x10ffff)
 }
 
-/// The top bit of each byte of `word` (8 bytes of text, the first in the
-/// lowest) that is an ASCII capital or not ASCII: where a scan must look.
-#[inline]
-fn capital_or_wide(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let low = word & !HIGH; // (each byte below 0x80: the sums below carry into no other byte)
-    let from_a = (low + ONES * (0x80 - b'A' as u64)) & HIGH;
-    let past_z = (low + ONES * (0x80 - b'Z' as u64 - 1)) & HIGH;
-    (word & HIGH) | (from_a & !past_z)
-}
-
 fn ascii_flags(b: u8) -> u8 {
     let mut f = 0;
     if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f) {
@@ -85,8 +73,8 @@ pub struct Words {
     names: Option<Names>,
     // Windows whose decision needs nothing but the words next to them (`plan`).
     pub(crate) plan: crate::plan::Plans,
-    // The text `plan` was called with last, held so that its address cannot
-    // be another string's while `replan` may still compare it.
+    // The text `plan` was called with last: `replan` plans only that very
+    // string again (held, so no other string can take its place).
     planned: Option<Py<PyString>>,
 }
 
@@ -504,19 +492,9 @@ impl Words {
         let bytes = text.as_bytes();
         while at < bytes.len() {
             // most of a text is plain lowercase ASCII: passed over 8 bytes at a time
-            while let Some(chunk) = bytes.get(at..at + 8) {
-                let flagged = capital_or_wide(u64::from_le_bytes(chunk.try_into().unwrap()));
-                let plain = if flagged == 0 {
-                    8
-                } else {
-                    (flagged.trailing_zeros() / 8) as usize
-                };
-                at += plain;
-                cp += plain;
-                if plain < 8 {
-                    break;
-                }
-            }
+            let plain = crate::bytes::plain_lowercase(&bytes[at..]);
+            at += plain;
+            cp += plain;
             if at >= bytes.len() {
                 break;
             }
@@ -794,22 +772,6 @@ mod tests {
         }
         w.learn_chars("’é", vec![0, ALNUM]);
         w
-    }
-
-    #[test]
-    fn the_bytes_a_scan_looks_at_are_capitals_and_bytes_beyond_ascii() {
-        for b in 0..=255u8 {
-            for at in 0..8 {
-                let mut chunk = *b"abcdefgh";
-                chunk[at] = b;
-                let flagged = capital_or_wide(u64::from_le_bytes(chunk));
-                let expected = b.is_ascii_uppercase() || !b.is_ascii();
-                assert_eq!(flagged != 0, expected, "byte {b:#x} at {at}");
-                if expected {
-                    assert_eq!(flagged.trailing_zeros() / 8, at as u32);
-                }
-            }
-        }
     }
 
     #[test]

@@ -111,7 +111,6 @@ def _whole(value: object, kind: type) -> bool:
 
 def _store(entry: Path, value: object) -> None:
     keep_file(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    prune(entry.parent)
 
 
 def _used(path: Path) -> None:
@@ -154,22 +153,19 @@ def prune(folder: Path, keep: int | None = None, per_entry: int = KEEP_PER_ENTRY
     except OSError:
         return
     now = time.time()
-    used: dict[str, float] = {}  # entry -> when any of its files was last used
-    learnt: dict[tuple[str, str], list[tuple[float, Path]]] = {}
     doomed = [p for p, mtime in files if _SCRATCH.fullmatch(p.name) and now - mtime > _SCRATCH_AGE_S]
-    for path, mtime in files:
-        if not (named := _OURS.fullmatch(path.name)):
+    by_entry: dict[str, list[tuple[str, Path]]] = {}  # entry -> (kind, file), newest first
+    for path, _ in sorted(files, key=lambda f: -f[1]):
+        if named := _OURS.fullmatch(path.name):
+            by_entry.setdefault(named.group(1), []).append((named.group(2) or named.group(3), path))
+    # (entries in the order their newest file was used)
+    recent = list(by_entry)[: KEEP_ENTRIES if keep is None else keep]
+    for entry, kept in by_entry.items():
+        if entry not in recent:
+            doomed += [path for _, path in kept]
             continue
-        entry, suffix = named.group(1), named.group(2) or named.group(3)
-        used[entry] = max(used.get(entry, 0.0), mtime)
-        if suffix != "pickle":
-            learnt.setdefault((entry, suffix), []).append((mtime, path))
-    keep = KEEP_ENTRIES if keep is None else keep
-    recent = set(sorted(used, key=used.__getitem__, reverse=True)[:keep])
-    for (entry, _), kept in learnt.items():
-        kept.sort(reverse=True)
-        doomed += [p for _, p in (kept if entry not in recent else kept[per_entry:])]
-    doomed += [folder / f"{e}.pickle" for e in used if e not in recent]
+        for kind in ("words", "windows"):
+            doomed += [path for k, path in kept if k == kind][per_entry:]
     for path in doomed:
         with contextlib.suppress(OSError):
             path.unlink()
@@ -184,7 +180,9 @@ _SCRATCH = re.compile(r"\.tmp-.*\.(?:pickle|words|windows)", re.DOTALL)
 def keep_file(path: Path, data: bytes) -> None:
     """`data` at `path` in the cache folder, atomically (made private); a
     read-only or full disk only costs the next run the time to work it out
-    again."""
+    again.  A new file (another gazetteer, code version, ignore list or
+    settings) has the folder pruned, so that the old ones do not pile up."""
+    new = not os.path.lexists(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
@@ -196,4 +194,6 @@ def keep_file(path: Path, data: bytes) -> None:
             Path(scratch).unlink(missing_ok=True)
             raise
     except OSError:
-        pass
+        return
+    if new:
+        prune(path.parent)

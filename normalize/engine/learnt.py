@@ -37,7 +37,7 @@ from typing import TypeVar
 
 import msgspec
 
-from .cache import keep_file, prune
+from .cache import keep_file
 
 _TABLE = msgspec.msgpack.Decoder(dict[str, int])
 _ENCODER = msgspec.msgpack.Encoder()
@@ -102,7 +102,7 @@ def store(path: Path, words: dict[str, int], limit: int = LIMIT) -> None:
     (a cache that stays fresh).  A folder that cannot be written only costs
     the next run the time to learn them again."""
     table = _latest_first(words.items(), load(path).items(), limit)
-    _keep_new(path, _ENCODER.encode(table))
+    keep_file(path, _ENCODER.encode(table))
 
 
 K, V = TypeVar("K"), TypeVar("V")
@@ -137,17 +137,8 @@ def store_windows(path: Path, windows: list, known: FileState = None, limit: int
     is not read again."""
     older = load_windows(path) if file_state(path) != known else ()
     kept = list(_latest_first(((w[0], w) for w in windows), ((w[0], w) for w in older), limit).values())
-    _keep_new(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    keep_file(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     return file_state(path)
-
-
-def _keep_new(path: Path, data: bytes) -> None:
-    """`keep_file`, and the folder pruned when this makes a new file (another
-    ignore list, settings or code version: the old ones must not pile up)."""
-    new = file_state(path) is None
-    keep_file(path, data)
-    if new:
-        prune(path.parent)
 
 
 FileState = tuple[int, int] | tuple[()] | None  # a file's modification time (ns) and size; None: no file; (): unknown
