@@ -12,6 +12,7 @@ mod bytes;
 mod fuzzy;
 mod key;
 mod plan;
+mod small;
 mod splice;
 mod wordmap;
 mod words;

@@ -43,7 +43,19 @@ fn may_start(c: char) -> bool {
     matches!(c as u32, 0x41..=0x5a | 0xc0..=0x5ff | 0x900..=0x1fff | 0x2070..=0x2fff | 0xa000..=0x10ffff)
 }
 
-fn ascii_flags(b: u8) -> u8 {
+/// The classes of each ASCII character, worked out once: `flags` is asked
+/// for every character around a name.
+const ASCII_FLAGS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = ascii_flags(b as u8);
+        b += 1;
+    }
+    table
+};
+
+const fn ascii_flags(b: u8) -> u8 {
     let mut f = 0;
     if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f) {
         f |= SPACE;
@@ -70,6 +82,9 @@ pub struct Words {
     // What a word is to the listed names, learnt from Python (`learn_words`).
     // (behind a lock: a plain ASCII word is described here on first sight, while scanning)
     info: Mutex<WordMap<Info>>,
+    // The transliteration keys of the plain words next to settled names
+    // (`plan::forms_meet`), each worked out once: a key is dear.
+    keys: Mutex<WordMap<Box<str>>>,
     names: Option<Names>,
     // Windows whose decision needs nothing but the words next to them (`plan`).
     pub(crate) plan: crate::plan::Plans,
@@ -220,10 +235,25 @@ impl Words {
         Some(info)
     }
 
+    /// `f` of the transliteration key of `lowered` (`key::key_of`).
+    pub(crate) fn with_key<R>(&self, lowered: &str, f: impl FnOnce(&str) -> R) -> R {
+        let mut keys = self.keys.lock().unwrap();
+        if let Some(key) = keys.get(lowered) {
+            return f(key);
+        }
+        let key = crate::key::key_of(lowered);
+        let out = f(&key);
+        if keys.len() >= self.max_words {
+            keys.clear();
+        }
+        keys.insert(lowered, key.into_boxed_str());
+        out
+    }
+
     #[inline]
     pub(crate) fn flags(&self, c: char) -> Result<u8, Unknown> {
         if c.is_ascii() {
-            Ok(ascii_flags(c as u8))
+            Ok(ASCII_FLAGS[c as usize])
         } else {
             self.chars.get(&c).copied().ok_or(Unknown)
         }
@@ -238,8 +268,19 @@ impl Words {
     /// `first`) ends, in bytes and characters: `tokens.CAPITALISED_WORD`'s
     /// body, letters joined by apostrophes, a possessive ``'s`` left out.
     fn word_end(&self, text: &str, at: usize, first: char) -> Result<(usize, usize), Unknown> {
-        let mut it = text[at + first.len_utf8()..].char_indices().peekable();
+        // Most words are ASCII letters and digits up to a space or a sign
+        // that is no apostrophe: no character of theirs needs a class.
+        let bytes = text.as_bytes();
         let base = at + first.len_utf8();
+        let run = bytes[base..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len() - base);
+        match bytes.get(base + run) {
+            Some(&b) if b >= 0x80 || b == b'\'' || b == b'`' => {}
+            _ => return Ok((base + run, 1 + run)),
+        }
+        let mut it = text[base..].char_indices().peekable();
         let mut end = base;
         let mut count = 1;
         loop {
@@ -291,6 +332,13 @@ impl Words {
         at: usize,
     ) -> Result<Option<(usize, usize, usize, usize)>, Unknown> {
         let rest = &text[at..];
+        // most often: one space, then an ASCII letter or digit
+        if let [b' ', next, ..] = rest.as_bytes() {
+            if next.is_ascii_alphanumeric() {
+                let (end, count) = self.word_end(text, at + 1, *next as char)?;
+                return Ok(Some((at + 1, end, 1, count)));
+            }
+        }
         let mut gap_chars = 0;
         let mut i = 0;
         let spaces = |s: &str, i: &mut usize, n: &mut usize| {
@@ -312,13 +360,15 @@ impl Words {
             gap_chars += 1;
         }
         spaces(rest, &mut i, &mut gap_chars);
-        let mut starts = vec![(i, gap_chars)];
+        let mut starts = [(i, gap_chars), (0, 0)];
+        let mut tried = 1;
         if let Some(c) = rest.chars().next() {
             if matches!(c, '-' | '\u{2010}' | '\u{2011}') {
-                starts.push((c.len_utf8(), 1));
+                starts[1] = (c.len_utf8(), 1);
+                tried = 2;
             }
         }
-        for (start, skipped) in starts {
+        for &(start, skipped) in &starts[..tried] {
             if let Some(first) = rest[start..].chars().next() {
                 if self.alnum(first)? {
                     let (end, count) = self.word_end(text, at + start, first)?;
@@ -360,6 +410,9 @@ impl Words {
             &mut upper,
         );
         keys.extend(start.key.and_then(|k| names.keys.get(&(ROOT, k)).copied()));
+        if exact.is_empty() && upper.is_empty() && keys.is_empty() {
+            return Ok((end, cp)); // no listed name begins so: none runs on from here
+        }
         for _ in 1..n {
             let Some((at, word_end, skipped, count)) = self.glued_word(text, end)? else {
                 break;
@@ -552,6 +605,7 @@ impl Words {
             reach: WordMap::default(),
             max_words,
             info: Mutex::new(WordMap::default()),
+            keys: Mutex::new(WordMap::default()),
             names: None,
             plan: Default::default(),
             planned: None,
