@@ -13,8 +13,12 @@ import pytest
 from conftest import SEED
 
 from normalize import Normalizer
+from normalize.compiled import rewritten as core_rewritten
 from normalize.engine.ignore import IgnoreList
 from normalize.engine.normalizer import Settings
+from normalize.engine.records import Change
+from normalize.engine.rewrite import _spliced
+from normalize.engine.settled import written_changes
 
 FAST = Normalizer.load(settings=Settings(engine="scan"))
 REFERENCE = Normalizer.load(settings=Settings(engine="reference"))
@@ -271,3 +275,38 @@ def test_a_rewrite_read_alone_is_read_as_its_whole_window(name):
     reader = rereader(FAST.index, FAST.settings.match)
     assert reader is rereader(FAST.index, FAST.settings.match)
     assert reader.reread(name, 0, len(name)) == (0, reader.read_alone(name))
+
+
+def _core_and_specification(text: str, edits: list[tuple[int, int, str]]):
+    """The clean text and change records of `text` as the core makes them
+    (`core.rewritten`) and as their specification does (`written_changes`)."""
+    FAST.normalize(text)  # (its words and windows learnt)
+    plan = FAST._scanner.plan(text)
+    rows, names = FAST._scanner.written(plan)
+    expected = written_changes(plan, names, "t.txt")
+    made = core_rewritten(text, edits, rows, names, "t.txt", Change)
+    return made, (_spliced(text, sorted(edits + [w[:3] for w in expected]))[0], [w[3] for w in expected])
+
+
+def test_the_cores_change_records_are_those_of_their_specification():
+    made, expected = _core_and_specification(SEED.read_text(encoding="utf-8"), [])
+    assert len(made[1]) > 5
+    assert made == expected
+
+
+def test_the_cores_rewrites_and_pythons_decisions_are_made_in_one_text():
+    text = "Hafter met officials.\nIn Sirt, Élan was shown. Then Tarhunah.\n"
+    decided = [(0, 0, ">"), (text.index("Élan"), text.index("Élan") + 4, "Elan"), (len(text), len(text), "<")]
+    made, expected = _core_and_specification(text, decided)
+    assert len(made[1]) == 3
+    assert made == expected
+    assert made[0].startswith(">Haftar") and "Sirte, Elan" in made[0] and made[0].endswith("<")
+
+
+def test_a_decision_overlapping_a_name_the_core_rewrote_is_refused():
+    text = "Forces loyal to Hafter left Sirt.\n"
+    FAST.normalize(text)
+    rows, names = FAST._scanner.written(FAST._scanner.plan(text))
+    at = text.index("Hafter")
+    with pytest.raises(ValueError, match="out of order"):
+        core_rewritten(text, [(at + 2, at + 8, "x")], rows, names, "t.txt", Change)

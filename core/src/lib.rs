@@ -12,6 +12,7 @@ mod bytes;
 mod fuzzy;
 mod key;
 mod plan;
+mod records;
 mod small;
 mod splice;
 mod wordmap;
@@ -25,5 +26,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<wordset::WordSet>()?;
     m.add_function(wrap_pyfunction!(key::translit_key, m)?)?;
     m.add_function(wrap_pyfunction!(splice::splice, m)?)?;
+    m.add_function(wrap_pyfunction!(records::rewritten, m)?)?;
     Ok(())
 }

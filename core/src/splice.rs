@@ -24,18 +24,18 @@ fn byte_offsets(text: &str, at: &[usize]) -> Option<Vec<usize>> {
 
 /// `text` with each (start, end, new) edit made; the edits are sorted and
 /// apart, their offsets in characters.  None where an edit does not fit.
-pub(crate) fn spliced(text: &str, edits: &[(usize, usize, String)]) -> Option<String> {
+pub(crate) fn spliced<S: AsRef<str>>(text: &str, edits: &[(usize, usize, S)]) -> Option<String> {
     let at: Vec<usize> = edits.iter().flat_map(|e| [e.0, e.1]).collect();
     if at.windows(2).any(|w| w[0] > w[1]) {
         return None;
     }
     let bytes = byte_offsets(text, &at)?;
-    let grown: usize = edits.iter().map(|e| e.2.len()).sum();
+    let grown: usize = edits.iter().map(|e| e.2.as_ref().len()).sum();
     let mut out = String::with_capacity(text.len() + grown);
     let mut last = 0;
     for (k, edit) in edits.iter().enumerate() {
         out.push_str(&text[last..bytes[2 * k]]);
-        out.push_str(&edit.2);
+        out.push_str(edit.2.as_ref());
         last = bytes[2 * k + 1];
     }
     out.push_str(&text[last..]);

@@ -210,7 +210,7 @@ class Normalizer:
                 match=self.settings.match,
                 settled=scanner.settled(plan),
             )
-        clean, changes = rewrite(text, applied, name, scanner.written(plan, name))
+        clean, changes = rewrite(text, applied, name, scanner.written(plan))
         items = review_items(text, review, name)
         if plan.reviewed:  # (each list in the order of the text, the two apart)
             items = sorted(items + scanner.reviewed(plan, text, name), key=attrgetter("start"))

@@ -15,11 +15,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
+from ..compiled import rewritten as core_rewritten
 from ..compiled import splice as core_splice
 from ..text.positions import Positions
 from ..text.tokens import is_all_caps, tokenize, without_article
 from .records import Candidate, Change, Decision, ReviewItem, Signal
+
+if TYPE_CHECKING:  # (settled builds on this module)
+    from .settled import SettledName
 
 _CONTEXT_CHARS = 60
 
@@ -97,11 +102,12 @@ def rewrite(
     text: str,
     applied: list[Decision],
     file: str | None = None,
-    written: Sequence[tuple[int, int, str, Change]] = (),
+    written: tuple[Sequence[tuple[int, ...]], Sequence[SettledName]] | None = None,
 ) -> tuple[str, list[Change]]:
     """Apply decisions (sorted, not overlapping; see `splice`) to `text`,
-    and the rewrites `written` by the compiled core (start, end, new text,
-    change record; sorted, apart from the decisions)."""
+    and the rewrites `written` by the compiled core: the rows of its plan
+    (start, end, line, column, byte start, byte end, name id; sorted, apart
+    from the decisions) and the names they point to (`Scanner.written`)."""
     positions = Positions(text)
     changes: list[Change] = []
     for decision in applied:
@@ -124,11 +130,11 @@ def rewrite(
             )
         )
     edits = [(d.mention.start, d.mention.end, d.after) for d in applied]
-    if written:
-        edits = sorted(edits + [w[:3] for w in written])
-        core = [w[3] for w in written]
-        changes = sorted(changes + core, key=attrgetter("start")) if changes else core
-    return _clean(text, edits), changes
+    if written is None or not written[0]:
+        return _clean(text, edits), changes
+    # (the core's records, `settled.written_changes`; a text it planned has no lone surrogate)
+    clean, core = core_rewritten(text, edits, *written, file, Change)
+    return clean, sorted(changes + core, key=attrgetter("start")) if changes else core
 
 
 def _clean(text: str, edits: list[tuple[int, int, str]]) -> str:

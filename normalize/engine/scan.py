@@ -39,7 +39,7 @@ from .ignore import IgnoreList
 from .index import Index, derived
 from .learnt import WINDOWS_LIMIT
 from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
-from .records import Candidate, Change, Mention, ReviewItem, Settled
+from .records import Candidate, Mention, ReviewItem, Settled
 from .resolve import ResolveSettings
 from .settled import (
     Plan,
@@ -49,7 +49,6 @@ from .settled import (
     settled,
     window_edges,
     window_verdict,
-    written_changes,
 )
 
 # A window as one scanner tells another: its text, verdict, its names'
@@ -226,9 +225,9 @@ class Scanner:
         """What `resolve.decide` needs to know of the names `plan` rewrote."""
         return settled(plan, self._settled, derived(self.index, Regions))
 
-    def written(self, plan: Plan, file: str | None) -> list[tuple[int, int, str, Change]]:
-        """The names `plan` rewrote, as (start, end, new text, change record)."""
-        return written_changes(plan, self._settled, file)
+    def written(self, plan: Plan) -> tuple[list[tuple[int, ...]], list[SettledName]]:
+        """The names `plan` rewrote: its rows, and the names they point to (see `rewrite.rewrite`)."""
+        return plan.written, self._settled
 
     def reviewed(self, plan: Plan, text: str, file: str | None) -> list[ReviewItem]:
         """The review records of the names `plan` sent to review."""

@@ -24,7 +24,7 @@ result is the reference's, name for name (tests/test_settled.py)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 
 from ..text.tokens import WORD
@@ -70,6 +70,15 @@ class SettledName:
     reason: str = ""
     signal: str = ""
     candidates: tuple[CandidateRecord, ...] = ()  # as its review record lists them
+    # The fields of its change record after the place, in their order
+    # (`records.Change`): the core makes each record from them
+    # (`written_changes` is the specification).
+    tail: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        m, t = self.mention, self.target
+        tail = (m.text, self.after, t.entity, t.file, t.line, m.method, self.score, self.rule)
+        object.__setattr__(self, "tail", tail)  # (frozen: set once, here)
 
     @property
     def needs_support(self) -> bool:
@@ -291,7 +300,8 @@ _READ_REGION, _NAME_ID = attrgetter("read_region"), itemgetter(6)
 
 
 def written_changes(plan: Plan, names: list[SettledName], file: str | None) -> list[tuple[int, int, str, Change]]:
-    """The core's rewrites as (start, end, new text, change record)."""
+    """The core's rewrites as (start, end, new text, change record): the
+    specification of `core.rewritten`, which makes them in the run."""
     out = []
     for start, end, line, column, byte_start, byte_end, k in plan.written:
         name = names[k]

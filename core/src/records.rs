@@ -1,0 +1,63 @@
+//! The clean text and change records of the names the core rewrote
+//! (`normalize.engine.settled.written_changes` and `rewrite.rewrite` are
+//! the specification).
+//!
+//! A text holds dozens of such names, a corpus millions: each record is
+//! made here from the name's fixed fields (`SettledName.tail`, made once
+//! per name) and the place the plan found it at, without a Python loop.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString, PyTuple};
+
+use crate::splice::spliced;
+
+/// The clean text of `text` with the `edits` Python decided (start, end,
+/// new text; sorted and apart) and the names of `written` (rows of the
+/// plan: start, end, line, column, byte start, byte end, name id) made,
+/// and the change records of those names, made by calling `change` with
+/// the file, the row's place and the name's `tail` (before, after, entity,
+/// gazetteer file and line, method, score, rule).  A ValueError where the
+/// edits overlap or leave the text.
+#[pyfunction]
+pub fn rewritten<'py>(
+    text: &str,
+    edits: Vec<(usize, usize, Bound<'py, PyString>)>,
+    written: &Bound<'py, PyList>,
+    names: &Bound<'py, PyList>,
+    file: &Bound<'py, PyAny>,
+    change: &Bound<'py, PyAny>,
+) -> PyResult<(String, Bound<'py, PyList>)> {
+    let py = written.py();
+    let changes = PyList::empty(py);
+    let mut all: Vec<(usize, usize, Bound<'py, PyString>)> =
+        Vec::with_capacity(edits.len() + written.len());
+    let mut decided = edits.into_iter().peekable();
+    for row in written.iter() {
+        let row = row.cast_into::<PyTuple>()?;
+        let start: usize = row.get_item(0)?.extract()?;
+        let end: usize = row.get_item(1)?.extract()?;
+        let id: usize = row.get_item(6)?.extract()?;
+        let tail = names.get_item(id)?.getattr(pyo3::intern!(py, "tail"))?;
+        let tail = tail.cast_into::<PyTuple>()?;
+        let mut args = Vec::with_capacity(7 + tail.len());
+        args.push(file.clone());
+        for k in [2, 3, 0, 1, 4, 5] {
+            args.push(row.get_item(k)?);
+        }
+        args.extend(tail.iter());
+        changes.append(change.call1(PyTuple::new(py, args)?)?)?;
+        while decided.peek().is_some_and(|e| (e.0, e.1) < (start, end)) {
+            all.push(decided.next().unwrap());
+        }
+        all.push((start, end, tail.get_item(1)?.cast_into::<PyString>()?));
+    }
+    all.extend(decided);
+    let mut news = Vec::with_capacity(all.len());
+    for (start, end, new) in &all {
+        news.push((*start, *end, new.to_str()?));
+    }
+    let clean = spliced(text, &news).ok_or_else(|| {
+        pyo3::exceptions::PyValueError::new_err("edits out of order or outside the text")
+    })?;
+    Ok((clean, changes))
+}
