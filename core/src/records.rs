@@ -9,8 +9,6 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
-use crate::splice::spliced;
-
 /// The clean text of `text` with the `edits` Python decided (start, end,
 /// new text; sorted and apart) and the names of `written` (rows of the
 /// plan: start, end, line, column, byte start, byte end, name id) made,
@@ -28,14 +26,28 @@ pub fn rewritten<'py>(
     change: &Bound<'py, PyAny>,
 ) -> PyResult<(String, Bound<'py, PyList>)> {
     let py = written.py();
+    let out_of_place =
+        || pyo3::exceptions::PyValueError::new_err("edits out of order or outside the text");
+    // Python's edits are placed in characters: their bytes are counted
+    // here (the plan's rows carry theirs)
+    let at: Vec<usize> = edits.iter().flat_map(|e| [e.0, e.1]).collect();
+    let bytes = crate::splice::byte_offsets(text, &at).ok_or_else(out_of_place)?;
+    let mut decided = edits
+        .into_iter()
+        .enumerate()
+        .map(|(k, (s, e, new))| ((s, e), (bytes[2 * k], bytes[2 * k + 1]), new))
+        .peekable();
     let changes = PyList::empty(py);
-    let mut all: Vec<(usize, usize, Bound<'py, PyString>)> =
-        Vec::with_capacity(edits.len() + written.len());
-    let mut decided = edits.into_iter().peekable();
+    // every edit as (characters, bytes, new text), in the order of the text
+    let mut all = Vec::with_capacity(decided.len() + written.len());
     for row in written.iter() {
         let row = row.cast_into::<PyTuple>()?;
-        let start: usize = row.get_item(0)?.extract()?;
-        let end: usize = row.get_item(1)?.extract()?;
+        let place: [usize; 4] = [
+            row.get_item(0)?.extract()?,
+            row.get_item(1)?.extract()?,
+            row.get_item(4)?.extract()?,
+            row.get_item(5)?.extract()?,
+        ];
         let id: usize = row.get_item(6)?.extract()?;
         let tail = names.get_item(id)?.getattr(pyo3::intern!(py, "tail"))?;
         let tail = tail.cast_into::<PyTuple>()?;
@@ -46,18 +58,18 @@ pub fn rewritten<'py>(
         }
         args.extend(tail.iter());
         changes.append(change.call1(PyTuple::new(py, args)?)?)?;
-        while decided.peek().is_some_and(|e| (e.0, e.1) < (start, end)) {
+        let chars = (place[0], place[1]);
+        while decided.peek().is_some_and(|e| e.0 < chars) {
             all.push(decided.next().unwrap());
         }
-        all.push((start, end, tail.get_item(1)?.cast_into::<PyString>()?));
+        let new = tail.get_item(1)?.cast_into::<PyString>()?;
+        all.push((chars, (place[2], place[3]), new));
     }
     all.extend(decided);
     let mut news = Vec::with_capacity(all.len());
-    for (start, end, new) in &all {
+    for (_, (start, end), new) in &all {
         news.push((*start, *end, new.to_str()?));
     }
-    let clean = spliced(text, &news).ok_or_else(|| {
-        pyo3::exceptions::PyValueError::new_err("edits out of order or outside the text")
-    })?;
+    let clean = crate::splice::spliced_bytes(text, &news).ok_or_else(out_of_place)?;
     Ok((clean, changes))
 }

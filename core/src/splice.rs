@@ -8,7 +8,7 @@
 use pyo3::prelude::*;
 
 /// Byte offsets of the sorted character offsets `at` in `text`.
-fn byte_offsets(text: &str, at: &[usize]) -> Option<Vec<usize>> {
+pub(crate) fn byte_offsets(text: &str, at: &[usize]) -> Option<Vec<usize>> {
     if text.is_ascii() {
         return at.iter().all(|&a| a <= text.len()).then(|| at.to_vec());
     }
@@ -30,13 +30,35 @@ pub(crate) fn spliced<S: AsRef<str>>(text: &str, edits: &[(usize, usize, S)]) ->
         return None;
     }
     let bytes = byte_offsets(text, &at)?;
-    let grown: usize = edits.iter().map(|e| e.2.as_ref().len()).sum();
+    let placed: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (bytes[2 * k], bytes[2 * k + 1], e.2.as_ref()))
+        .collect();
+    spliced_bytes(text, &placed)
+}
+
+/// `spliced` for edits placed in bytes; None where they are not sorted and
+/// apart, or do not fall between characters of the text.
+pub(crate) fn spliced_bytes(text: &str, edits: &[(usize, usize, &str)]) -> Option<String> {
+    let mut last = 0;
+    for &(start, end, _) in edits {
+        if start < last
+            || end < start
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
+            return None;
+        }
+        last = end;
+    }
+    let grown: usize = edits.iter().map(|e| e.2.len()).sum();
     let mut out = String::with_capacity(text.len() + grown);
     let mut last = 0;
-    for (k, edit) in edits.iter().enumerate() {
-        out.push_str(&text[last..bytes[2 * k]]);
-        out.push_str(edit.2.as_ref());
-        last = bytes[2 * k + 1];
+    for &(start, end, new) in edits {
+        out.push_str(&text[last..start]);
+        out.push_str(new);
+        last = end;
     }
     out.push_str(&text[last..]);
     Some(out)
@@ -76,6 +98,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(got, "Haftar and Sirte — again Sirte");
+    }
+
+    #[test]
+    fn edits_placed_in_bytes_must_fall_between_characters_in_order() {
+        assert_eq!(
+            spliced_bytes("Ḥafter in Sirt", &[(0, 8, "Haftar"), (12, 16, "Sirte")]).unwrap(),
+            "Haftar in Sirte"
+        );
+        assert!(spliced_bytes("Ḥafter", &[(1, 8, "x")]).is_none());
+        assert!(spliced_bytes("abc", &[(2, 3, "x"), (0, 1, "y")]).is_none());
+        assert!(spliced_bytes("abc", &[(2, 4, "x")]).is_none());
     }
 
     #[test]
