@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -24,6 +24,7 @@ class InputFile:
     path: Path  # where it is read from
     display: str  # how it is named in messages and change records
     relative: Path  # where its clean copy goes under the output folder
+    size: int = field(default=-1, compare=False)  # in bytes, as the run found it (-1: not asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,12 +206,13 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-_MADE: set[Path] = set()  # folders this process made or found, so each is made once
+_MADE: set[str] = set()  # folders this process made or found, so each is made once
 
 
-def _make_folder(folder: Path, again: bool = False) -> None:
+def _make_folder(folder: str | os.PathLike, again: bool = False) -> None:
+    folder = os.fspath(folder)  # (a string's hash is kept; a Path's is worked out on each look-up)
     if again or folder not in _MADE:
-        folder.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         _MADE.add(folder)
 
 
@@ -286,14 +288,22 @@ class AtomicFile:
     """
 
     def __init__(
-        self, path: Path, scratch: Path | None = None, durable: bool = True, kept: bool = False, hashed: bool = True
+        self,
+        path: str | os.PathLike,
+        scratch: str | os.PathLike | None = None,
+        durable: bool = True,
+        kept: bool = False,
+        hashed: bool = True,
     ):
         self.path, self.scratch, self.durable, self.kept = path, scratch, durable, kept
         self._digest = hashlib.sha256() if hashed else None
 
     def __enter__(self) -> AtomicFile:
-        path, scratch = self.path, self.scratch
-        _make_folder(path.parent)
+        # (worked out on strings: a run opens one of these per file)
+        folder, name = os.path.split(os.fspath(self.path))
+        folder = self._folder = folder or os.curdir
+        scratch = self.scratch
+        _make_folder(folder)
         if scratch is not None:
             _make_folder(scratch)
         # A durable file may replace a user's original: it is private until
@@ -301,10 +311,10 @@ class AtomicFile:
         # user's umask gives any new file, from the start.
         mode = 0o600 if self.durable else 0o666
         try:
-            fd, self._tmp = _scratch_file(scratch or path.parent, path.name, mode)
+            fd, self._tmp = _scratch_file(scratch or folder, name, mode)
         except FileNotFoundError:  # a folder removed since this process made it
-            _make_folder(scratch or path.parent, again=True)
-            fd, self._tmp = _scratch_file(scratch or path.parent, path.name, mode)
+            _make_folder(scratch or folder, again=True)
+            fd, self._tmp = _scratch_file(scratch or folder, name, mode)
         # (written straight to the descriptor: a buffered file object would
         # cost four more system calls a file, and each `tell` one)
         self._fd, self._written, self._done = fd, 0, False
@@ -353,7 +363,7 @@ class AtomicFile:
         try:
             os.replace(tmp, path)
         except FileNotFoundError:  # the folder was removed since this process made it
-            _make_folder(path.parent, again=True)
+            _make_folder(self._folder, again=True)
             os.replace(tmp, path)
         self._done = True
 

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
@@ -260,12 +261,15 @@ def _streamable(cleaner: Cleaner, item: InputFile, options: RunOptions) -> bool:
         and not options.keep_texts
         and hasattr(cleaner, "normalize_stream")
         and item.path.suffix.lower() not in (".jsonl", ".ndjson")
-        and _size(item) > STREAM_BYTES
+        and (item.size if item.size >= 0 else _size(item)) > STREAM_BYTES
     )
 
 
 # A part of a file's clean text, with its change and review records.
 Piece = tuple[str, list[Change], list[ReviewItem | RecordNotCleaned]]
+
+
+_ENTITY = attrgetter("entity")
 
 
 @dataclass
@@ -281,7 +285,7 @@ class _Written:
     def add(self, changes: list[Change], review: list[ReviewItem | RecordNotCleaned]) -> None:
         self.changes.extend(changes)
         self.review.extend(review)
-        self.entities.update(c.entity for c in changes)
+        self.entities.update(map(_ENTITY, changes))
 
     def rows(self) -> tuple[Rows, Rows, dict[str, int]]:
         return self.changes, self.review, dict(self.entities)
@@ -343,13 +347,21 @@ def _joined(pieces: Iterator[Piece]) -> Piece:
 def _sink(item: InputFile, options: RunOptions) -> AtomicFile:
     if options.in_place:
         return AtomicFile(item.path)
-    target = options.output / item.relative
+    # (paths as strings: a run opens one sink per file)
+    output = os.fspath(options.output)
+    target = os.path.join(output, item.relative)
     # Only the folders are followed: a link at the copy's own place is
     # replaced by the rename, never written through.
-    if not _folder_inside(target.parent, options.output):
+    if not _folder_inside(os.path.dirname(target), output):
         raise InputError(f"refusing to write outside the output folder: {target}")
     # (a resumed run checks this copy by its hash, so it need not wait for the disk)
-    return AtomicFile(target, options.output / STATE_DIR / "tmp", durable=False)
+    return AtomicFile(target, _scratch_folder(output), durable=False)
+
+
+@lru_cache(maxsize=16)
+def _scratch_folder(output: str) -> str:
+    """Where the temporary files of the copies in `output` are written."""
+    return os.path.join(output, STATE_DIR, "tmp")
 
 
 def journal_of(options: RunOptions) -> Journal | None:
@@ -391,15 +403,15 @@ def _rows(results: Iterable[Result], extra: dict) -> Iterator[Piece]:
 
 
 @lru_cache(maxsize=4096)
-def _folder_inside(parent: Path, folder: Path) -> bool:
+def _folder_inside(parent: str, folder: str) -> bool:
     """Whether `parent` stays inside `folder` once links are followed
     (folders are resolved once each: thousands of files share a few)."""
     return _resolved(parent).is_relative_to(_resolved(folder))
 
 
 @lru_cache(maxsize=4096)
-def _resolved(folder: Path) -> Path:
-    return folder.resolve()
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 # The fields of the log rows: a journal record of another format is redone,
@@ -475,7 +487,8 @@ def _run(
     work = partial(clean_file, options=options, run_key=key)
     # one process gains nothing from large files first, and would hold their rows
     order = todo if runner is serial else schedule(todo, sizes)
-    outcomes = runner(work, cleaner, [inputs[n] for n in order])
+    # (each with its size: a file's size is asked once in a run)
+    outcomes = runner(work, cleaner, [_sized(inputs[n], sizes[n]) for n in order])
     results = zip(order, outcomes, strict=True)
     try:
         for n, _ in enumerate(inputs):
@@ -549,7 +562,8 @@ def _inputs(paths: list[Path], options: RunOptions) -> tuple[list[InputFile], li
     if options.output and not options.in_place:
         if messages := clashes(inputs):
             raise UsageError("; ".join(messages))
-        for item in inputs:
+        # (an output folder not made yet holds no file an input could be)
+        for item in inputs if os.path.lexists(options.output) else ():
             if _same_file(item.path, options.output / item.relative):
                 raise UsageError(f"output would overwrite the input {item.display}; use --in-place")
     return inputs, problems
@@ -684,6 +698,10 @@ def _account(summary: RunSummary, outcome: FileOutcome) -> None:
     summary.per_entity.update(record.entities)
     if record.encoding and record.encoding != "utf-8":
         summary.encodings[record.encoding] += 1
+
+
+def _sized(item: InputFile, size: int) -> InputFile:
+    return InputFile(item.path, item.display, item.relative, size)
 
 
 def _size(item: InputFile) -> int:
