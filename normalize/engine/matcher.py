@@ -197,15 +197,18 @@ class Rereader:
         self.reach = index.max_words + 1  # a name and an article before it
         before: dict[str, set[str]] = defaultdict(set)
         after: dict[str, set[str]] = defaultdict(set)
-        for words in (*index.exact, *index.upper, *index.keys):
-            for left, right in itertools.pairwise(words):
-                before[right].add(left)
-                after[left].add(right)
-        # (kept as the sets they were built in, never changed: a large
-        # gazetteer has a few hundred thousand, and freezing them cost more
-        # than the rest of its rereader)
-        self.before: dict[str, set[str]] = dict(before)
-        self.after: dict[str, set[str]] = dict(after)
+        # (the distinct pairs first, made in C: a large gazetteer's spellings
+        # share most of theirs, and a Python step per pair was most of a
+        # fresh normaliser's first second)
+        spellings = itertools.chain(index.exact, index.upper, index.keys)
+        for left, right in set(itertools.chain.from_iterable(map(itertools.pairwise, spellings))):
+            before[right].add(left)
+            after[left].add(right)
+        # (kept as tuples: a large gazetteer has a hundred thousand, most of
+        # one word, and a tuple of strings is one the garbage collector stops
+        # looking at, where a set is walked by every full collection)
+        self.before: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in before.items()}
+        self.after: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in after.items()}
         self.windows: dict[tuple[str, int, int], Mention | None] = {}
         self._edges: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -273,7 +276,7 @@ class Rereader:
         return edges
 
     @staticmethod
-    def _near(table: dict[str, set[str]], forms: tuple[str, ...]) -> frozenset[str]:
+    def _near(table: dict[str, tuple[str, ...]], forms: tuple[str, ...]) -> frozenset[str]:
         return frozenset().union(*(table.get(f, ()) for f in forms))
 
 

@@ -20,6 +20,7 @@ from typing import TypedDict
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from ..gazetteer.model import Value
 from ..text.positions import without_surrogates
 
 
@@ -43,8 +44,7 @@ class Signal(StrEnum):
     PROBABLY_NONE = "probably_none"
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(Value):
     """What a gazetteer spelling stands for, and where it is defined."""
 
     entity: str
@@ -59,8 +59,7 @@ class Target:
     rule: str = ""  # for a spelling made from a listed one: synonym, word_order or word_order+synonym
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(Value):
     target: Target
     score: float
 

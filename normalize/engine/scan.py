@@ -256,7 +256,10 @@ class Scanner:
         told = self._told
         if len(told) >= WINDOWS_LIMIT:
             told.popitem(last=False)
-        told[window] = (verdict, specs, edges)
+        # (as tuples of strings and numbers alone, which the garbage collector
+        # stops walking: a run keeps thousands, and a full collection walked
+        # every list of them)
+        told[window] = (verdict, tuple(map(_as_tuples, specs)), (tuple(edges[0]), tuple(edges[1])))
         self._told_count += 1
 
     def learnt_windows(self) -> list[KeptWindow]:
@@ -458,6 +461,11 @@ def capitalised_hits(words: Words, text: str) -> list[tuple[int, int, int, int]]
     if missing:
         words.learn_words(missing, [word_forms(w) for w in missing])
     return hits
+
+
+def _as_tuples(spec: tuple) -> tuple:
+    """A spec with its lists (the forms before and after a name) as tuples."""
+    return tuple(tuple(part) if isinstance(part, list) else part for part in spec)
 
 
 def word_forms(word: str) -> tuple[str, str, str, bool]:

@@ -16,13 +16,14 @@ they are merged into the entity, each keeping its own file and line.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from ..text.script import ARABIC_LETTERS
 from ..text.tokens import WORD, name_tuples, spelling_problem
@@ -426,13 +427,13 @@ def _extended(entity: Entity, extension: _Extension, problems: list[Problem]) ->
                 where = f"{entity.file_of(first)}:{first.line}"
                 problem(f"variant {variant.text!r} of {form.canonical.text!r} is listed already, at {where}", variant)
             listed.setdefault(variant.text, variant)
-        forms[at] = dataclasses.replace(form, variants=form.variants + variants)
+        forms[at] = msgspec.structs.replace(form, variants=form.variants + variants)
     for text in extension.arabic:
         if text in entity.arabic:
             problems.append(
                 Problem(extension.file, extension.line, f"{entity.id}: arabic form {text!r} is listed already")
             )
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         entity,
         forms=tuple(forms),
         arabic=entity.arabic + extension.arabic,
