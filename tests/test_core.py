@@ -13,7 +13,10 @@ from functools import lru_cache
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from normalize._core import Words
+from normalize import load_gazetteers
+from normalize._core import Neighbours, Words
+from normalize.engine.index import Index
+from normalize.engine.matcher import neighbour_tables
 from normalize.engine.scan import _char_class, capitalised_hits
 from normalize.text.tokens import CAPITALISED_WORD
 
@@ -309,3 +312,38 @@ def test_a_text_planned_last_is_held_so_another_string_cannot_take_its_place():
     assert sys.getrefcount(text) == held + 1
     assert words.replan("".join(["Forces of Hafter ", "left Sirt."])) is None  # equal, but another string
     assert sys.getrefcount(text) == held  # let go once asked
+
+
+def _shipped_spellings() -> list[tuple[str, ...]]:
+    index = Index.build(load_gazetteers())
+    return [*index.exact, *index.upper, *index.keys]
+
+
+def test_the_cores_neighbours_are_the_words_next_to_each_word_in_the_spellings():
+    spellings = _shipped_spellings()
+    before, after = neighbour_tables(spellings)
+    core = Neighbours(iter(spellings))
+    for side, table in ((0, before), (1, after)):
+        for word, near in table.items():
+            assert core.near(side, (word,)) == near
+    some = ("Haftar", "HAFTAR", "Government", "al", "of")
+    expected = frozenset().union(*(after.get(w, ()) for w in some))
+    assert core.near(1, some) == expected
+
+
+NAME_WORDS = ["Khalifa", "Haftar", "al", "Sirte", "of", "Khalid"]
+
+
+@given(st.lists(st.lists(st.sampled_from(NAME_WORDS), max_size=4).map(tuple), max_size=6))
+def test_the_cores_neighbours_of_any_spellings_are_their_specifications(spellings):
+    core = Neighbours(spellings)
+    before, after = neighbour_tables(spellings)
+    for word in NAME_WORDS:
+        assert core.near(0, (word,)) == before.get(word, set())
+        assert core.near(1, (word,)) == after.get(word, set())
+
+
+def test_a_word_no_spelling_has_and_a_lone_surrogate_have_no_neighbours():
+    core = Neighbours([("Khalifa", "Haftar")])
+    assert core.near(0, ("x\ud800", "Nowhere")) == frozenset()
+    assert core.near(0, ("x\ud800", "Haftar")) == {"Khalifa"}

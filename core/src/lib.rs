@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 mod bytes;
 mod fuzzy;
 mod key;
+mod pairs;
 mod plan;
 mod records;
 mod small;
@@ -22,6 +23,7 @@ mod wordset;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fuzzy::FuzzyScorer>()?;
+    m.add_class::<pairs::Neighbours>()?;
     m.add_class::<words::Words>()?;
     m.add_class::<wordset::WordSet>()?;
     m.add_function(wrap_pyfunction!(key::translit_key, m)?)?;

@@ -20,11 +20,11 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..compiled import FuzzyScorer
+from ..compiled import FuzzyScorer, Neighbours
 from ..text.keys import ARTICLES, fold, is_article, translit_key
 from ..text.tokens import WORD, gap_glue, glued_word_after, glued_word_before, is_all_caps, is_capitalised
 from ..text.translit_distance import cost_table, translit_similarity
@@ -195,20 +195,9 @@ class Rereader:
         self.ref = weakref.ref(index)
         self.settings = settings
         self.reach = index.max_words + 1  # a name and an article before it
-        before: dict[str, set[str]] = defaultdict(set)
-        after: dict[str, set[str]] = defaultdict(set)
-        # (the distinct pairs first, made in C: a large gazetteer's spellings
-        # share most of theirs, and a Python step per pair was most of a
-        # fresh normaliser's first second)
-        spellings = itertools.chain(index.exact, index.upper, index.keys)
-        for left, right in set(itertools.chain.from_iterable(map(itertools.pairwise, spellings))):
-            before[right].add(left)
-            after[left].add(right)
-        # (kept as tuples: a large gazetteer has a hundred thousand, most of
-        # one word, and a tuple of strings is one the garbage collector stops
-        # looking at, where a set is walked by every full collection)
-        self.before: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in before.items()}
-        self.after: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in after.items()}
+        # which words stand right before and right after each word in some
+        # listed spelling or key (kept by the compiled core: see `_near`)
+        self._neighbours = Neighbours(itertools.chain(index.exact, index.upper, index.keys))
         self.windows: dict[tuple[str, int, int], Mention | None] = {}
         self._edges: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -238,17 +227,18 @@ class Rereader:
         the edge in some listed spelling or key (``Khalid`` before
         ``Haftar``; nothing ever follows ``Haftar``)."""
         edges = self.edges(text[start:end])
-        lo = self._widen(text, start, edges[0], glued_word_before, self.before, 0)
+        lo = self._widen(text, start, edges[0], glued_word_before, 0)
         # a glued article is taken in by any name, listed with one or not
         # (a rewrite that leaves ``ash-`` glued to ``Sharara`` reads as ``ash-Sharara``)
         word = glued_word_before(text, lo)
         if word is not None and is_article(text[word[0] : word[1]], text[word[1] : lo]):
             lo = word[0]
-        return lo, self._widen(text, end, edges[1], glued_word_after, self.after, 1)
+        return lo, self._widen(text, end, edges[1], glued_word_after, 1)
 
-    def _widen(self, text: str, at: int, near: frozenset[str], glued, table: dict, side: int) -> int:
+    def _widen(self, text: str, at: int, near: frozenset[str], glued, side: int) -> int:
         """`at` moved over the glued words (`glued`: the one before or after)
-        while each may stand next to the last in some spelling (`table`)."""
+        while each may stand next to the last in some spelling (`side`: 0
+        the word before, 1 the word after)."""
         for _ in range(self.reach):
             word = glued(text, at) if near else None
             if word is None:
@@ -256,7 +246,7 @@ class Rereader:
             forms = name_forms(text[word[0] : word[1]])
             if near.isdisjoint(forms):
                 break
-            at, near = word[side], self._near(table, forms)
+            at, near = word[side], self._near(side, forms)
         return at
 
     def edges(self, name: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -270,14 +260,32 @@ class Rereader:
         if len(self._edges) >= _MAX_READ_CACHE:
             self._edges.clear()
         edges = self._edges[name] = (
-            self._near(self.before, name_forms(words[0])) if words else frozenset(),
-            self._near(self.after, name_forms(words[-1])) if words else frozenset(),
+            self._near(0, name_forms(words[0])) if words else frozenset(),
+            self._near(1, name_forms(words[-1])) if words else frozenset(),
         )
         return edges
 
-    @staticmethod
-    def _near(table: dict[str, tuple[str, ...]], forms: tuple[str, ...]) -> frozenset[str]:
-        return frozenset().union(*(table.get(f, ()) for f in forms))
+    def _near(self, side: int, forms: tuple[str, ...]) -> frozenset[str]:
+        """The words that stand right before (`side` 0) or right after (1)
+        any of `forms` in some listed spelling or key (`neighbour_tables`)."""
+        return self._neighbours.near(side, forms)
+
+
+def neighbour_tables(spellings: Iterable[tuple[str, ...]]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """For each word of `spellings`, the words right before it and the words
+    right after it in some spelling: the specification of the core's
+    `Neighbours`, which the rereader asks.
+
+    >>> neighbour_tables([("Khalifa", "Haftar"), ("Khalid", "Haftar")])[0]["Haftar"] == {"Khalifa", "Khalid"}
+    True
+    """
+    before: dict[str, set[str]] = defaultdict(set)
+    after: dict[str, set[str]] = defaultdict(set)
+    for words in spellings:
+        for left, right in itertools.pairwise(words):
+            before[right].add(left)
+            after[left].add(right)
+    return dict(before), dict(after)
 
 
 @lru_cache(maxsize=65536)
