@@ -494,8 +494,9 @@ def _name_beginnings(index: Index) -> dict[tuple[str, ...], tuple[Target, ...]]:
     table: dict[tuple[str, ...], dict[str, Target]] = {}
     for key, named in index.keys.items():
         for k in range(2, len(key) + 1):
+            begun = table.setdefault(key[:k], {})
             for target, _ in named:
-                table.setdefault(key[:k], {}).setdefault(target.entity, target)
+                begun.setdefault(target.entity, target)
     return {k: tuple(v.values()) for k, v in table.items()}
 
 
