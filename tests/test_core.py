@@ -14,10 +14,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from normalize import load_gazetteers
-from normalize._core import Neighbours, Words
+from normalize._core import FuzzyChoices, Neighbours, Words
 from normalize.engine.index import Index
-from normalize.engine.matcher import neighbour_tables
+from normalize.engine.matcher import _SCORER, near_scores, neighbour_tables
 from normalize.engine.scan import _char_class, capitalised_hits
+from normalize.text.keys import key_deletions, translit_key
 from normalize.text.tokens import CAPITALISED_WORD
 
 PIECES = [
@@ -347,3 +348,21 @@ def test_a_word_no_spelling_has_and_a_lone_surrogate_have_no_neighbours():
     core = Neighbours([("Khalifa", "Haftar")])
     assert core.near(0, ("x\ud800", "Nowhere")) == frozenset()
     assert core.near(0, ("x\ud800", "Haftar")) == {"Khalifa"}
+
+
+@lru_cache(maxsize=1)
+def _shipped_index() -> Index:
+    return Index.build(load_gazetteers())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aeiouyhbdfgjklmnqrstwz'-é", min_size=1, max_size=14))
+@example("tarchuna")
+@example("giofra")
+@example("a" * 70)
+def test_the_cores_fuzzy_neighbours_and_scores_are_their_specifications(query):
+    index = _shipped_index()
+    floor = 80.0
+    buckets = [index.fuzzy_buckets.get(key, ()) for key in key_deletions(translit_key(query))]
+    core = FuzzyChoices(list(index.fuzzy_choices)).near(_SCORER, query, buckets, floor)
+    assert core == near_scores(query, index, floor)

@@ -162,6 +162,71 @@ impl FuzzyScorer {
     }
 }
 
+/// The characters of a word of at most 64, as a bit mask for each: where
+/// in the word it stands.
+struct Pattern {
+    ascii: [u64; 128],
+    other: Vec<(char, u64)>,
+    len: usize,
+}
+
+impl Pattern {
+    fn of(word: &[char]) -> Option<Pattern> {
+        if word.len() > 64 {
+            return None;
+        }
+        let mut pattern = Pattern {
+            ascii: [0; 128],
+            other: Vec::new(),
+            len: word.len(),
+        };
+        for (k, &c) in word.iter().enumerate() {
+            if c.is_ascii() {
+                pattern.ascii[c as usize] |= 1 << k;
+            } else if let Some(entry) = pattern.other.iter_mut().find(|e| e.0 == c) {
+                entry.1 |= 1 << k;
+            } else {
+                pattern.other.push((c, 1 << k));
+            }
+        }
+        Some(pattern)
+    }
+
+    fn mask(&self, c: char) -> u64 {
+        if c.is_ascii() {
+            self.ascii[c as usize]
+        } else {
+            self.other.iter().find(|e| e.0 == c).map_or(0, |e| e.1)
+        }
+    }
+
+    /// The length of the longest common subsequence of the word and `b`,
+    /// one machine word per character of `b` (Hyyrö's bit-parallel count).
+    fn lcs(&self, b: &[char]) -> usize {
+        let mut v: u64 = !0;
+        for &c in b {
+            let u = v & self.mask(c);
+            v = v.wrapping_add(u) | v.wrapping_sub(u);
+        }
+        let used = if self.len == 64 {
+            !0
+        } else {
+            (1u64 << self.len) - 1
+        };
+        self.len - (v & used).count_ones() as usize
+    }
+}
+
+/// `indel_ratio` of two words of these lengths with this longest common subsequence.
+fn ratio_of(la: usize, lb: usize, lcs: usize) -> f64 {
+    let total = la + lb;
+    if total == 0 {
+        return 100.0;
+    }
+    let distance = total - 2 * lcs;
+    (1.0 - distance as f64 / total as f64) * 100.0
+}
+
 /// rapidfuzz's `fuzz.ratio`: 100 times one minus the Indel distance (letters
 /// added or dropped) over the two lengths together.
 fn indel_ratio(a: &[char], b: &[char]) -> f64 {
@@ -248,9 +313,65 @@ impl FuzzyScorer {
     }
 }
 
+/// The spellings the fuzzy stage scores words against
+/// (`index.Index.fuzzy_choices`), kept as characters once: a word is scored
+/// against the spellings of its key's buckets (`Index.fuzzy_neighbours`),
+/// a thousand of them in a large gazetteer.
+#[pyclass(frozen, module = "normalize._core")]
+pub struct FuzzyChoices {
+    choices: Vec<Vec<char>>,
+}
+
+#[pymethods]
+impl FuzzyChoices {
+    #[new]
+    fn new(choices: Vec<PyBackedStr>) -> Self {
+        FuzzyChoices {
+            choices: choices.iter().map(|c| c.chars().collect()).collect(),
+        }
+    }
+
+    /// The spellings of `buckets` (positions in the choices, each bucket
+    /// sorted or not) that score `floor` or more against `query`
+    /// (`matcher.fuzzy_score`), as (position, score) by rising position:
+    /// `matcher._fuzzy_candidates` without the spellings that score nothing.
+    fn near(
+        &self,
+        scorer: &FuzzyScorer,
+        query: &str,
+        buckets: Vec<Vec<usize>>,
+        floor: f64,
+    ) -> PyResult<Vec<(usize, f64)>> {
+        let mut near: Vec<usize> = buckets.into_iter().flatten().collect();
+        near.sort_unstable();
+        near.dedup();
+        let query: Vec<char> = query.chars().collect();
+        let pattern = Pattern::of(&query);
+        let mut out = Vec::new();
+        for at in near {
+            let Some(spelling) = self.choices.get(at) else {
+                return Err(PyValueError::new_err("a bucket names no choice"));
+            };
+            // most spellings of a bucket are too far by the ratio alone,
+            // told here a machine word at a time (`score` gives them 0 too)
+            if let Some(pattern) = &pattern {
+                let ratio = ratio_of(query.len(), spelling.len(), pattern.lcs(spelling));
+                if ratio + 100.0 < 2.0 * floor {
+                    continue;
+                }
+            }
+            let score = scorer.score(&query, spelling, floor);
+            if score != 0.0 {
+                out.push((at, score));
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{indel_ratio, py_round};
+    use super::{indel_ratio, py_round, ratio_of, Pattern};
 
     #[test]
     fn rounding_is_pythons_ties_to_even_on_the_exact_value() {
@@ -259,6 +380,37 @@ mod tests {
         assert_eq!(py_round(87.25, 1), 87.2);
         assert_eq!(py_round(2.675, 2), 2.67); // 2.675 is a little below itself
         assert_eq!(py_round(0.30000000000000004, 6), 0.3);
+    }
+
+    #[test]
+    fn the_bit_parallel_ratio_is_the_ratio_of_the_table() {
+        let words = [
+            "",
+            "a",
+            "tarhuna",
+            "tarchuna",
+            "giofra",
+            "jofra",
+            "aaaa",
+            "abab",
+            "baba",
+            "misrātah",
+            "مصراتة",
+            "ajdabiya",
+            "ejdabia",
+            "zzzz",
+        ];
+        let long: String = "ab".repeat(32);
+        for a in words.iter().chain([&long.as_str()]) {
+            let a: Vec<char> = a.chars().collect();
+            let pattern = Pattern::of(&a).unwrap();
+            for b in words.iter().chain([&long.as_str()]) {
+                let b: Vec<char> = b.chars().collect();
+                let fast = ratio_of(a.len(), b.len(), pattern.lcs(&b));
+                assert_eq!(fast, indel_ratio(&a, &b), "{a:?} {b:?}");
+            }
+        }
+        assert!(Pattern::of(&['a'; 65]).is_none());
     }
 
     #[test]

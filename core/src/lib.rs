@@ -22,6 +22,7 @@ mod wordset;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<fuzzy::FuzzyChoices>()?;
     m.add_class::<fuzzy::FuzzyScorer>()?;
     m.add_class::<pairs::Neighbours>()?;
     m.add_class::<words::Words>()?;

@@ -24,12 +24,12 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..compiled import FuzzyScorer, Neighbours
-from ..text.keys import ARTICLES, fold, is_article, translit_key
+from ..compiled import FuzzyChoices, FuzzyScorer, Neighbours
+from ..text.keys import ARTICLES, fold, is_article, key_deletions, translit_key
 from ..text.tokens import WORD, gap_glue, glued_word_after, glued_word_before, is_all_caps, is_capitalised
 from ..text.translit_distance import cost_table, translit_similarity
 from ..text.words import english_words, is_function_word
-from .index import Index
+from .index import Index, derived
 from .records import Candidate, Mention, Target
 
 # Endings that turn a name into another word (Libya -> Libyan, Misrata ->
@@ -505,16 +505,33 @@ def _fuzzy_candidates(query: str, index: Index, floor: float) -> tuple[Candidate
     """The names of the spellings in the query's key buckets that score
     `floor`+ by `fuzzy_score`, best first."""
     best: dict[str, Candidate] = {}
-    near = index.fuzzy_neighbours(query)
-    for at, score in zip(near, fuzzy_scores(query, [index.fuzzy_choices[at] for at in near], floor), strict=True):
-        if not score:
-            continue
+    buckets = index.fuzzy_buckets
+    try:
+        near = derived(index, _fuzzy_choices).near(
+            _SCORER, query, [buckets.get(key, ()) for key in key_deletions(translit_key(query))], floor
+        )
+    except UnicodeEncodeError:  # a lone surrogate, which cannot cross into the core
+        near = near_scores(query, index, floor)
+    for at, score in near:
         for target in index.fuzzy_targets[at]:
             if target.keep:
                 continue
             if target.canonical not in best or score > best[target.canonical].score:
                 best[target.canonical] = Candidate(target, score)
     return tuple(sorted(best.values(), key=lambda c: -c.score))
+
+
+def near_scores(query: str, index: Index, floor: float) -> list[tuple[int, float]]:
+    """The spellings near the query's key (`Index.fuzzy_neighbours`) that
+    score `floor`+ against it, as (position in `fuzzy_choices`, score): the
+    specification of the core's `FuzzyChoices.near`."""
+    near = index.fuzzy_neighbours(query)
+    scores = fuzzy_scores(query, [index.fuzzy_choices[at] for at in near], floor)
+    return [(at, score) for at, score in zip(near, scores, strict=True) if score]
+
+
+def _fuzzy_choices(index: Index) -> FuzzyChoices:
+    return FuzzyChoices(list(index.fuzzy_choices))
 
 
 def may_be_variant(word: str, index: Index, min_length: int) -> bool:
