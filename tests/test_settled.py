@@ -282,9 +282,9 @@ def _core_and_specification(text: str, edits: list[tuple[int, int, str]]):
     (`core.rewritten`) and as their specification does (`written_changes`)."""
     FAST.normalize(text)  # (its words and windows learnt)
     plan = FAST._scanner.plan(text)
-    rows, names = FAST._scanner.written(plan)
-    expected = written_changes(plan, names, "t.txt")
-    made = core_rewritten(text, edits, rows, names, "t.txt", Change)
+    rows, tails = FAST._scanner.written(plan)
+    expected = written_changes(plan, FAST._scanner._settled, "t.txt")
+    made = core_rewritten(text, edits, rows, tails, "t.txt", Change)
     return made, (_spliced(text, sorted(edits + [w[:3] for w in expected]))[0], [w[3] for w in expected])
 
 
@@ -306,7 +306,19 @@ def test_the_cores_rewrites_and_pythons_decisions_are_made_in_one_text():
 def test_a_decision_overlapping_a_name_the_core_rewrote_is_refused():
     text = "Forces loyal to Hafter left Sirt.\n"
     FAST.normalize(text)
-    rows, names = FAST._scanner.written(FAST._scanner.plan(text))
+    rows, tails = FAST._scanner.written(FAST._scanner.plan(text))
     at = text.index("Hafter")
     with pytest.raises(ValueError, match="out of order"):
-        core_rewritten(text, [(at + 2, at + 8, "x")], rows, names, "t.txt", Change)
+        core_rewritten(text, [(at + 2, at + 8, "x")], rows, tails, "t.txt", Change)
+
+
+def test_the_record_fields_handed_to_the_core_follow_its_names_when_they_start_over():
+    scanner = Normalizer.load(settings=Settings(engine="scan"))._scanner
+    text = "Forces loyal to Hafter left Sirt.\n"
+    scanner.plan(text)
+    _, tails = scanner.written(scanner.plan(text))
+    assert tails == [n.tail for n in scanner._settled] and tails
+    scanner._settled.clear()  # (as when the core's table of windows starts over)
+    scanner.plan("Tarhunah and Misurata.\n")
+    _, tails = scanner.written(scanner.plan("Tarhunah and Misurata.\n"))
+    assert tails == [n.tail for n in scanner._settled] and tails

@@ -13,15 +13,15 @@ use pyo3::types::{PyList, PyString, PyTuple};
 /// new text; sorted and apart) and the names of `written` (rows of the
 /// plan: start, end, line, column, byte start, byte end, name id) made,
 /// and the change records of those names, made by calling `change` with
-/// the file, the row's place and the name's `tail` (before, after, entity,
-/// gazetteer file and line, method, score, rule).  A ValueError where the
+/// the file, the row's place and the name's record fields (`tails[id]`:
+/// before, after, entity, gazetteer file and line, method, score, rule).  A ValueError where the
 /// edits overlap or leave the text.
 #[pyfunction]
 pub fn rewritten<'py>(
     text: &str,
     edits: Vec<(usize, usize, Bound<'py, PyString>)>,
     written: &Bound<'py, PyList>,
-    names: &Bound<'py, PyList>,
+    tails: &Bound<'py, PyList>,
     file: &Bound<'py, PyAny>,
     change: &Bound<'py, PyAny>,
 ) -> PyResult<(String, Bound<'py, PyList>)> {
@@ -49,8 +49,7 @@ pub fn rewritten<'py>(
             row.get_item(5)?.extract()?,
         ];
         let id: usize = row.get_item(6)?.extract()?;
-        let tail = names.get_item(id)?.getattr(pyo3::intern!(py, "tail"))?;
-        let tail = tail.cast_into::<PyTuple>()?;
+        let tail = tails.get_item(id)?.cast_into::<PyTuple>()?;
         let mut args = Vec::with_capacity(7 + tail.len());
         args.push(file.clone());
         for k in [2, 3, 0, 1, 4, 5] {

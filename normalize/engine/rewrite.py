@@ -15,16 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from operator import attrgetter
-from typing import TYPE_CHECKING
 
 from ..compiled import rewritten as core_rewritten
 from ..compiled import splice as core_splice
 from ..text.positions import Positions
 from ..text.tokens import is_all_caps, tokenize, without_article
 from .records import Candidate, Change, Decision, ReviewItem, Signal
-
-if TYPE_CHECKING:  # (settled builds on this module)
-    from .settled import SettledName
 
 _CONTEXT_CHARS = 60
 
@@ -102,12 +98,13 @@ def rewrite(
     text: str,
     applied: list[Decision],
     file: str | None = None,
-    written: tuple[Sequence[tuple[int, ...]], Sequence[SettledName]] | None = None,
+    written: tuple[Sequence[tuple[int, ...]], Sequence[tuple]] | None = None,
 ) -> tuple[str, list[Change]]:
     """Apply decisions (sorted, not overlapping; see `splice`) to `text`,
     and the rewrites `written` by the compiled core: the rows of its plan
     (start, end, line, column, byte start, byte end, name id; sorted, apart
-    from the decisions) and the names they point to (`Scanner.written`)."""
+    from the decisions) and the record fields of the names they point to
+    (`SettledName.tail`, by name id: `Scanner.written`)."""
     positions = Positions(text)
     changes: list[Change] = []
     for decision in applied:

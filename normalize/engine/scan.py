@@ -94,6 +94,7 @@ class Scanner:
         self._windows: dict[str, tuple[Mention, ...]] = {}
         # the names the core rewrites alone, by the id it knows them by (see settled.py)
         self._settled: list[SettledName] = []
+        self._tails: list[tuple] = []  # each settled name's `tail`, in the same order (`written`)
         # what the core was told of each window it knows: verdict, names
         # (ids into `_settled`) and edges, for the next run (`learnt_windows`)
         self._told: OrderedDict[str, tuple[int, list, tuple[list[str], list[str]]]] = OrderedDict()
@@ -113,12 +114,12 @@ class Scanner:
 
     def __getstate__(self) -> dict:
         # the core's word table is learnt again where the scanner is sent (a Dask worker)
-        return {**self.__dict__, "_words": None, "_settled": [], "_told": OrderedDict()}
+        return {**self.__dict__, "_words": None, "_settled": [], "_tails": [], "_told": OrderedDict()}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._words, self._ready, self._settled, self._told = Words(self._max_words), False, [], OrderedDict()
-        self._told_count = 0
+        self._tails, self._told_count = [], 0
 
     def find(self, text: str) -> list[Mention]:
         """All mentions in `text`, in order, none overlapping (as `find_mentions`)."""
@@ -225,9 +226,16 @@ class Scanner:
         """What `resolve.decide` needs to know of the names `plan` rewrote."""
         return settled(plan, self._settled, derived(self.index, Regions))
 
-    def written(self, plan: Plan) -> tuple[list[tuple[int, ...]], list[SettledName]]:
-        """The names `plan` rewrote: its rows, and the names they point to (see `rewrite.rewrite`)."""
-        return plan.written, self._settled
+    def written(self, plan: Plan) -> tuple[list[tuple[int, ...]], list[tuple]]:
+        """The names `plan` rewrote: its rows, and the record fields (`SettledName.tail`)
+        of the names they point to (see `rewrite.rewrite`)."""
+        tails, names = self._tails, self._settled
+        # (the names only grow, or start over: then the last tail kept is not theirs)
+        if len(tails) > len(names) or (tails and tails[-1] is not names[len(tails) - 1].tail):
+            tails.clear()
+        if len(tails) < len(names):
+            tails += [name.tail for name in names[len(tails) :]]
+        return plan.written, tails
 
     def reviewed(self, plan: Plan, text: str, file: str | None) -> list[ReviewItem]:
         """The review records of the names `plan` sent to review."""
