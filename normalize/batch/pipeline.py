@@ -21,7 +21,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from operator import attrgetter
 from pathlib import Path
@@ -89,6 +89,15 @@ class FileOutcome:
     @property
     def error(self) -> str | None:
         return self.record.error
+
+    def detached(self) -> FileOutcome:
+        """This outcome without its input, which a worker's parent holds
+        already (unpickling its paths was a tenth of the parent's work)."""
+        return replace(self, input=None)
+
+    def attached(self, item: InputFile) -> FileOutcome:
+        """A `detached` outcome with its input again."""
+        return replace(self, input=item)
 
     @property
     def changed(self) -> bool:

@@ -86,10 +86,22 @@ def _serve(conn: Connection, work: Callable, cleaner, batches: list[list], paren
         if learnt:
             cleaner.adopt_words(learnt)
         try:
-            reply = (number, [work(cleaner, item) for item in batches[number]], None, fresh())
+            reply = (number, [_detached(work(cleaner, item)) for item in batches[number]], None, fresh())
         except Exception as exc:  # the parent re-raises it
             reply = (number, None, f"{type(exc).__name__}: {exc}", {})
         conn.send(reply)
+
+
+def _detached(outcome):
+    """An outcome as it crosses the pipe: without what the parent has already
+    (`FileOutcome.detached`), if it can be."""
+    detach = getattr(outcome, "detached", None)
+    return outcome if detach is None else detach()
+
+
+def _attached(outcome, item):
+    attach = getattr(outcome, "attached", None)
+    return outcome if attach is None else attach(item)
 
 
 class _Worker:
@@ -188,7 +200,7 @@ def processes(jobs: int) -> Callable:
                     number, outcomes, error, learnt = busy[conn].receive()
                     if error is not None:
                         raise RuntimeError(f"a worker failed: {error}")
-                    done[number] = outcomes
+                    done[number] = list(map(_attached, outcomes, batches[number]))
                     for other in workers:
                         if other is not busy[conn]:
                             inbox[other].update(learnt)
