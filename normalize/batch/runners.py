@@ -18,10 +18,8 @@ with the parent, even when it is killed with SIGKILL.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
-import socket
 import sys
 import threading
 import time
@@ -39,6 +37,8 @@ class WorkerDied(RuntimeError):
 def _die_with_parent(parent: int) -> None:
     """Make this process end when `parent` does, however the parent ends."""
     if sys.platform.startswith("linux"):
+        import ctypes  # (here: a run on one process never needs it)
+
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
@@ -223,6 +223,8 @@ def unreachable(scheduler: str, timeout: float = 10.0) -> str | None:
     >>> unreachable("tcp://127.0.0.1:1", timeout=1.0)[:25]
     'cannot connect to 127.0.0'
     """
+    import socket  # (here: only a Dask run asks)
+
     address = scheduler.split("://", 1)[-1]
     host, _, port = address.rpartition(":")
     host = host.strip("[]")
