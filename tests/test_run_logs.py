@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from normalize import Normalizer
-from normalize.batch.pipeline import RunOptions, run
+from normalize.batch.pipeline import JOURNAL_EVERY, RunOptions, run
 from normalize.batch.runfolder import STATE_DIR
 
 
@@ -19,20 +19,27 @@ def _corpus(tmp_path: Path) -> Path:
 
 def test_a_files_rows_are_written_when_its_turn_comes_not_held_to_the_end(tmp_path):
     out = tmp_path / "out"
-    seen: list[tuple[bool, bytes]] = []
+    corpus = _corpus(tmp_path)
+    for k in range(JOURNAL_EVERY):  # (so that the first files' rows go out during the run)
+        (corpus / f"c{k:02}.txt").write_text("Misurata.\n", encoding="utf-8")
+    seen: list[tuple[bool, bytes, int]] = []
 
     def on_file(outcome) -> None:
-        scratch = b"".join(p.read_bytes() for p in (out / STATE_DIR / "journal").glob(".*.tmp"))
-        seen.append(((out / "changes.jsonl").exists(), scratch))
+        journal = out / STATE_DIR / "journal"
+        scratch = b"".join(p.read_bytes() for p in journal.glob(".*.tmp"))
+        entries = sum(len(p.read_bytes().splitlines()) for p in journal.glob("*.jsonl"))
+        seen.append(((out / "changes.jsonl").exists(), scratch, entries))
 
-    run(Normalizer.load(), [_corpus(tmp_path)], RunOptions(output=out), on_file=on_file)
+    run(Normalizer.load(), [corpus], RunOptions(output=out), on_file=on_file)
     # while the run goes on, the logs are temporary files (beside the journal,
-    # which points into them) that already hold the rows of the files done
-    assert [exists for exists, _ in seen] == [False, False]
-    assert seen[0][1].count(b'"before":"Hafter"') == 200
+    # which points into them) that hold the rows of the files done, at most
+    # JOURNAL_EVERY files behind, and the journal names those files
+    assert [exists for exists, _, _ in seen] == [False] * (JOURNAL_EVERY + 2)
+    assert [entries for _, _, entries in seen] == [0] * (JOURNAL_EVERY - 1) + [JOURNAL_EVERY] * 3
+    assert seen[JOURNAL_EVERY - 1][1].count(b'"before":"Hafter"') == 200
     changes = (out / "changes.jsonl").read_text(encoding="utf-8").splitlines()
     befores = [line.split('"before":"')[1].split('"')[0] for line in changes]
-    assert befores == ["Hafter", "Sirt"] * 200 + ["Heftar", "Tarhunah"]
+    assert befores == ["Hafter", "Sirt"] * 200 + ["Heftar", "Tarhunah"] + ["Misurata"] * JOURNAL_EVERY
     assert list((out / STATE_DIR / "tmp").glob("*")) == []
     assert [p.suffix for p in (out / STATE_DIR / "journal").iterdir()] == [".jsonl"]  # no temporary log left
 

@@ -294,9 +294,12 @@ class AtomicFile:
         durable: bool = True,
         kept: bool = False,
         hashed: bool = True,
+        buffered: int = 0,
     ):
         self.path, self.scratch, self.durable, self.kept = path, scratch, durable, kept
         self._digest = hashlib.sha256() if hashed else None
+        # what is written is held until this many bytes wait (0: never), or `flush`
+        self._limit, self._held, self._held_bytes = buffered, [], 0
 
     def __enter__(self) -> AtomicFile:
         # (worked out on strings: a run opens one of these per file)
@@ -321,15 +324,29 @@ class AtomicFile:
         return self
 
     def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view) :]
+        if self._limit:
+            self._held.append(data)
+            self._held_bytes += len(data)
+            if self._held_bytes >= self._limit:
+                self.flush()
+        else:
+            self._write(data)
         self._written += len(data)
         if self._digest is not None:
             self._digest.update(data)
 
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]
+
     def flush(self) -> None:
-        """Nothing to do: each `write` reaches the file at once."""
+        """Write what is held (unless `buffered`, each `write` reaches the file at once)."""
+        if self._held:
+            data = b"".join(self._held)
+            self._held.clear()
+            self._held_bytes = 0
+            self._write(data)
 
     def tell(self) -> int:
         """How many bytes have been written."""
@@ -347,6 +364,7 @@ class AtomicFile:
         return self._digest.hexdigest()
 
     def commit(self) -> None:
+        self.flush()
         fd, path, tmp = self._fd, self.path, self._tmp
         if self.durable:
             os.fsync(fd)

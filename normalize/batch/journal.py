@@ -252,10 +252,16 @@ class Journal:
     def write(self, relative: str | Path, entry: Entry, key: str | None = None) -> None:
         """Append an entry (flushed, not synced: a torn or lost line only
         means the file is cleaned again); `key` is its `record_name`, if known."""
+        self.write_many([(key or self.record_name(relative), entry)])
+
+    def write_many(self, entries: list[tuple[str, Entry]]) -> None:
+        """Append entries, each with its `record_name`, in one write (see `write`)."""
+        if not entries:
+            return
         if self._handle is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.folder / _file_name(), "ab")  # noqa: SIM115 (kept open for the run)
-        self._handle.write(encode(JournalLine(key or self.record_name(relative), entry)) + b"\n")
+        self._handle.write(b"".join(encode(JournalLine(key, entry)) + b"\n" for key, entry in entries))
         self._handle.flush()
 
     def close(self) -> None:

@@ -588,6 +588,12 @@ def _is_backup(name: str, suffix: str) -> bool:
     return name.endswith(suffix) or (number.isdigit() and stem.endswith(suffix))
 
 
+# The logs are written a block at a time, and the journal once for this
+# many files (see `RunLogs.add`).
+LOG_BUFFER = 256 << 10
+JOURNAL_EVERY = 32
+
+
 class RunLogs:
     """The change and review logs and the manifest of a run, written row by
     row in input order as each file's turn comes, and put in place together
@@ -610,10 +616,13 @@ class RunLogs:
         self._files: list[AtomicFile | None] | None = None
         self._names: list[str] = []
         self._error: OSError | None = None
+        self._unjournalled: list[tuple[str, Entry]] = []  # entries whose rows may still be held
 
     def add(self, relative: Path, record: FileRecord) -> None:
         """Write one finished file's rows, then its journal entry (an error
-        is kept for `commit`)."""
+        is kept for `commit`).  The rows and entries of `JOURNAL_EVERY`
+        files go out together: a crash costs the next run at most that many
+        files to clean again, and a run saves three system calls a file."""
         if self._error is not None:
             return
         try:
@@ -629,14 +638,26 @@ class RunLogs:
             self._stack.close()
             return
         if self._journal is not None and not record.error:
-            for log in (changes, review):
-                if log is not None:
-                    log.flush()  # an entry never names bytes still in this process
             entry = record.entry(*extents)
             key = Journal.record_name(relative)
             self._entries[key] = entry
-            with contextlib.suppress(OSError):  # the journal only saves work: the file is redone
-                self._journal.write(relative, entry, key)
+            self._unjournalled.append((key, entry))
+            if len(self._unjournalled) >= JOURNAL_EVERY:
+                self._write_journal()
+
+    def _write_journal(self) -> None:
+        """Write the rows held, then the journal entries that name them."""
+        try:
+            for log in self._open()[:2]:
+                if log is not None:
+                    log.flush()  # an entry never names bytes still in this process
+        except OSError as exc:
+            self._error = exc
+            self._stack.close()
+            return
+        with contextlib.suppress(OSError):  # the journal only saves work: the file is redone
+            self._journal.write_many(self._unjournalled)
+        self._unjournalled.clear()
 
     def _write(self, n: int, log: AtomicFile | None, rows: Rows | LoggedRows) -> Extent:
         if log is None or not len(rows):
@@ -677,9 +698,9 @@ class RunLogs:
             return None
         scratch = _scratch(path, self._options)
         if n < 2 and self._journal is not None:  # a log the journal points into: it outlasts a crash
-            log = AtomicFile(path, scratch and self._journal.folder, kept=True, hashed=False)
+            log = AtomicFile(path, scratch and self._journal.folder, kept=True, hashed=False, buffered=LOG_BUFFER)
         else:
-            log = AtomicFile(path, scratch, hashed=False)
+            log = AtomicFile(path, scratch, hashed=False, buffered=LOG_BUFFER)
         return self._stack.enter_context(log)
 
 
