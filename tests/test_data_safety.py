@@ -21,6 +21,7 @@ from conftest import MINI, ROOT, SEED, run_cli, tree
 from normalize import Normalizer, RunOptions, run
 from normalize.batch.exitcodes import ExitCode
 from normalize.batch.runfolder import claim
+from normalize.batch.stopping import deferred
 from normalize.engine.normalizer import Settings
 from normalize.engine.records import Result
 
@@ -352,3 +353,12 @@ def test_escape_sequences_in_file_names_and_articles_are_shown_not_sent(tmp_path
     for output in (ran.stderr, reviewed.stdout, reviewed.stderr):
         assert b"\x1b" not in output and b"\x07" not in output
     assert b"\\x1b]0;owned\\x07" in ran.stderr
+
+
+def test_a_stop_signal_inside_a_deferred_block_arrives_once_the_block_is_whole():
+    done = []
+    with pytest.raises(KeyboardInterrupt), deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # (time for a signal that was not held back to arrive)
+        done.append("the whole block")
+    assert done == ["the whole block"]

@@ -31,6 +31,9 @@ pub fn rewritten<'py>(
     // Python's edits are placed in characters: their bytes are counted
     // here (the plan's rows carry theirs)
     let at: Vec<usize> = edits.iter().flat_map(|e| [e.0, e.1]).collect();
+    if at.windows(2).any(|w| w[0] > w[1]) {
+        return Err(out_of_place()); // (counted from the last one: they must rise)
+    }
     let bytes = crate::splice::byte_offsets(text, &at).ok_or_else(out_of_place)?;
     let mut decided = edits
         .into_iter()

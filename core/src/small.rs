@@ -7,7 +7,10 @@ use std::ops::Deref;
 const ROOM: usize = 64;
 
 /// A string of at most `ROOM` bytes on the stack, or a longer one on the heap.
-pub(crate) enum Small {
+pub(crate) struct Small(Repr);
+
+// (private: only `joined` and `lower` make one, from whole `str`s)
+enum Repr {
     Stack([u8; ROOM], usize),
     Heap(String),
 }
@@ -16,12 +19,12 @@ impl Deref for Small {
     type Target = str;
 
     fn deref(&self) -> &str {
-        match self {
+        match &self.0 {
             // SAFETY: a stack string is only ever filled by `joined`, from
             // whole `str`s with ASCII bytes case mapped, which keeps UTF-8
             // whole (checking it again cost a tenth of the lookups it serves).
-            Small::Stack(buf, len) => unsafe { std::str::from_utf8_unchecked(&buf[..*len]) },
-            Small::Heap(s) => s,
+            Repr::Stack(buf, len) => unsafe { std::str::from_utf8_unchecked(&buf[..*len]) },
+            Repr::Heap(s) => s,
         }
     }
 }
@@ -33,7 +36,7 @@ fn joined(parts: &[&str], map: fn(&u8) -> u8) -> Small {
     if len > ROOM {
         let s: String = parts.concat();
         let bytes: Vec<u8> = s.bytes().map(|b| map(&b)).collect();
-        return Small::Heap(String::from_utf8(bytes).expect("UTF-8"));
+        return Small(Repr::Heap(String::from_utf8(bytes).expect("UTF-8")));
     }
     let mut buf = [0u8; ROOM];
     let mut at = 0;
@@ -43,7 +46,8 @@ fn joined(parts: &[&str], map: fn(&u8) -> u8) -> Small {
         }
         at += part.len();
     }
-    Small::Stack(buf, at)
+    debug_assert!(std::str::from_utf8(&buf[..at]).is_ok());
+    Small(Repr::Stack(buf, at))
 }
 
 /// `s` with ASCII letters in lowercase (`str::to_ascii_lowercase`).
@@ -70,7 +74,7 @@ pub(crate) fn lower(s: &str) -> Option<Small> {
     }
     s.chars()
         .all(|c| (c as u32) < 0x100 || ('\u{2000}'..='\u{206f}').contains(&c))
-        .then(|| Small::Heap(s.to_lowercase()))
+        .then(|| Small(Repr::Heap(s.to_lowercase())))
 }
 
 #[cfg(test)]

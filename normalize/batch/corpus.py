@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .stopping import deferred
+
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
@@ -284,7 +286,9 @@ class AtomicFile:
     wait.  `sha256` is the hash of what was written (unless not `hashed`:
     a log whose parts are hashed apart).  A `kept` file stays
     when the block is left without `commit` (a journal names it, and the
-    next run reads it back).
+    next run reads it back).  A `buffered` file holds what is written until
+    that many bytes wait, or `flush` (a kept one then holds only what was
+    flushed: a journal names nothing more).
     """
 
     def __init__(
@@ -318,8 +322,8 @@ class AtomicFile:
         except FileNotFoundError:  # a folder removed since this process made it
             _make_folder(scratch or folder, again=True)
             fd, self._tmp = _scratch_file(scratch or folder, name, mode)
-        # (written straight to the descriptor: a buffered file object would
-        # cost four more system calls a file, and each `tell` one)
+        # (written straight to the descriptor, or held here when `buffered`: a
+        # buffered file object would cost four more system calls a file, and each `tell` one)
         self._fd, self._written, self._done = fd, 0, False
         return self
 
@@ -344,9 +348,14 @@ class AtomicFile:
         """Write what is held (unless `buffered`, each `write` reaches the file at once)."""
         if self._held:
             data = b"".join(self._held)
-            self._held.clear()
-            self._held_bytes = 0
-            self._write(data)
+            # (whole or not at all: a run stopped now puts in place logs that
+            # hold every row it counted, and never writes one twice)
+            with deferred():
+                try:
+                    self._write(data)
+                finally:
+                    self._held.clear()
+                    self._held_bytes = 0
 
     def tell(self) -> int:
         """How many bytes have been written."""

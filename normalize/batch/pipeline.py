@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -589,9 +590,10 @@ def _is_backup(name: str, suffix: str) -> bool:
 
 
 # The logs are written a block at a time, and the journal once for this
-# many files (see `RunLogs.add`).
+# many files, or once this many seconds have passed (see `RunLogs.add`).
 LOG_BUFFER = 256 << 10
 JOURNAL_EVERY = 32
+JOURNAL_SECONDS = 1.0
 
 
 class RunLogs:
@@ -602,8 +604,8 @@ class RunLogs:
 
     With a journal, the temporary change and review logs live in the
     journal's folder and outlast a crash: each file's entry, written once
-    its rows are, says where in them its rows lie, and the next run reads
-    them back from there.  When the logs are in place, the journal is
+    its rows are (a few files at a time: `add`), says where in them its
+    rows lie, and the next run reads them back from there.  When the logs are in place, the journal is
     rewritten to point into them.
     """
 
@@ -617,12 +619,14 @@ class RunLogs:
         self._names: list[str] = []
         self._error: OSError | None = None
         self._unjournalled: list[tuple[str, Entry]] = []  # entries whose rows may still be held
+        self._journalled_at = time.monotonic()
 
     def add(self, relative: Path, record: FileRecord) -> None:
         """Write one finished file's rows, then its journal entry (an error
         is kept for `commit`).  The rows and entries of `JOURNAL_EVERY`
-        files go out together: a crash costs the next run at most that many
-        files to clean again, and a run saves three system calls a file."""
+        files (or of `JOURNAL_SECONDS`) go out together: a crash costs the
+        next run at most that much work to do again, and a run saves three
+        system calls a file."""
         if self._error is not None:
             return
         try:
@@ -642,7 +646,7 @@ class RunLogs:
             key = Journal.record_name(relative)
             self._entries[key] = entry
             self._unjournalled.append((key, entry))
-            if len(self._unjournalled) >= JOURNAL_EVERY:
+            if len(self._unjournalled) >= JOURNAL_EVERY or time.monotonic() - self._journalled_at >= JOURNAL_SECONDS:
                 self._write_journal()
 
     def _write_journal(self) -> None:
@@ -658,6 +662,7 @@ class RunLogs:
         with contextlib.suppress(OSError):  # the journal only saves work: the file is redone
             self._journal.write_many(self._unjournalled)
         self._unjournalled.clear()
+        self._journalled_at = time.monotonic()
 
     def _write(self, n: int, log: AtomicFile | None, rows: Rows | LoggedRows) -> Extent:
         if log is None or not len(rows):

@@ -200,7 +200,7 @@ def processes(jobs: int) -> Callable:
                     number, outcomes, error, learnt = busy[conn].receive()
                     if error is not None:
                         raise RuntimeError(f"a worker failed: {error}")
-                    done[number] = list(map(_attached, outcomes, batches[number]))
+                    done[number] = [_attached(o, item) for o, item in zip(outcomes, batches[number], strict=True)]
                     for other in workers:
                         if other is not busy[conn]:
                             inbox[other].update(learnt)

@@ -57,6 +57,26 @@ def shielded() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within the body, Ctrl-C and SIGTERM wait: each is noted, and the first
+    is raised again once the body ends (a block of log rows is then written
+    whole or not at all).  Unlike blocking the signals, this holds whichever
+    thread the system hands them to: Python runs its handlers in this one."""
+    if not _main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = [signal.signal(s, lambda signum, frame: caught.append(signum)) for s in _SIGNALS]
+    try:
+        yield
+    finally:
+        for s, handler in zip(_SIGNALS, previous, strict=True):
+            signal.signal(s, handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
 def exit_status(exc: BaseException) -> int:
     """The exit code for a run stopped by `exc`: 143 for SIGTERM, 130 for Ctrl-C.
 

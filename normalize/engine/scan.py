@@ -53,7 +53,7 @@ from .settled import (
 
 # A window as one scanner tells another: its text, verdict, its names'
 # specs (ids into its own names, regions by name), edges, and its names.
-KeptWindow = tuple[str, int, list[tuple], tuple[list[str], list[str]], list[SettledName]]
+KeptWindow = tuple[str, int, list[tuple], tuple[tuple[str, ...], tuple[str, ...]], list[SettledName]]
 
 _SPACES = " \t\u00a0"
 _GAP_ENDS = _SPACES + "\n\r" + HYPHENS  # what a glued article is followed by
@@ -229,10 +229,7 @@ class Scanner:
     def written(self, plan: Plan) -> tuple[list[tuple[int, ...]], list[tuple]]:
         """The names `plan` rewrote: its rows, and the record fields (`SettledName.tail`)
         of the names they point to (see `rewrite.rewrite`)."""
-        tails, names = self._tails, self._settled
-        # (the names only grow, or start over: then the last tail kept is not theirs)
-        if len(tails) > len(names) or (tails and tails[-1] is not names[len(tails) - 1].tail):
-            tails.clear()
+        tails, names = self._tails, self._settled  # (cleared together when the core starts over)
         if len(tails) < len(names):
             tails += [name.tail for name in names[len(tails) :]]
         return plan.written, tails
@@ -248,6 +245,7 @@ class Scanner:
         started_over = words.windows_known() >= self._max_windows  # the core empties its table
         if started_over:
             self._settled.clear()
+            self._tails.clear()
             self._told.clear()
             self.forgot_windows = True
         window = text[start:end]
