@@ -9,13 +9,15 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
+use crate::splice::{byte_spans, spliced_bytes};
+
 /// The clean text of `text` with the `edits` Python decided (start, end,
 /// new text; sorted and apart) and the names of `written` (rows of the
 /// plan: start, end, line, column, byte start, byte end, name id) made,
 /// and the change records of those names, made by calling `change` with
 /// the file, the row's place and the name's record fields (`tails[id]`:
-/// before, after, entity, gazetteer file and line, method, score, rule).  A ValueError where the
-/// edits overlap or leave the text.
+/// before, after, entity, gazetteer file and line, method, score, rule).
+/// A ValueError where the edits overlap or leave the text.
 #[pyfunction]
 pub fn rewritten<'py>(
     text: &str,
@@ -28,31 +30,23 @@ pub fn rewritten<'py>(
     let py = written.py();
     let out_of_place =
         || pyo3::exceptions::PyValueError::new_err("edits out of order or outside the text");
-    // Python's edits are placed in characters: their bytes are counted
-    // here (the plan's rows carry theirs)
-    let at: Vec<usize> = edits.iter().flat_map(|e| [e.0, e.1]).collect();
-    if at.windows(2).any(|w| w[0] > w[1]) {
-        return Err(out_of_place()); // (counted from the last one: they must rise)
-    }
-    let bytes = crate::splice::byte_offsets(text, &at).ok_or_else(out_of_place)?;
+    // Python's edits are placed in characters (the plan's rows carry their bytes)
+    let spans = byte_spans(text, &edits).ok_or_else(out_of_place)?;
     let mut decided = edits
         .into_iter()
-        .enumerate()
-        .map(|(k, (s, e, new))| ((s, e), (bytes[2 * k], bytes[2 * k + 1]), new))
+        .zip(spans)
+        .map(|((start, end, new), bytes)| ((start, end), bytes, new))
         .peekable();
     let changes = PyList::empty(py);
     // every edit as (characters, bytes, new text), in the order of the text
     let mut all = Vec::with_capacity(decided.len() + written.len());
     for row in written.iter() {
         let row = row.cast_into::<PyTuple>()?;
-        let place: [usize; 4] = [
-            row.get_item(0)?.extract()?,
-            row.get_item(1)?.extract()?,
-            row.get_item(4)?.extract()?,
-            row.get_item(5)?.extract()?,
-        ];
-        let id: usize = row.get_item(6)?.extract()?;
-        let tail = tails.get_item(id)?.cast_into::<PyTuple>()?;
+        let chars: (usize, usize) = (row.get_item(0)?.extract()?, row.get_item(1)?.extract()?);
+        let bytes: (usize, usize) = (row.get_item(4)?.extract()?, row.get_item(5)?.extract()?);
+        let tail = tails
+            .get_item(row.get_item(6)?.extract()?)?
+            .cast_into::<PyTuple>()?;
         let mut args = Vec::with_capacity(7 + tail.len());
         args.push(file.clone());
         for k in [2, 3, 0, 1, 4, 5] {
@@ -60,18 +54,16 @@ pub fn rewritten<'py>(
         }
         args.extend(tail.iter());
         changes.append(change.call1(PyTuple::new(py, args)?)?)?;
-        let chars = (place[0], place[1]);
         while decided.peek().is_some_and(|e| e.0 < chars) {
             all.push(decided.next().unwrap());
         }
-        let new = tail.get_item(1)?.cast_into::<PyString>()?;
-        all.push((chars, (place[2], place[3]), new));
+        all.push((chars, bytes, tail.get_item(1)?.cast_into::<PyString>()?));
     }
     all.extend(decided);
     let mut news = Vec::with_capacity(all.len());
     for (_, (start, end), new) in &all {
         news.push((*start, *end, new.to_str()?));
     }
-    let clean = crate::splice::spliced_bytes(text, &news).ok_or_else(out_of_place)?;
+    let clean = spliced_bytes(text, &news).ok_or_else(out_of_place)?;
     Ok((clean, changes))
 }

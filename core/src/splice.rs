@@ -8,7 +8,7 @@
 use pyo3::prelude::*;
 
 /// Byte offsets of the sorted character offsets `at` in `text`.
-pub(crate) fn byte_offsets(text: &str, at: &[usize]) -> Option<Vec<usize>> {
+fn byte_offsets(text: &str, at: &[usize]) -> Option<Vec<usize>> {
     if text.is_ascii() {
         return at.iter().all(|&a| a <= text.len()).then(|| at.to_vec());
     }
@@ -22,18 +22,27 @@ pub(crate) fn byte_offsets(text: &str, at: &[usize]) -> Option<Vec<usize>> {
     Some(out)
 }
 
-/// `text` with each (start, end, new) edit made; the edits are sorted and
-/// apart, their offsets in characters.  None where an edit does not fit.
-pub(crate) fn spliced<S: AsRef<str>>(text: &str, edits: &[(usize, usize, S)]) -> Option<String> {
+/// The byte spans of (start, end, ...) edits placed in characters; None
+/// where they are not sorted and apart, or leave the text.
+pub(crate) fn byte_spans<S>(
+    text: &str,
+    edits: &[(usize, usize, S)],
+) -> Option<Vec<(usize, usize)>> {
     let at: Vec<usize> = edits.iter().flat_map(|e| [e.0, e.1]).collect();
     if at.windows(2).any(|w| w[0] > w[1]) {
         return None;
     }
     let bytes = byte_offsets(text, &at)?;
-    let placed: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .enumerate()
-        .map(|(k, e)| (bytes[2 * k], bytes[2 * k + 1], e.2.as_ref()))
+    Some(bytes.chunks_exact(2).map(|b| (b[0], b[1])).collect())
+}
+
+/// `text` with each (start, end, new) edit made; the edits are sorted and
+/// apart, their offsets in characters.  None where an edit does not fit.
+pub(crate) fn spliced<S: AsRef<str>>(text: &str, edits: &[(usize, usize, S)]) -> Option<String> {
+    let placed: Vec<(usize, usize, &str)> = byte_spans(text, edits)?
+        .into_iter()
+        .zip(edits)
+        .map(|((start, end), e)| (start, end, e.2.as_ref()))
         .collect();
     spliced_bytes(text, &placed)
 }

@@ -3,8 +3,9 @@
 The run writes its change and review logs as each file's turn comes (see
 `pipeline.RunLogs`), first into temporary files of ``OUT/.normalize/journal/``.
 Once a file's rows are written (and flushed; a few files at a time), one
-JSON line goes into the journal: the input's content hash, the run key (a hash of the gazetteers and
-of every option that changes the output), the output's hash, and for each
+JSON line goes into the journal: the input's content hash, the run key (a
+hash of the gazetteers and of every option that changes the output), the
+output's hash, and for each
 log an `Extent`: which log file, where the file's rows lie in it, how many
 and their hash.  The rows themselves are written once, in the logs.
 

@@ -271,7 +271,7 @@ def _streamable(cleaner: Cleaner, item: InputFile, options: RunOptions) -> bool:
         and not options.keep_texts
         and hasattr(cleaner, "normalize_stream")
         and item.path.suffix.lower() not in (".jsonl", ".ndjson")
-        and (item.size if item.size >= 0 else _size(item)) > STREAM_BYTES
+        and _size(item) > STREAM_BYTES
     )
 
 
@@ -605,8 +605,8 @@ class RunLogs:
     With a journal, the temporary change and review logs live in the
     journal's folder and outlast a crash: each file's entry, written once
     its rows are (a few files at a time: `add`), says where in them its
-    rows lie, and the next run reads them back from there.  When the logs are in place, the journal is
-    rewritten to point into them.
+    rows lie, and the next run reads them back from there.  When the logs
+    are in place, the journal is rewritten to point into them.
     """
 
     def __init__(self, options: RunOptions, journal: Journal | None = None):
@@ -740,6 +740,8 @@ def _sized(item: InputFile, size: int) -> InputFile:
 
 
 def _size(item: InputFile) -> int:
+    if item.size >= 0:  # (as the run found it: `_sized`)
+        return item.size
     try:
         return item.path.stat().st_size
     except OSError:

@@ -97,7 +97,7 @@ class Scanner:
         self._tails: list[tuple] = []  # each settled name's `tail`, in the same order (`written`)
         # what the core was told of each window it knows: verdict, names
         # (ids into `_settled`) and edges, for the next run (`learnt_windows`)
-        self._told: OrderedDict[str, tuple[int, list, tuple[list[str], list[str]]]] = OrderedDict()
+        self._told: OrderedDict[str, tuple[int, tuple, tuple[tuple[str, ...], tuple[str, ...]]]] = OrderedDict()
         self._told_count = 0
         self.forgot_windows = False  # whether windows it was told of were dropped (the table started over)
         # Names listed only with their article (``El Hums``: a bare ``Hums`` is

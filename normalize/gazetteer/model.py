@@ -19,6 +19,12 @@ ENTITY_TYPES = ("person", "place", "org", "other")
 # the longest, so one huge spelling would cost memory and time for no name.
 MAX_SPELLING_CHARS = 200
 MAX_SPELLING_WORDS = 20
+# The most spellings one listed organisation name may expand into through
+# word synonyms and word order (see `expansions`); more is a load error (G016),
+# so a careless rule cannot multiply the index.
+MAX_EXPANSIONS = 64
+# Entity types whose names are expanded by word synonyms and word order.
+EXPANDED_TYPES = ("org",)
 
 
 class Value(msgspec.Struct, frozen=True, gc=False):
@@ -30,14 +36,6 @@ class Value(msgspec.Struct, frozen=True, gc=False):
     dataclasses, each full collection walked every one: a fifth of a first
     pass over a 100,000-name gazetteer).
     """
-
-
-# The most spellings one listed organisation name may expand into through
-# word synonyms and word order (see `expansions`); more is a load error (G016),
-# so a careless rule cannot multiply the index.
-MAX_EXPANSIONS = 64
-# Entity types whose names are expanded by word synonyms and word order.
-EXPANDED_TYPES = ("org",)
 
 
 class Spelling(Value):
