@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from ..compiled import translit_key as _core_key
+from .memo import word_memo
 
 APOSTROPHES = "'’‘ʼʻ`´"
 HYPHENS = "-‐‑"
@@ -76,7 +76,7 @@ ARTICLES_SPACE = frozenset({"al", "el"})
 ARTICLES = ARTICLES_HYPHEN | ARTICLES_SPACE
 
 
-@lru_cache(maxsize=65536)
+@word_memo(maxsize=65536)
 def fold(word: str) -> str:
     """Remove accents and unify apostrophes and dashes; keep case.
 
@@ -130,7 +130,7 @@ _KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-@lru_cache(maxsize=65536)
+@word_memo(maxsize=65536)
 def translit_key(word: str) -> str:
     """Consonant skeleton of a romanised Arabic word, uppercase.
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .keys import APOSTROPHES, HYPHENS, fold, is_article
+from .memo import word_memo
 from .words import english_words
 
 # Combining marks (decomposed accents, Arabic harakat), soft hyphens and
@@ -174,7 +175,7 @@ def is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-@lru_cache(maxsize=65536)
+@word_memo(maxsize=65536)
 def is_all_caps(word: str) -> bool:
     """Two or more letters, all uppercase (``HAFTER``; ``GNA`` too)."""
     if word.isascii() and not word.isupper():  # (in ASCII, a letter is cased: a lowercase one, or none)
