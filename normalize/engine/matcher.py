@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,8 +77,11 @@ class Document:
         return glue
 
     def is_article(self, i: int) -> bool:
+        word = self.texts[i]
+        if fold(word).lower() not in ARTICLES:  # (most words: no gap to look at)
+            return False
         glue = self.glue(i)
-        return glue is not None and is_article(self.texts[i], glue)
+        return glue is not None and is_article(word, glue)
 
     def folded(self, i: int) -> str:
         word = self._folded.get(i)
@@ -89,11 +92,9 @@ class Document:
     def caps(self, i: int) -> bool:
         return is_all_caps(self.texts[i])
 
-    def cores(self, i: int) -> Iterator[int]:
+    def cores(self, i: int) -> tuple[int, ...]:
         """Where a name may begin at word i: i itself, or after an article."""
-        yield i
-        if i + 1 < self.n and self.is_article(i):
-            yield i + 1
+        return (i, i + 1) if i + 1 < self.n and self.is_article(i) else (i,)
 
     def run_end(self, core: int, limit: int, ok=lambda k: True) -> int:
         """Index past the last word joinable to `core` (at most `limit` words)."""
@@ -352,7 +353,7 @@ def _exact_at(doc: Document, i: int, index: Index) -> tuple[int, Mention] | None
 
 
 def _lookup(doc: Document, core: int, end: int, index: Index) -> Target | None:
-    words = tuple(doc.folded(k) for k in range(core, end))
+    words = (doc.folded(core),) if end == core + 1 else tuple(doc.folded(k) for k in range(core, end))
     target = index.exact.get(words)
     if target is None and all(doc.caps(k) for k in range(core, end)):
         target = index.upper.get(tuple(w.upper() for w in words))

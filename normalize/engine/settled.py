@@ -50,7 +50,7 @@ EMPTY, COMPLEX, SIMPLE = 0, 1, 2  # what a window holds, as the core keeps it
 _KEEP, _REWRITE, _REVIEW, _REVIEW_SORTABLE = 0, 1, 2, 3
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # (not frozen: made once per window learnt, and a frozen one costs three times as much)
 class SettledName:
     """A name of a window, found exactly or by its key (`mention.method`):
     what it is rewritten to (`after`, "" when it is written as its canonical
@@ -78,7 +78,7 @@ class SettledName:
     def __post_init__(self) -> None:
         m, t = self.mention, self.target
         tail = (m.text, self.after, t.entity, t.file, t.line, m.method, self.score, self.rule)
-        object.__setattr__(self, "tail", tail)  # (frozen: set once, here)
+        self.tail = tail
 
     @property
     def needs_support(self) -> bool:
