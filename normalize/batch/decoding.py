@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Decoded", "DecodingError", "decode_bytes", "encode_text", "looks_binary"]
 
@@ -261,7 +262,7 @@ def decode_bytes(data: bytes, *, encodings: Sequence[str] | None = None) -> Deco
     if encodings and len(encodings) == 1:
         return _forced(data, encodings[0])
     # An empty list is "no --encoding given", like None.
-    families = list(dict.fromkeys(_codec(name) for name in encodings or DEFAULT_ENCODINGS))
+    families = _families(tuple(encodings or DEFAULT_ENCODINGS))
     if not data:
         return Decoded("", "utf-8", True, "empty input")
     # UTF-8 and UTF-16 are recognised by validity and BOM; the rest are scored.
@@ -600,6 +601,13 @@ def _decode_prefix(data: bytes, codec: str) -> str | None:
         return decoder.decode(data[:SAMPLE_BYTES], final=False)
     except UnicodeDecodeError:
         return None
+
+
+@lru_cache(maxsize=64)
+def _families(encodings: tuple[str, ...]) -> tuple[str, ...]:
+    """The codecs of `encodings`, each once, in order (worked out once per
+    list: a run decodes thousands of files with the same one)."""
+    return tuple(dict.fromkeys(_codec(name) for name in encodings))
 
 
 def _codec(name: str) -> str:
