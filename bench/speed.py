@@ -321,18 +321,23 @@ def warm_up(texts: list[tuple[str, str]]) -> None:
 def measure_size(label: str, material: Material, nbytes: int, repeat: int) -> dict:
     log(f"gazetteer {label}: build and memory (fresh process)")
     build = measure_build(material.gazetteers[label])
-    runs = []
+    runs, again = [], []
     for _ in range(repeat):
         # A fresh normaliser each time: its per-word fuzzy cache must not carry
         # over, or the second pass would measure a warm cache.
         normalizer = Normalizer.load(material.gazetteers[label])
         runs.append(measure_ours(normalizer, material.texts, nbytes))
         log(f"gazetteer {label}: ours {runs[-1]['mb_s']:.2f} MB/s, {runs[-1]['changes']} changes")
+        # Not a peer: the same normaliser over the corpus again, every word
+        # and window seen once already (what a long run, or the next run
+        # with what the last one kept, pays per text).
+        again.append(measure_ours(normalizer, material.texts, nbytes))
     spellings = gen.gazetteer_spellings(normalizer.gazetteer)
     return {
         "spellings": len(spellings),
         "build": build,
         "ours": max(runs, key=lambda r: r["mb_s"]),
+        "ours_again": max(again, key=lambda r: r["mb_s"]),
         **measure_peers(spellings, normalizer.index, material.texts, nbytes, repeat),
     }
 
@@ -855,6 +860,7 @@ def markdown(results: dict) -> str:
         "aho_corasick": "Aho-Corasick scan + word boundaries",
         "trie_regex": "trie regex, re.sub",
         "flashtext": "flashtext replace_keywords per paragraph",
+        "ours_again": "(not a peer) ours again: the same normaliser over the corpus a second time",
         "scan_floor": "(not a peer) our engine's first step alone: the compiled core's pass over capitalised words",
     }
     for key, name in names.items():

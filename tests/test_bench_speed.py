@@ -36,7 +36,7 @@ def test_speed_benchmark_smoke(tmp_path):
     for size in results["sizes"].values():
         assert size["spellings"] > 0
         assert size["build"]["build_s"] > 0
-        for method in ("ours", "aho_corasick", "trie_regex", "flashtext"):
+        for method in ("ours", "ours_again", "aho_corasick", "trie_regex", "flashtext"):
             assert size[method]["mb_s"] > 0, method
     assert results["sizes"]["10k"]["spellings"] >= results["sizes"]["shipped"]["spellings"] + 10_000
     assert results["io"]["mb_s"] > 0
