@@ -106,6 +106,37 @@ def test_workers_of_one_run_adopt_the_words_the_others_learnt():
         assert known - cleaned[pid], f"worker {pid} adopted none of the words the other learnt"
 
 
+class _MarksWhenItRemembers:
+    """A cleaner whose workers leave a file named by their process id when
+    they keep what they learnt (`remember`)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def remember(self):
+        (self.folder / str(os.getpid())).touch()
+
+
+def _worker_and_item(cleaner, item):
+    return os.getpid(), item
+
+
+def test_workers_keep_what_they_learnt_while_the_run_still_takes_their_last_outcomes(tmp_path):
+    # (not once the run has taken them all: keeping the windows of a first
+    # run costs a worker a tenth of a second, which the run then waited for)
+    from normalize.batch.runners import processes
+
+    outcomes = processes(2)(_worker_and_item, _MarksWhenItRemembers(tmp_path), list(range(40)))
+    taken = [next(outcomes) for _ in range(39)]  # every batch is answered, the last outcome not taken
+    workers = {pid for pid, _ in taken}
+    deadline = time.monotonic() + 20
+    while len(list(tmp_path.iterdir())) < len(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) == 2
+    assert {int(mark.name) for mark in tmp_path.iterdir()} == workers
+    assert [item for _, item in [*taken, *outcomes]] == list(range(40))
+
+
 def test_words_are_handed_to_a_worker_in_parts_that_two_at_a_time_fit_in_its_pipe():
     import pickle
 

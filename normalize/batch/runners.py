@@ -112,10 +112,19 @@ class _Worker:
         self.process.start()
         child.close()
         self.pending = 0  # tasks sent and not answered yet
+        self.ending = False  # told that no task follows
 
     def send(self, task) -> None:
         self.conn.send(task)
         self.pending += 1
+
+    def end(self) -> None:
+        """Tell the worker no task follows: it keeps what it learnt and ends
+        once its last task is answered (see `_serve`)."""
+        if not self.ending:
+            self.ending = True
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
 
     def receive(self):
         try:
@@ -127,8 +136,7 @@ class _Worker:
         return reply
 
     def finish(self) -> None:
-        with contextlib.suppress(OSError):
-            self.conn.send(None)
+        self.end()
         self.process.join()
         self.conn.close()
 
@@ -187,6 +195,10 @@ def processes(jobs: int) -> Callable:
                     while worker.pending < 2 and sent < len(batches):
                         worker.send((sent, _some(inbox[worker])))
                         sent += 1
+                    if sent == len(batches):
+                        # no task left for it: it keeps what it learnt (`remember`)
+                        # while the outcomes before are still written, not after
+                        worker.end()
                 while wanted in done:
                     # every batch back: the workers end in their own time (and keep what they learnt),
                     # even if the caller stops before it has taken the last outcome
