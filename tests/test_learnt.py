@@ -137,6 +137,36 @@ def test_workers_keep_what_they_learnt_while_the_run_still_takes_their_last_outc
     assert [item for _, item in [*taken, *outcomes]] == list(range(40))
 
 
+def test_two_keeping_windows_at_once_each_add_to_what_the_other_kept(tmp_path, monkeypatch):
+    # the workers of a run keep what they learnt at about the same time
+    import threading
+
+    path = tmp_path / "entry.windows"
+    learnt.store_windows(path, [("Hafter", 2)])
+    read = learnt.file_state(path)  # both read it when they started: each keeps its windows with it
+    writing, go_on = threading.Event(), threading.Event()
+    keep_file = learnt.keep_file
+
+    def slow_for_the_first(target, data):
+        if threading.current_thread().name == "first":
+            writing.set()
+            go_on.wait(10)
+        keep_file(target, data)
+
+    monkeypatch.setattr(learnt, "keep_file", slow_for_the_first)
+    first = threading.Thread(target=learnt.store_windows, args=(path, [("Sirt", 2), ("Hafter", 2)], read), name="first")
+    first.start()
+    assert writing.wait(10)
+    theirs = [("Tharouna", 2), ("Hafter", 2)]
+    second = threading.Thread(target=learnt.store_windows, args=(path, theirs, read), name="second")
+    second.start()
+    second.join(0.5)  # (it waits for the first to finish; without the lock it wrote meanwhile)
+    go_on.set()
+    first.join(10)
+    second.join(10)
+    assert sorted(w[0] for w in learnt.load_windows(path)) == ["Hafter", "Sirt", "Tharouna"]
+
+
 def test_words_are_handed_to_a_worker_in_parts_that_two_at_a_time_fit_in_its_pipe():
     import pickle
 

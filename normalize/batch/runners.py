@@ -195,9 +195,11 @@ def processes(jobs: int) -> Callable:
                     while worker.pending < 2 and sent < len(batches):
                         worker.send((sent, _some(inbox[worker])))
                         sent += 1
-                    if sent == len(batches):
-                        # no task left for it: it keeps what it learnt (`remember`)
-                        # while the outcomes before are still written, not after
+                if sent == len(batches):
+                    # no task left: each keeps what it learnt (`remember`, the
+                    # workers' files merged under a lock: `learnt._merging`)
+                    # while the outcomes before its last are still written, not after
+                    for worker in workers:
                         worker.end()
                 while wanted in done:
                     # every batch back: the workers end in their own time (and keep what they learnt),

@@ -26,11 +26,12 @@ core included (`code_digest`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -101,8 +102,9 @@ def store(path: Path, words: dict[str, int], limit: int = LIMIT) -> None:
     words of this run first, then the earlier ones, at most `limit` in all
     (a cache that stays fresh).  A folder that cannot be written only costs
     the next run the time to learn them again."""
-    table = _latest_first(words.items(), load(path).items(), limit)
-    keep_file(path, _ENCODER.encode(table))
+    with _merging(path):
+        table = _latest_first(words.items(), load(path).items(), limit)
+        keep_file(path, _ENCODER.encode(table))
 
 
 K, V = TypeVar("K"), TypeVar("V")
@@ -135,10 +137,43 @@ def store_windows(path: Path, windows: list, known: FileState = None, limit: int
     state once written.  A file still in the state `known` (`file_state`,
     taken when its windows were read and adopted, none forgotten since)
     is not read again."""
-    older = load_windows(path) if file_state(path) != known else ()
-    kept = list(_latest_first(((w[0], w) for w in windows), ((w[0], w) for w in older), limit).values())
-    keep_file(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-    return file_state(path)
+    with _merging(path):
+        older = load_windows(path) if file_state(path) != known else ()
+        kept = list(_latest_first(((w[0], w) for w in windows), ((w[0], w) for w in older), limit).values())
+        keep_file(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        return file_state(path)
+
+
+# The lock file of a cache folder: held while a kept file is read, merged
+# and replaced (not one of the files `cache.prune` removes).
+LOCK_NAME = ".learnt.lock"
+
+
+@contextlib.contextmanager
+def _merging(path: Path) -> Iterator[None]:
+    """Hold the cache folder's lock while `path` is read, merged and replaced.
+
+    The workers of a run keep what they learnt at about the same time (and
+    two runs may): without it, one reads the file before the other replaces
+    it, and what the other added is lost.  Where no lock can be taken (no
+    such folder yet, a system without `fcntl`), the last writer wins.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path.parent / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # (and with it the lock)
 
 
 FileState = tuple[int, int] | tuple[()] | None  # a file's modification time (ns) and size; None: no file; (): unknown
