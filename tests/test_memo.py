@@ -21,14 +21,15 @@ def test_a_word_is_worked_out_once_and_then_remembered():
     assert calls == ["Sirt", "Hun"]
 
 
-def test_the_cache_starts_over_when_full_and_answers_stay_right():
-    @word_memo(maxsize=3)
+def test_a_full_cache_forgets_the_words_it_learnt_first_and_answers_stay_right():
+    @word_memo(maxsize=4)
     def length(word: str) -> int:
         return len(word)
 
     words = [f"w{'x' * n}" for n in range(10)]
     assert [length(w) for w in words] == [len(w) for w in words]
-    assert len(length.table) <= 3
+    assert len(length.table) <= 4
+    assert words[-1] in length.table and words[0] not in length.table
 
 
 def test_a_failing_word_is_not_remembered():

@@ -56,7 +56,8 @@ class SettledName:
     what it is rewritten to (`after`, "" when it is written as its canonical
     already or is a keep word), its score, its region (which it supports
     unless it needs support itself), and the region the next run reads the
-    rewrite as (None for an ambiguous reading)."""
+    rewrite as (None for an ambiguous reading).  Not changed once made (its
+    `tail` is worked out from the rest when it is)."""
 
     mention: Mention  # offsets in its window
     target: Target

@@ -13,6 +13,7 @@ is never tracked at all.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -22,16 +23,18 @@ _MISSING = object()
 
 
 def word_memo(maxsize: int) -> Callable[[Callable[[str], V]], Callable[[str], V]]:
-    """Remember `f(word)` for up to `maxsize` words, then start over.
+    """Remember `f(word)` for up to `maxsize` words; when full, forget the
+    half learnt first.
 
-    The answers must be strings, numbers or truth values: a container among
-    them would make the collector track the whole table again.
+    The words must be plain `str` and the answers strings, numbers or truth
+    values: anything the collector tracks (a container, a `str` subclass)
+    would make it track the whole table again.
 
     >>> @word_memo(maxsize=2)
     ... def shout(word: str) -> str:
     ...     return word.upper()
-    >>> shout("Sirt"), shout("Sirt")
-    ('SIRT', 'SIRT')
+    >>> shout("Sirt"), shout("Sirt"), len(shout.table)
+    ('SIRT', 'SIRT', 1)
     """
 
     def wrap(f: Callable[[str], V]) -> Callable[[str], V]:
@@ -43,7 +46,9 @@ def word_memo(maxsize: int) -> Callable[[Callable[[str], V]], Callable[[str], V]
             found = get(word, _MISSING)
             if found is _MISSING:
                 if len(table) >= maxsize:
-                    table.clear()  # (bounded, whatever the corpus: no order to keep)
+                    # (bounded, whatever the corpus; the words met since stay)
+                    for old in list(itertools.islice(table, max(1, maxsize // 2))):
+                        del table[old]
                 found = table[word] = f(word)
             return found  # type: ignore[return-value]
 
