@@ -332,6 +332,7 @@ def measure_size(label: str, material: Material, nbytes: int, repeat: int) -> di
         # and window seen once already (what a long run, or the next run
         # with what the last one kept, pays per text).
         again.append(measure_ours(normalizer, material.texts, nbytes))
+        log(f"gazetteer {label}: ours again {again[-1]['mb_s']:.2f} MB/s, {again[-1]['changes']} changes")
     spellings = gen.gazetteer_spellings(normalizer.gazetteer)
     return {
         "spellings": len(spellings),
