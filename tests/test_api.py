@@ -1,6 +1,6 @@
 """The Python API returns values; the CLI is built on it."""
 
-from conftest import MINI
+from conftest import MINI, SEED
 
 from normalize import Change, Normalizer, Result, ReviewItem, normalize_text
 
@@ -75,3 +75,19 @@ def test_a_process_can_run_again_after_the_output_folder_was_deleted(tmp_path):
         summary = run(normalizer, [tmp_path / "in"], RunOptions(output=tmp_path / "out"))
         assert summary.exit_code == 0
         assert (tmp_path / "out" / "sub" / "a.txt").read_text() == "Haftar took Sirte.\n"
+
+
+def test_normalising_leaves_nothing_for_the_garbage_collector(shipped):
+    # (a reference cycle per text made the collector run often over a
+    # corpus, and walk everything each time; the first call loads lazily)
+    import gc
+
+    text = SEED.read_text(encoding="utf-8") + "\nAgilah Saleh met Hafter's men near Bengahzi and Ajdabia.\n"
+    shipped.normalize(text)
+    gc.collect()
+    gc.disable()
+    try:
+        assert shipped.normalize(text).changes
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -93,11 +93,12 @@ def decide(
     applied: list[Decision] = []
     review: list[Decision] = []
 
-    def settle(mention: Mention) -> None:
+    def settle(mention: Mention) -> tuple[Mention, ...]:
+        """Decide `mention`; the shorter mentions to decide in its place."""
         if confirmed and mention.method != "source" and (target := _confirmed(mention, confirmed, index)):
             if (new := replacement(mention.text, mention.core, target.canonical, target.type)) is not None:
                 applied.append(Decision(replace(mention, method="source"), Candidate(target, 100.0), after=new))
-            return
+            return ()
         mention, aside = _by_reading(mention, context.text)
         best = mention.candidates[0]
         new = replacement(mention.text, mention.core, best.target.canonical, best.target.type)
@@ -110,12 +111,11 @@ def decide(
             if aside:
                 rule += "+type"
             applied.append(Decision(mention, best, rule=rule, after=new or ""))
-            return
+            return ()
         reason, signal = refusal
         if reason:
             review.append(Decision(mention, best, reason, signal))
-        for inner in mention.inner:
-            settle(inner)
+        return mention.inner
 
     # The next run reads the clean text: each name written there is an exact
     # name whose region counts as support, and its words are context words.
@@ -123,7 +123,11 @@ def decide(
     # next run decides as this one did.
     while True:
         for mention in mentions:
-            settle(mention)
+            # (depth first, in order; not by `settle` calling itself, which
+            # made each call a reference cycle only the collector frees)
+            pending = [mention]
+            while pending:
+                pending += reversed(settle(pending.pop()))
         applied.sort(key=lambda d: d.mention.start)
         applied, unstable, seen, clean, spans = _fixed_points(applied, context.text, index, match)
         regions |= seen | settled.seen
