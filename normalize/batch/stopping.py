@@ -44,17 +44,25 @@ def stop_on_signals() -> Iterator[None]:
 
 
 @contextmanager
-def shielded() -> Iterator[None]:
-    """Within the body, Ctrl-C and SIGTERM are ignored (the logs are being written)."""
+def _handled_by(handler) -> Iterator[None]:
+    """Within the body, Ctrl-C and SIGTERM go to `handler` (in the main
+    thread: signal handlers belong to it; elsewhere nothing changes)."""
     if not _main_thread():
         yield
         return
-    previous = [signal.signal(s, signal.SIG_IGN) for s in _SIGNALS]
+    previous = [signal.signal(s, handler) for s in _SIGNALS]
     try:
         yield
     finally:
-        for s, handler in zip(_SIGNALS, previous, strict=True):
-            signal.signal(s, handler)
+        for s, old in zip(_SIGNALS, previous, strict=True):
+            signal.signal(s, old)
+
+
+@contextmanager
+def shielded() -> Iterator[None]:
+    """Within the body, Ctrl-C and SIGTERM are ignored (the logs are being written)."""
+    with _handled_by(signal.SIG_IGN):
+        yield
 
 
 @contextmanager
@@ -63,16 +71,11 @@ def deferred() -> Iterator[None]:
     is raised again once the body ends (a block of log rows is then written
     whole or not at all).  Unlike blocking the signals, this holds whichever
     thread the system hands them to: Python runs its handlers in this one."""
-    if not _main_thread():
-        yield
-        return
     caught: list[int] = []
-    previous = [signal.signal(s, lambda signum, frame: caught.append(signum)) for s in _SIGNALS]
     try:
-        yield
+        with _handled_by(lambda signum, frame: caught.append(signum)):
+            yield
     finally:
-        for s, handler in zip(_SIGNALS, previous, strict=True):
-            signal.signal(s, handler)
         if caught:
             signal.raise_signal(caught[0])
 
