@@ -1,6 +1,7 @@
 """The real ``normalize`` command, run as a process: outputs and exit codes."""
 
 import json
+import os
 from pathlib import Path
 
 from conftest import MINI, run_cli
@@ -210,3 +211,13 @@ def test_an_output_folder_that_is_or_holds_the_input_is_refused(tmp_path):
         proc = run_cli("run", str(src), "-o", str(output), *MINI_ONLY)
         assert proc.returncode == 2 and b"lies inside the output folder" in proc.stderr
     assert (src / "a.txt").read_bytes().startswith("Hafter’s".encode())
+
+
+def test_an_output_folder_reached_through_a_folder_not_made_yet_is_checked_like_any_other(tmp_path):
+    src = corpus(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    os.link(src / "a.txt", other / "a.txt")  # the input under a second name, in the would-be output
+    proc = run_cli("run", str(src), "-o", str(tmp_path / "new" / ".." / "other"), *MINI_ONLY)
+    assert proc.returncode == 2 and b"would overwrite the input" in proc.stderr
+    assert (other / "a.txt").read_bytes().startswith("Hafter’s".encode())

@@ -572,9 +572,11 @@ def _inputs(paths: list[Path], options: RunOptions) -> tuple[list[InputFile], li
     if options.output and not options.in_place:
         if messages := clashes(inputs):
             raise UsageError("; ".join(messages))
-        # (an output folder not made yet holds no file an input could be)
-        for item in inputs if os.path.lexists(options.output) else ():
-            if _same_file(item.path, options.output / item.relative):
+        # (an output folder not made yet holds no file an input could be;
+        # ``new/../inputs`` is made as ``inputs``, so it is asked resolved)
+        output = options.output.resolve()
+        for item in inputs if os.path.lexists(output) else ():
+            if _same_file(item.path, output / item.relative):
                 raise UsageError(f"output would overwrite the input {item.display}; use --in-place")
     return inputs, problems
 
