@@ -140,6 +140,33 @@ def test_scanner_and_reference_agree_on_the_seed_and_the_quality_set():
         _same(SHIPPED, text)
 
 
+def _listed_alone_agrees(index, text):
+    from normalize.engine.matcher import Document, find_mentions, listed_alone
+
+    alone = listed_alone(text, index)
+    assert alone is None or (alone,) == tuple(find_mentions(Document(text), index)), text
+    return alone
+
+
+def test_a_window_that_is_one_listed_spelling_has_the_mention_the_reference_finds():
+    fast, _ = SHIPPED
+    index = fast.index
+    listed = {" ".join(words) for words in index.exact} | {t.spelling for t in index.exact.values()}
+    found = 0
+    for spelling in sorted(listed):
+        for form in (spelling, spelling.upper(), spelling.replace(" ", "-"), spelling.replace(" ", "\n")):
+            found += _listed_alone_agrees(index, form) is not None
+    assert found > len(listed)  # (most of them are found so: the shortcut is taken)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_a_window_found_as_one_listed_spelling_is_what_the_reference_finds(text):
+    fast, _ = SHIPPED
+    _listed_alone_agrees(fast.index, text)
+    _listed_alone_agrees(fast.index, text.strip(" -\n\r,.’'"))
+
+
 def test_a_scanner_reuses_what_it_learned_about_a_window():
     fast, _ = SHIPPED
     first = fast.mentions("Hafter spoke.")

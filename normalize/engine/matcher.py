@@ -155,6 +155,43 @@ def find_mentions(
     return [mention for _, (_, mention) in sorted(mentions.items())]
 
 
+def listed_alone(text: str, index: Index) -> Mention | None:
+    """The one mention `find_mentions` finds in `text` when the whole of it
+    is a listed spelling with no article among its words, else None.
+
+    Most windows a scanner meets for the first time are one listed spelling
+    as written (``Khalifa Haftar``).  An exact match that spans every word
+    leaves nothing for the later stages: a key match must be longer to take
+    its place, and no word is left uncovered for the fuzzy stage.  So its
+    mention is known without splitting the window into a `Document`.  A word
+    that may be an article (``Al``, ``el``) leaves the window to
+    `find_mentions`, which reads it as one or not by what joins it::
+
+        >>> from normalize import load_gazetteers
+        >>> index = Index.build(load_gazetteers())
+        >>> listed_alone("Hafter", index).candidates[0].target.canonical, listed_alone("Hafter left", index)
+        ('Haftar', None)
+    """
+    if not text[:1].isupper():  # (as `find_mentions` picks the words a name may start at)
+        return None
+    folded = []
+    last = 0
+    for match in WORD.finditer(text):
+        start, end = match.span()
+        gap = text[last:start]
+        if (gap_glue(gap) is None) if folded else gap:
+            return None  # text before the first word, or a gap no name spans
+        word = fold(match.group())
+        if word.lower() in ARTICLES:
+            return None
+        folded.append(word)
+        last = end
+    if last != len(text):
+        return None
+    target = index.exact.get(tuple(folded))
+    return None if target is None else Mention(0, last, 0, text, "exact", (Candidate(target, 100.0),))
+
+
 def reread(text: str, start: int, end: int, index: Index, settings: MatchSettings = MatchSettings()) -> Mention | None:
     """The mention a run finds over `text[start:end]` (the first that
     overlaps it), if any, with offsets in `text`.

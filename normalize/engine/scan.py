@@ -38,7 +38,7 @@ from ..text.words import cues
 from .ignore import IgnoreList
 from .index import Index, derived
 from .learnt import WINDOWS_LIMIT
-from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, may_be_variant
+from .matcher import Document, MatchSettings, find_mentions, fuzzy_candidates, listed_alone, may_be_variant
 from .records import Candidate, Mention, ReviewItem, Settled
 from .resolve import ResolveSettings
 from .settled import (
@@ -440,8 +440,12 @@ class Scanner:
         if found is None:
             if len(self._windows) >= self._max_windows:
                 self._windows.clear()
-            doc = Document(window)
-            found = self._windows[window] = tuple(find_mentions(doc, self.index, self.settings, self._fuzzy_cache))
+            alone = listed_alone(window, self.index)
+            if alone is not None:
+                found = self._windows[window] = (alone,)
+            else:
+                doc = Document(window)
+                found = self._windows[window] = tuple(find_mentions(doc, self.index, self.settings, self._fuzzy_cache))
         return found
 
 
