@@ -96,6 +96,71 @@ def test_backups_are_never_cleaned_in_place(tmp_path):
     assert (tmp_path / "a.txt.orig").read_text(encoding="utf-8") == "Hafter met envoys.\n"
 
 
+def test_backups_an_earlier_run_kept_are_never_cleaned_by_a_run_that_keeps_none(tmp_path):
+    (tmp_path / "a.txt").write_text("Hafter met envoys.\n", encoding="utf-8")
+    assert run_cli("run", str(tmp_path), "--in-place", "--glob", "*", *ONLY).returncode == 0
+    no_backups = ("--backup-suffix", "")
+    assert run_cli("run", str(tmp_path), "--in-place", "--glob", "*", *no_backups, *ONLY).returncode == 0
+    assert (tmp_path / "a.txt.orig").read_text(encoding="utf-8") == "Hafter met envoys.\n"
+
+
+# A run never writes over what it reads, nor one of its files over another
+
+
+@pytest.mark.parametrize("mode", [["--check"], ["--in-place"], ["-o", "OUT"]])
+def test_a_log_named_as_one_of_the_inputs_is_refused_and_the_input_kept(tmp_path, mode):
+    inputs = corpus(tmp_path / "in", 3)
+    victim = inputs / "d1" / "0001.txt"
+    mode = [str(tmp_path / "out") if arg == "OUT" else arg for arg in mode]
+    for log in ("--changes", "--review"):
+        proc = run_cli("run", str(inputs), *mode, log, str(victim), *ONLY)
+        assert proc.returncode == 2 and b"is the input" in proc.stderr
+    assert victim.read_text(encoding="utf-8") == LINE * 3
+
+
+@pytest.mark.parametrize("same", ["one path", "the default change log"])
+def test_the_change_and_review_logs_cannot_be_one_file(tmp_path, same):
+    inputs, out = corpus(tmp_path / "in", 2), tmp_path / "out"
+    log = tmp_path / "log.jsonl" if same == "one path" else out / "changes.jsonl"
+    options = ("--changes", str(log), "--review", str(log)) if same == "one path" else ("--review", str(log))
+    proc = run_cli("run", str(inputs), "-o", str(out), *options, *ONLY)
+    assert proc.returncode == 2 and b"would be one file" in proc.stderr
+    assert not log.exists()
+
+
+def test_a_clean_copy_is_never_written_over_a_file_of_the_run(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "changes.jsonl").write_text('{"text": "Hafter"}\n', encoding="utf-8")
+    (inputs / "other.jsonl").write_text('{"text": "Sirt"}\n', encoding="utf-8")
+    proc = run_cli("run", str(inputs), "-o", str(tmp_path / "out"), "--glob", "*.jsonl", *ONLY)
+    assert proc.returncode == 2 and b"changes.jsonl would be written over" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_state_folder_of_an_earlier_run_is_never_read_as_input(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.jsonl").write_text('{"text": "Hafter"}\n', encoding="utf-8")
+    first, second = tmp_path / "first", tmp_path / "second"
+    logs = ("--changes", str(tmp_path / "c.jsonl"), "--review", str(tmp_path / "r.jsonl"))
+    assert run_cli("run", str(inputs), "-o", str(first), "--glob", "*.jsonl", *logs, *ONLY).returncode == 0
+    assert list((first / ".normalize").rglob("*.jsonl"))  # its journal and manifest
+    proc = run_cli("run", str(first), "-o", str(second), "--glob", "*.jsonl", *logs, *ONLY)
+    assert proc.returncode == 0, proc.stderr
+    manifest = (second / ".normalize" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["relative"] for line in manifest] == ["a.jsonl"]
+
+
+@pytest.mark.parametrize("command", ["text", "translate"])
+def test_a_single_text_command_never_writes_its_log_over_its_input(tmp_path, command):
+    article = tmp_path / "a.txt"
+    article.write_text(LINE, encoding="utf-8")
+    proc = run_cli(command, str(article), "--changes", str(article), *ONLY)
+    assert proc.returncode == 2 and b"is the input" in proc.stderr
+    assert article.read_text(encoding="utf-8") == LINE
+
+
 # Nothing outside OUT is touched
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .runfolder import STATE_DIR
 from .stopping import deferred
 
 
@@ -49,7 +50,8 @@ def collect_inputs(
 
     A folder's tree is mirrored below the output folder; a file named
     directly goes to its top.  Folders in `exclude` (the output folder
-    itself, when it lies inside an input folder) are not entered, and
+    itself, when it lies inside an input folder) are not entered, nor is
+    the state folder of a run (``.normalize``: its journal is no article);
     symlinked folders are not followed (no loops); a file that cannot be
     read is reported when it is read.
     """
@@ -60,7 +62,9 @@ def collect_inputs(
         if root.is_dir():
             for folder, dirs, files in os.walk(root, onerror=lambda e: problems.append(_walk_problem(e))):
                 here = Path(folder)
-                dirs[:] = sorted(d for d in dirs if not any((here / d).resolve() == x for x in excluded))
+                dirs[:] = sorted(
+                    d for d in dirs if d != STATE_DIR and not any((here / d).resolve() == x for x in excluded)
+                )
                 # the folder is resolved once; a file can only lead elsewhere if it is a link
                 if any(_inside(here, x) for x in excluded):
                     continue

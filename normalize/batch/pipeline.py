@@ -52,15 +52,18 @@ from .exitcodes import ExitCode
 from .journal import STATE_DIR, Entry, Extent, FileRecord, Journal, LoggedRows, file_sha256
 from .jsonl import RecordNotCleaned, clean_jsonl
 from .logrows import Rows
+from .overwrites import copy_clashes, log_clashes, same_file
 from .runfolder import claim
 from .stopping import exit_status, shielded
+
+BACKUP_SUFFIX = ".orig"  # what --in-place keeps originals with, unless told otherwise
 
 
 @dataclass(frozen=True)
 class RunOptions:
     output: Path | None = None  # mirror the inputs here
     in_place: bool = False  # rewrite the inputs themselves
-    backup_suffix: str = ".orig"  # with in_place: keep the original beside it ("" = none)
+    backup_suffix: str = BACKUP_SUFFIX  # with in_place: keep the original beside it ("" = none)
     # write no text, only the logs named by changes_path and review_path;
     # the exit code says whether anything would change
     check: bool = False
@@ -567,16 +570,24 @@ def _inputs(paths: list[Path], options: RunOptions) -> tuple[list[InputFile], li
         if path.exists() and path.resolve().is_relative_to(options.output.resolve()):
             raise UsageError(f"input {path} lies inside the output folder {options.output}")
     inputs, problems = collect_inputs(paths, options.glob, exclude)
-    if options.in_place and options.backup_suffix:  # a backup is never cleaned in place
-        inputs = [i for i in inputs if not _is_backup(i.path.name, options.backup_suffix)]
+    if options.in_place:
+        # A backup is never cleaned in place, whatever suffix this run keeps
+        # them with (one kept with the default by an earlier run is an original).
+        suffixes = {options.backup_suffix, BACKUP_SUFFIX} - {""}
+        inputs = [i for i in inputs if not any(_is_backup(i.path.name, s) for s in suffixes)]
+    logs = [log for log in zip(("change log", "review log"), _log_paths(options)[:2], strict=True) if log[1]]
+    if messages := log_clashes(logs, (i.path for i in inputs)):
+        raise UsageError("; ".join(messages))
     if options.output and not options.in_place:
-        if messages := clashes(inputs):
+        if messages := clashes(inputs) or copy_clashes(
+            options.output, ((i.display, i.relative) for i in inputs), (path for _, path in logs)
+        ):
             raise UsageError("; ".join(messages))
         # (an output folder not made yet holds no file an input could be;
         # ``new/../inputs`` is made as ``inputs``, so it is asked resolved)
         output = options.output.resolve()
         for item in inputs if os.path.lexists(output) else ():
-            if _same_file(item.path, output / item.relative):
+            if same_file(item.path, output / item.relative):
                 raise UsageError(f"output would overwrite the input {item.display}; use --in-place")
     return inputs, problems
 
@@ -748,15 +759,3 @@ def _size(item: InputFile) -> int:
         return item.path.stat().st_size
     except OSError:
         return 0
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether writing `b` would overwrite `a` (links followed; a hard link counts)."""
-    try:
-        existing = os.stat(b)  # most outputs do not exist yet: one failed stat
-    except OSError:
-        return False
-    try:
-        return os.path.samestat(os.stat(a), existing)
-    except OSError:
-        return False

@@ -41,6 +41,7 @@ from .shared import (
     err,
     out,
     read_input_bytes,
+    refuse_overwrites,
     setting_option,
 )
 from .translate import ProtectOpt, Translation, models_app, translate_command
@@ -455,6 +456,7 @@ def text_command(
     --original) is written through unchanged, with the reason on standard
     error, and the exit code is 3.
     """
+    refuse_overwrites([file, original], changes, review)
     name, data = read_input_bytes(file)
     normalizer = NameSources.of(gazetteer, no_default_gazetteers, ignore, ignore_file).normalizer()
     from ..batch.corpus import display_name

@@ -111,6 +111,17 @@ def report_gazetteer_error(exc: GazetteerError) -> typer.Exit:
     return typer.Exit(ExitCode.GAZETTEER)
 
 
+def refuse_overwrites(inputs: list[Path | None], changes: Path | None, review: Path | None = None) -> None:
+    """Refuse (exit 2) a change or review log that would be written over an
+    input file (``-`` is standard input) or over the other log."""
+    from ..batch.overwrites import log_clashes
+
+    logs = [(label, path) for label, path in (("change log", changes), ("review log", review)) if path is not None]
+    files = [path for path in inputs if path is not None and str(path) != "-"]
+    if messages := log_clashes(logs, files):
+        raise typer.BadParameter("; ".join(messages))
+
+
 def read_input(file: Path | None) -> tuple[str, str]:
     """(name, text) of a file, or of standard input for None or '-', read as
     strict UTF-8; exit 3 if unreadable or not UTF-8."""

@@ -18,7 +18,7 @@ import typer
 from ..batch.exitcodes import ExitCode
 from ..engine.records import json_lines
 from .config import ComputeType, Device
-from .shared import NameSources, err, out, read_input, setting_option
+from .shared import NameSources, err, out, read_input, refuse_overwrites, setting_option
 
 if TYPE_CHECKING:
     from ..translate.engine import Engine, TranslateOptions
@@ -119,6 +119,7 @@ def translate_command(
     from ..translate.models import ModelError, source_language
     from ..translate.retranslate import Retranslator
 
+    refuse_overwrites([file], changes)
     name, text = read_input(file)
     normalizer = NameSources.of(gazetteer, no_default_gazetteers, ignore, ignore_file).normalizer()
     translation = Translation.of(
