@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from normalize.batch.corpus import write_atomic
+from normalize.batch.corpus import AtomicFile, write_atomic
 
 
 def _mode(path) -> int:
@@ -55,3 +55,12 @@ def test_a_rename_that_fails_reports_its_own_error_and_leaves_no_temporary_file(
         write_atomic(in_the_way, b"Haftar", scratch, durable=durable)
     assert raised.value.errno != errno.EBADF  # (the descriptor was not closed a second time)
     assert list(scratch.iterdir()) == []
+
+
+def test_a_fresh_file_is_never_put_over_one_made_while_it_was_written(tmp_path):
+    path = tmp_path / "ly.toml"
+    with pytest.raises(FileExistsError), AtomicFile(path, fresh=True) as handle:
+        handle.write(b"# imported\n")
+        path.write_text("# mine\n")  # made meanwhile, by someone else
+        handle.commit()
+    assert path.read_text() == "# mine\n" and sorted(p.name for p in tmp_path.iterdir()) == ["ly.toml"]

@@ -62,6 +62,17 @@ def test_add_puts_a_variant_into_the_entitys_file_and_keeps_comments(tmp_path):
     assert run_cli("text", ONLY, "-g", str(folder), input=b"Syrte").stdout == b"Sirte"
 
 
+def test_add_to_a_linked_gazetteer_edits_the_file_the_link_leads_to(tmp_path):
+    folder = mini_copy(tmp_path)
+    shared = tmp_path / "shared.toml"
+    (folder / "libya.toml").rename(shared)
+    (folder / "libya.toml").symlink_to(shared)
+    proc = run_cli("gazetteer", "add", "sirte", "Syrte", ONLY, "-g", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert (folder / "libya.toml").is_symlink()
+    assert '"Syrte"' in shared.read_text()
+
+
 def test_add_to_a_short_form(tmp_path):
     folder = mini_copy(tmp_path)
     assert (
@@ -291,3 +302,10 @@ def test_import_geonames_never_overwrites_a_file(tmp_path):
     out.write_text("# mine\n")
     proc = run_cli("gazetteer", "import-geonames", str(GEONAMES / "LY.txt"), "--country", "LY", "-o", str(out))
     assert proc.returncode == 2 and out.read_text() == "# mine\n"
+
+
+def test_import_geonames_never_replaces_a_dangling_link(tmp_path):
+    out = tmp_path / "ly.toml"
+    out.symlink_to(tmp_path / "not-yet.toml")
+    proc = run_cli("gazetteer", "import-geonames", str(GEONAMES / "LY.txt"), "--country", "LY", "-o", str(out))
+    assert proc.returncode == 2 and out.is_symlink()

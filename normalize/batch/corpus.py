@@ -255,9 +255,11 @@ def keep_original(path: Path, suffix: str) -> Path:
     raise OSError(f"too many backups of {path}")
 
 
-def write_atomic(path: Path, data: bytes, scratch: Path | None = None, durable: bool = True) -> None:
+def write_atomic(
+    path: Path, data: bytes, scratch: Path | None = None, durable: bool = True, fresh: bool = False
+) -> None:
     """Write `data` to `path` through a temporary file and a rename (see `AtomicFile`)."""
-    with AtomicFile(path, scratch, durable) as handle:
+    with AtomicFile(path, scratch, durable, fresh=fresh) as handle:
         handle.write(data)
         handle.commit()
 
@@ -278,6 +280,20 @@ def _scratch_file(folder: Path, name: str, mode: int) -> tuple[int, str]:
     raise FileExistsError(f"cannot make a temporary file for {name} in {folder}")
 
 
+def _placed_new(tmp: str, path: str | os.PathLike) -> None:
+    """Put the file `tmp` at `path`, unless anything is there (FileExistsError)."""
+    try:
+        os.link(tmp, path, follow_symlinks=False)  # (fails on any name there, a dangling link too)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this file system: a rename, the name checked just before
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "File exists", os.fspath(path)) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
 class AtomicFile:
     """A file written in pieces to a temporary file and renamed into place by `commit`.
 
@@ -292,7 +308,8 @@ class AtomicFile:
     when the block is left without `commit` (a journal names it, and the
     next run reads it back).  A `buffered` file holds what is written until
     that many bytes wait, or `flush` (a kept one then holds only what was
-    flushed: a journal names nothing more).
+    flushed: a journal names nothing more).  A `fresh` file never replaces
+    one: `commit` raises FileExistsError if anything is at its path by then.
     """
 
     def __init__(
@@ -303,8 +320,9 @@ class AtomicFile:
         kept: bool = False,
         hashed: bool = True,
         buffered: int = 0,
+        fresh: bool = False,
     ):
-        self.path, self.scratch, self.durable, self.kept = path, scratch, durable, kept
+        self.path, self.scratch, self.durable, self.kept, self.fresh = path, scratch, durable, kept, fresh
         self._digest = hashlib.sha256() if hashed else None
         # what is written is held until this many bytes wait (0: never), or `flush`
         self._limit, self._held, self._held_bytes = buffered, [], 0
@@ -391,11 +409,12 @@ class AtomicFile:
             except FileNotFoundError:
                 mode = 0o666 & ~_UMASK
             os.chmod(tmp, mode)
+        place = _placed_new if self.fresh else os.replace
         try:
-            os.replace(tmp, path)
+            place(tmp, path)
         except FileNotFoundError:  # the folder was removed since this process made it
             _make_folder(self._folder, again=True)
-            os.replace(tmp, path)
+            place(tmp, path)
         self._done = True
 
     def __exit__(self, *exc) -> None:

@@ -9,6 +9,7 @@ $ normalize gazetteer explain Hifter --context "Hifter's forces near Sirte"
 from __future__ import annotations
 
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -261,7 +262,7 @@ def import_geonames_command(
     """Bootstrap a gazetteer for a new region from a GeoNames dump; review it before use."""
     from ..maintain.geonames import GeonamesError, import_geonames
 
-    if output is not None and output.exists():
+    if output is not None and os.path.lexists(output):
         raise typer.BadParameter(f"{output} exists; choose a new file")
     try:
         text = import_geonames(
@@ -278,5 +279,8 @@ def import_geonames_command(
     if output is None:
         out.file.write(text)
         return
-    write_atomic(output, text.encode("utf-8"))
+    try:
+        write_atomic(output, text.encode("utf-8"), fresh=True)  # (nor a file made while it imported)
+    except FileExistsError:
+        raise typer.BadParameter(f"{output} exists; choose a new file") from None
     err.print(f"wrote {output}; review it, then run: normalize gazetteer lint {output}", markup=False)

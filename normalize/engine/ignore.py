@@ -143,14 +143,19 @@ class IgnoreList:
 
 def load_ignore_file(path: Path) -> IgnoreList:
     """The rules of an ignore file; a missing file has none."""
-    import tomllib
-
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return IgnoreList()
     except (OSError, UnicodeDecodeError) as exc:
         raise IgnoreError(f"{path}: cannot read: {exc}") from None
+    return parse_ignore_text(raw, path)
+
+
+def parse_ignore_text(raw: str, path: Path) -> IgnoreList:
+    """The rules of the text of an ignore file (`path` names it in errors)."""
+    import tomllib
+
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:

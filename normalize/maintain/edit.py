@@ -291,5 +291,6 @@ def _checked_write(path: Path, text: str, gazetteers: Iterable[Path], include_de
     new = [p for p in after if (p.code, p.message) not in before]
     if new:
         raise EditError(f"{path}: the edit was not written: it would bring {len(new)} problem(s)", new)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text.encode("utf-8"))
+    target = path.resolve()  # (a linked file is edited where it lies: replacing the link would cut it)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, text.encode("utf-8"))

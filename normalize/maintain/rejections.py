@@ -3,6 +3,7 @@ spelling is rejected: the file keeps its comments and layout, is checked
 after the edit, and is replaced atomically.
 
     >>> import tempfile; from pathlib import Path
+    >>> from normalize.engine.ignore import load_ignore_file
     >>> path = Path(tempfile.mkdtemp()) / "normalize-ignore.toml"
     >>> add_rejection(path, "Sirt", "the Sirt hotel")
     >>> load_ignore_file(path).rules[0].text
@@ -17,7 +18,7 @@ from pathlib import Path
 import tomlkit
 
 from ..batch.corpus import write_atomic
-from ..engine.ignore import load_ignore_file
+from ..engine.ignore import parse_ignore_text
 
 
 def add_rejection(path: Path, text: str, reason: str, context: str | None = None, files: tuple[str, ...] = ()) -> None:
@@ -38,13 +39,9 @@ def add_rejection(path: Path, text: str, reason: str, context: str | None = None
     table.add("added", date.today().isoformat())
     rules.append(table)
     new_text = tomlkit.dumps(doc)
-    scratch = path.with_name(path.name + ".check")
-    try:
-        scratch.write_text(new_text, encoding="utf-8")
-        load_ignore_file(scratch)  # never replace a good file with a broken one
-    finally:
-        scratch.unlink(missing_ok=True)
-    write_atomic(path, new_text.encode("utf-8"))
+    parse_ignore_text(new_text, path)  # never replace a good file with a broken one
+    # (a linked file is edited where it lies: replacing the link would cut it)
+    write_atomic(path.resolve(), new_text.encode("utf-8"))
 
 
 def _new_file() -> tomlkit.TOMLDocument:
