@@ -64,3 +64,20 @@ def test_a_fresh_file_is_never_put_over_one_made_while_it_was_written(tmp_path):
         path.write_text("# mine\n")  # made meanwhile, by someone else
         handle.commit()
     assert path.read_text() == "# mine\n" and sorted(p.name for p in tmp_path.iterdir()) == ["ly.toml"]
+
+
+@pytest.mark.parametrize("there", [False, True])
+def test_a_fresh_file_where_there_are_no_hard_links_is_still_never_put_over_another(tmp_path, monkeypatch, there):
+    def no_hard_links(*args, **kwargs):
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_hard_links)
+    path = tmp_path / "ly.toml"
+    if there:
+        path.write_text("# mine\n")
+        with pytest.raises(FileExistsError):
+            write_atomic(path, b"# imported\n", fresh=True)
+    else:
+        write_atomic(path, b"# imported\n", fresh=True)
+    assert path.read_text() == ("# mine\n" if there else "# imported\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ly.toml"]

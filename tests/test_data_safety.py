@@ -107,15 +107,37 @@ def test_backups_an_earlier_run_kept_are_never_cleaned_by_a_run_that_keeps_none(
 # A run never writes over what it reads, nor one of its files over another
 
 
+@pytest.mark.parametrize("log", ["--changes", "--review"])
 @pytest.mark.parametrize("mode", [["--check"], ["--in-place"], ["-o", "OUT"]])
-def test_a_log_named_as_one_of_the_inputs_is_refused_and_the_input_kept(tmp_path, mode):
+def test_a_log_named_as_one_of_the_inputs_is_refused_and_the_input_kept(tmp_path, mode, log):
     inputs = corpus(tmp_path / "in", 3)
     victim = inputs / "d1" / "0001.txt"
     mode = [str(tmp_path / "out") if arg == "OUT" else arg for arg in mode]
-    for log in ("--changes", "--review"):
-        proc = run_cli("run", str(inputs), *mode, log, str(victim), *ONLY)
-        assert proc.returncode == 2 and b"is the input" in proc.stderr
+    proc = run_cli("run", str(inputs), *mode, log, str(victim), *ONLY)
+    assert proc.returncode == 2 and b"is the input" in proc.stderr
     assert victim.read_text(encoding="utf-8") == LINE * 3
+
+
+def test_a_log_named_as_a_kept_original_is_refused_and_the_original_kept(tmp_path):
+    (tmp_path / "a.txt").write_text("Hafter met envoys.\n", encoding="utf-8")
+    assert run_cli("run", str(tmp_path), "--in-place", "--glob", "*", *ONLY).returncode == 0
+    backup = tmp_path / "a.txt.orig"
+    proc = run_cli("run", str(tmp_path), "--in-place", "--glob", "*", "--changes", str(backup), *ONLY)
+    assert proc.returncode == 2 and b"is the input" in proc.stderr
+    assert backup.read_text(encoding="utf-8") == "Hafter met envoys.\n"
+
+
+def test_a_log_named_as_the_runs_summary_is_refused(tmp_path):
+    inputs, out = corpus(tmp_path / "in", 2), tmp_path / "out"
+    proc = run_cli("run", str(inputs), "-o", str(out), "--changes", str(out / "summary.json"), *ONLY)
+    assert proc.returncode == 2 and b"a file the run keeps for itself" in proc.stderr
+
+
+def test_two_logs_sent_to_a_device_are_not_one_file_lost(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(LINE, encoding="utf-8")
+    proc = run_cli("text", str(article), "--changes", os.devnull, "--review", os.devnull, *ONLY)
+    assert proc.returncode == 0 and proc.stdout == LINE.replace("Hafter", "Haftar").replace("Sirt", "Sirte").encode()
 
 
 @pytest.mark.parametrize("same", ["one path", "the default change log"])
@@ -136,6 +158,14 @@ def test_a_clean_copy_is_never_written_over_a_file_of_the_run(tmp_path):
     proc = run_cli("run", str(inputs), "-o", str(tmp_path / "out"), "--glob", "*.jsonl", *ONLY)
     assert proc.returncode == 2 and b"changes.jsonl would be written over" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_check_writes_no_copies_so_none_is_refused(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "summary.json").write_text('{"text": "Hafter"}\n', encoding="utf-8")
+    proc = run_cli("run", str(inputs), "--check", "-o", str(tmp_path / "out"), "--glob", "*.json", *ONLY)
+    assert proc.returncode != 2, proc.stderr
 
 
 def test_the_state_folder_of_an_earlier_run_is_never_read_as_input(tmp_path):

@@ -54,17 +54,28 @@ def test_rejections_are_appended_and_the_file_stays_readable(tmp_path):
     assert path.read_text().startswith("# Spellings normalize leaves alone.")
 
 
-def test_a_rejection_edits_a_linked_ignore_file_where_it_lies_and_writes_nothing_else(tmp_path):
+def test_a_rejection_edits_a_linked_ignore_file_where_it_lies(tmp_path):
     shared = tmp_path / "shared-ignore.toml"
     add_rejection(shared, "Sirt", "one")
     link = tmp_path / "normalize-ignore.toml"
     link.symlink_to(shared)
+    add_rejection(link, "Hifter", "two")
+    assert link.is_symlink() and [r.text for r in load_ignore_file(shared).rules] == ["Sirt", "Hifter"]
+
+
+def test_a_rejection_writes_through_no_file_beside_the_ignore_file(tmp_path):
     bystander = tmp_path / "bystander.txt"
     bystander.write_text("mine")
     (tmp_path / "normalize-ignore.toml.check").symlink_to(bystander)  # a name a scratch file once had
-    add_rejection(link, "Hifter", "two")
-    assert link.is_symlink() and [r.text for r in load_ignore_file(shared).rules] == ["Sirt", "Hifter"]
+    add_rejection(tmp_path / "normalize-ignore.toml", "Hifter", "two")
     assert bystander.read_text() == "mine"
+
+
+def test_a_rejection_into_a_dangling_link_makes_no_folders_where_it_points(tmp_path):
+    link = tmp_path / "normalize-ignore.toml"
+    link.symlink_to(tmp_path / "unmounted" / "deep" / "ignore.toml")
+    add_rejection(link, "Sirt", "one")
+    assert not (tmp_path / "unmounted").exists() and [r.text for r in load_ignore_file(link).rules] == ["Sirt"]
 
 
 def test_a_broken_ignore_file_is_a_usage_error_naming_file_and_line(tmp_path):

@@ -7,6 +7,7 @@ PosixPath('000_4796237a99d6d92a.txt')
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fnmatch
 import hashlib
@@ -284,14 +285,20 @@ def _placed_new(tmp: str, path: str | os.PathLike) -> None:
     """Put the file `tmp` at `path`, unless anything is there (FileExistsError)."""
     try:
         os.link(tmp, path, follow_symlinks=False)  # (fails on any name there, a dangling link too)
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links on this file system: a rename, the name checked just before
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        # a file system without hard links: a rename, the name checked just before
         if os.path.lexists(path):
             raise FileExistsError(errno.EEXIST, "File exists", os.fspath(path)) from None
         os.replace(tmp, path)
         return
-    os.unlink(tmp)
+    with contextlib.suppress(OSError):  # (the file is in place; at worst a hidden second name stays)
+        os.unlink(tmp)
+
+
+# What `os.link` fails with where a file system has no hard links.
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK})
 
 
 class AtomicFile:

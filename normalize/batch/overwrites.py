@@ -12,19 +12,18 @@ both named::
     >>> found = log_clashes([("change log", folder / "new" / ".." / "a.txt")], [folder / "a.txt"])
     >>> found[0].startswith("the change log")
     True
+
+Only regular files count: two logs sent to ``/dev/null`` lose nothing.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .runfolder import STATE_DIR
-
-# The files a run (and `normalize report` and `review` after it) keeps at
-# the top of its output folder, besides the clean copies.
-RUN_FILES = ("changes.jsonl", "review.jsonl", "summary.json", "report.html", "review-decisions.jsonl")
+from .runfolder import REPORT_PAGE, RUN_FILES, STATE_DIR, SUMMARY
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -41,20 +40,14 @@ def same_file(a: Path, b: Path) -> bool:
 
 def log_clashes(logs: Sequence[tuple[str, Path]], inputs: Iterable[Path]) -> list[str]:
     """Messages for each log (labelled: "change log") that is another log or an input."""
+    known = [(label, path, *_identity(path)) for label, path in logs]
     messages = []
-    resolved = [(label, path, path.resolve()) for label, path in logs]
-    for k, (label, path, real) in enumerate(resolved):
-        for other, _, other_real in resolved[:k]:
-            if real == other_real or same_file(other_real, real):
+    for k, (label, path, real, key, special) in enumerate(known):
+        for other, _, other_real, other_key, _ in known[:k]:
+            if (real == other_real and not special) or (key is not None and key == other_key):
                 messages.append(f"the {other} and the {label} would be one file, {path}")
-    existing: dict[tuple[int, int], tuple[str, Path]] = {}
-    for label, path, real in resolved:
-        try:
-            found = os.stat(real)
-        except OSError:
-            continue  # (a log not written yet is no input)
-        existing[(found.st_dev, found.st_ino)] = (label, path)
-    for path in inputs if existing else ():
+    existing = {key: (label, path) for label, path, _, key, _ in known if key is not None}
+    for path in inputs if existing else ():  # (a log not written yet is no input)
         try:
             found = os.stat(path)
         except OSError:
@@ -64,10 +57,23 @@ def log_clashes(logs: Sequence[tuple[str, Path]], inputs: Iterable[Path]) -> lis
     return messages
 
 
+def _identity(path: Path) -> tuple[Path, tuple[int, int] | None, bool]:
+    """`path` resolved, the (device, inode) of the regular file there if
+    any, and whether something other than a regular file is there."""
+    real = path.resolve()
+    try:
+        found = os.stat(real)
+    except OSError:
+        return real, None, False
+    if not stat.S_ISREG(found.st_mode):
+        return real, None, True
+    return real, (found.st_dev, found.st_ino), False
+
+
 def copy_clashes(output: Path, copies: Iterable[tuple[str, Path]], logs: Iterable[Path]) -> list[str]:
     """Messages for each clean copy (an input's name, its place under
     `output`) that would land on a file of the run: its logs, its summary,
-    its state folder, or a file `report` or `review` writes there later."""
+    its state folder, or the page `report` writes there later."""
     output = output.resolve()
     # (compared as tuples of names: hashing thousands of new paths costs a run 25 ms)
     reserved = {(name,) for name in RUN_FILES}
@@ -80,4 +86,17 @@ def copy_clashes(output: Path, copies: Iterable[tuple[str, Path]], logs: Iterabl
         parts = relative.parts
         if parts in reserved or parts[0] == STATE_DIR:
             messages.append(f"the clean copy of {name} would be written over {output / relative}, a file of the run")
+    return messages
+
+
+def log_over_run_files(output: Path, logs: Sequence[tuple[str, Path]]) -> list[str]:
+    """Messages for each log given a place the run (or `report`) writes
+    something else to: its summary, its report page, its state folder."""
+    output = output.resolve()
+    others = {output / SUMMARY, output / REPORT_PAGE}
+    messages = []
+    for label, path in logs:
+        real = path.resolve()
+        if real in others or real.is_relative_to(output / STATE_DIR):
+            messages.append(f"the {label} {path} is a file the run keeps for itself")
     return messages

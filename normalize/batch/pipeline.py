@@ -52,8 +52,8 @@ from .exitcodes import ExitCode
 from .journal import STATE_DIR, Entry, Extent, FileRecord, Journal, LoggedRows, file_sha256
 from .jsonl import RecordNotCleaned, clean_jsonl
 from .logrows import Rows
-from .overwrites import copy_clashes, log_clashes, same_file
-from .runfolder import claim
+from .overwrites import copy_clashes, log_clashes, log_over_run_files, same_file
+from .runfolder import CHANGES_LOG, REVIEW_LOG, SUMMARY, claim
 from .stopping import exit_status, shielded
 
 BACKUP_SUFFIX = ".orig"  # what --in-place keeps originals with, unless told otherwise
@@ -391,8 +391,8 @@ def _log_paths(options: RunOptions) -> tuple[Path | None, Path | None, Path | No
         return options.changes_path, options.review_path, None
     output = options.output
     return (
-        options.changes_path or (output / "changes.jsonl" if output else None),
-        options.review_path or (output / "review.jsonl" if output else None),
+        options.changes_path or (output / CHANGES_LOG if output else None),
+        options.review_path or (output / REVIEW_LOG if output else None),
         output / STATE_DIR / "manifest.jsonl" if output else None,
     )
 
@@ -540,9 +540,9 @@ def _finish(summary: RunSummary, logs: RunLogs, key: str, options: RunOptions) -
     if options.output is not None and not options.check:
         text = json.dumps({"version": __version__, "run_key": key, **summary.to_dict()}, indent=1) + "\n"
         try:
-            write_atomic(options.output / "summary.json", text.encode("utf-8"), options.output / STATE_DIR / "tmp")
+            write_atomic(options.output / SUMMARY, text.encode("utf-8"), options.output / STATE_DIR / "tmp")
         except OSError as exc:
-            where = options.output / "summary.json"
+            where = options.output / SUMMARY
             summary.failure = summary.failure or f"cannot write {where}: {exc.strerror or exc}"
 
 
@@ -570,17 +570,21 @@ def _inputs(paths: list[Path], options: RunOptions) -> tuple[list[InputFile], li
         if path.exists() and path.resolve().is_relative_to(options.output.resolve()):
             raise UsageError(f"input {path} lies inside the output folder {options.output}")
     inputs, problems = collect_inputs(paths, options.glob, exclude)
+    logs = [log for log in zip(("change log", "review log"), _log_paths(options)[:2], strict=True) if log[1]]
+    # (asked of every file found, backups too: a log over a kept original loses it)
+    if messages := log_clashes(logs, (i.path for i in inputs)):
+        raise UsageError("; ".join(messages))
     if options.in_place:
         # A backup is never cleaned in place, whatever suffix this run keeps
         # them with (one kept with the default by an earlier run is an original).
         suffixes = {options.backup_suffix, BACKUP_SUFFIX} - {""}
         inputs = [i for i in inputs if not any(_is_backup(i.path.name, s) for s in suffixes)]
-    logs = [log for log in zip(("change log", "review log"), _log_paths(options)[:2], strict=True) if log[1]]
-    if messages := log_clashes(logs, (i.path for i in inputs)):
-        raise UsageError("; ".join(messages))
-    if options.output and not options.in_place:
-        if messages := clashes(inputs) or copy_clashes(
-            options.output, ((i.display, i.relative) for i in inputs), (path for _, path in logs)
+    if options.output and not options.in_place and not options.check:  # (a check writes no copies)
+        copies = ((i.display, i.relative) for i in inputs)
+        if messages := (
+            clashes(inputs)
+            or log_over_run_files(options.output, logs)
+            or copy_clashes(options.output, copies, (path for _, path in logs))
         ):
             raise UsageError("; ".join(messages))
         # (an output folder not made yet holds no file an input could be;

@@ -26,6 +26,10 @@ from pathlib import Path
 
 STATE_DIR = ".normalize"
 SUBFOLDERS = ("journal", "tmp")
+# What a run keeps at the top of its output folder besides the clean copies
+# (`normalize report` puts its page there later); nothing may be written over them.
+CHANGES_LOG, REVIEW_LOG, SUMMARY, REPORT_PAGE = "changes.jsonl", "review.jsonl", "summary.json", "report.html"
+RUN_FILES = (CHANGES_LOG, REVIEW_LOG, SUMMARY, REPORT_PAGE)
 
 
 class UnsafeStateError(Exception):

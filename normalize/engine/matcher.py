@@ -179,8 +179,10 @@ def listed_alone(text: str, index: Index) -> Mention | None:
     for match in WORD.finditer(text):
         start, end = match.span()
         gap = text[last:start]
-        if (gap_glue(gap) is None) if folded else gap:
-            return None  # text before the first word, or a gap no name spans
+        if not folded and gap:
+            return None  # text before the first word
+        if folded and gap_glue(gap) is None:
+            return None  # a gap no name spans
         word = fold(match.group())
         if word.lower() in ARTICLES:
             return None

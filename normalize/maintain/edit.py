@@ -291,6 +291,8 @@ def _checked_write(path: Path, text: str, gazetteers: Iterable[Path], include_de
     new = [p for p in after if (p.code, p.message) not in before]
     if new:
         raise EditError(f"{path}: the edit was not written: it would bring {len(new)} problem(s)", new)
-    target = path.resolve()  # (a linked file is edited where it lies: replacing the link would cut it)
+    # (a linked file is edited where it lies: replacing the link would cut it;
+    # a dangling one is replaced, never followed to make folders where it points)
+    target = path.resolve() if path.exists() else path
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text.encode("utf-8"))

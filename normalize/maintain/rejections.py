@@ -40,8 +40,9 @@ def add_rejection(path: Path, text: str, reason: str, context: str | None = None
     rules.append(table)
     new_text = tomlkit.dumps(doc)
     parse_ignore_text(new_text, path)  # never replace a good file with a broken one
-    # (a linked file is edited where it lies: replacing the link would cut it)
-    write_atomic(path.resolve(), new_text.encode("utf-8"))
+    # (a linked file is edited where it lies: replacing the link would cut it;
+    # a dangling one is replaced, never followed to make folders where it points)
+    write_atomic(path.resolve() if path.exists() else path, new_text.encode("utf-8"))
 
 
 def _new_file() -> tomlkit.TOMLDocument:

@@ -45,6 +45,7 @@ from msgspec import UNSET
 from ..batch.corpus import path_of_display
 from ..batch.journal import STATE_DIR, ManifestLine
 from ..batch.jsonl import BadLine, read_lines
+from ..batch.runfolder import CHANGES_LOG, REPORT_PAGE, REVIEW_LOG, SUMMARY
 from ..engine.records import Change, ReviewItem
 from ..text.positions import without_surrogates
 from ..text.tokens import without_article
@@ -82,7 +83,7 @@ def write_report(
     from ..batch.corpus import write_atomic
 
     data = build_report_data(output, options, warn)
-    target = target or output / "report.html"
+    target = target or output / REPORT_PAGE
     write_atomic(target, render_page(data).encode("utf-8"))
     return target
 
@@ -109,8 +110,8 @@ def build_report_data(output: Path, options: ReportOptions = ReportOptions(), wa
     def known_file(row: Change | ReviewItem) -> str | None:
         return None if row.file in by_source else f"its file {row.file!r} is not among the run's files"
 
-    changes = read_log(output, "changes.jsonl", skip, Change, check=known_file)
-    review = read_log(output, "review.jsonl", skip, ReviewItem, check=known_file)
+    changes = read_log(output, CHANGES_LOG, skip, Change, check=known_file)
+    review = read_log(output, REVIEW_LOG, skip, ReviewItem, check=known_file)
     files = [
         {"name": m.relative, "source": m.file, "changes": 0, "review": 0, "error": m.error, "encoding": m.encoding}
         for m in manifest
@@ -397,7 +398,7 @@ def read_log(
 
 
 def _read_summary(output: Path, warn: Warn) -> dict:
-    data = _read_inside(output, "summary.json")
+    data = _read_inside(output, SUMMARY)
     if isinstance(data, str):
         if data != "not found":  # else a run from before summaries, or one stopped before its end
             warn(f"{output / 'summary.json'}: {data}; not read")

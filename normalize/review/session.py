@@ -36,6 +36,7 @@ from msgspec import UNSET, UnsetType
 
 from ..batch.journal import STATE_DIR
 from ..batch.jsonl import BadLine, read_lines
+from ..batch.runfolder import REVIEW_LOG
 from ..engine.records import CandidateRecord, ReviewItem, encode
 from ..gazetteer import Entity
 from ..maintain.edit import EditError, add_spelling, load_for_edit
@@ -84,7 +85,7 @@ def group_review(rows: Iterable[ReviewItem]) -> list[ReviewGroup]:
 def read_review(output: Path, warn: Warn = warn_stderr) -> list[ReviewItem]:
     """The review items of a run's ``review.jsonl`` that can be asked about;
     `warn` names each line skipped."""
-    return read_log(output, "review.jsonl", warn, ReviewItem, check=_row_problem, required=True)
+    return read_log(output, REVIEW_LOG, warn, ReviewItem, check=_row_problem, required=True)
 
 
 def _row_problem(row: ReviewItem) -> str | None:
