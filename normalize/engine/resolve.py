@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec.structs import replace
 
 from ..text.keys import APOSTROPHES, fold, translit_key
 from ..text.tokens import WORD, tokenize

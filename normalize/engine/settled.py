@@ -24,8 +24,10 @@ result is the reference's, name for name (tests/test_settled.py)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import attrgetter, itemgetter
+
+import msgspec
 
 from ..text.tokens import WORD
 from .ignore import IgnoreList
@@ -50,14 +52,14 @@ EMPTY, COMPLEX, SIMPLE = 0, 1, 2  # what a window holds, as the core keeps it
 _KEEP, _REWRITE, _REVIEW, _REVIEW_SORTABLE = 0, 1, 2, 3
 
 
-@dataclass(slots=True)  # (not frozen: made once per window learnt, and a frozen one costs three times as much)
-class SettledName:
+class SettledName(msgspec.Struct, gc=False):
     """A name of a window, found exactly or by its key (`mention.method`):
     what it is rewritten to (`after`, "" when it is written as its canonical
     already or is a keep word), its score, its region (which it supports
     unless it needs support itself), and the region the next run reads the
     rewrite as (None for an ambiguous reading).  Not changed once made (its
-    `tail` is worked out from the rest when it is)."""
+    `tail` is worked out from the rest when it is).  A run keeps thousands,
+    each holding only values: the garbage collector never tracks them."""
 
     mention: Mention  # offsets in its window
     target: Target
@@ -74,7 +76,7 @@ class SettledName:
     # The fields of its change record after the place, in their order
     # (`records.Change`): the core makes each record from them
     # (`written_changes` is the specification).
-    tail: tuple = field(init=False, repr=False, compare=False)
+    tail: tuple = ()  # (never given: made from the rest)
 
     def __post_init__(self) -> None:
         m, t = self.mention, self.target
