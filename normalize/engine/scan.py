@@ -253,19 +253,19 @@ class Scanner:
         verdict, specs = window_verdict(mentions, self.index, self.settings, self._settled, self.ignore, self.resolve)
         edges = window_edges(mentions, len(window))
         words.learn_window(window, verdict, specs, edges, self._max_windows)
-        self._tell(window, verdict, specs, edges)
+        self._tell(window, verdict, tuple(specs), edges)
         return started_over
 
-    def _tell(self, window: str, verdict: int, specs: list, edges: tuple[list[str], list[str]]) -> None:
+    def _tell(self, window: str, verdict: int, specs: tuple, edges: tuple[tuple[str, ...], tuple[str, ...]]) -> None:
         """Note what the core was told of `window`: the latest windows, as
-        many as the next run may keep (`learnt.WINDOWS_LIMIT`)."""
+        many as the next run may keep (`learnt.WINDOWS_LIMIT`).  (Kept as
+        tuples of strings and numbers alone, which the garbage collector
+        stops walking: a run keeps thousands, and a full collection walked
+        every list of them.)"""
         told = self._told
         if len(told) >= WINDOWS_LIMIT:
             told.popitem(last=False)
-        # (as tuples of strings and numbers alone, which the garbage collector
-        # stops walking: a run keeps thousands, and a full collection walked
-        # every list of them)
-        told[window] = (verdict, tuple(map(_as_tuples, specs)), (tuple(edges[0]), tuple(edges[1])))
+        told[window] = (verdict, specs, edges)
         self._told_count += 1
 
     def learnt_windows(self) -> list[KeptWindow]:
@@ -306,7 +306,7 @@ class Scanner:
             except (TypeError, ValueError, KeyError, IndexError, OverflowError):
                 continue  # (not a window this code keeps: a damaged file is only a cache)
             self._settled += names
-            self._tell(window, verdict, specs, edges)
+            self._tell(window, verdict, tuple(map(_as_tuples, specs)), (tuple(edges[0]), tuple(edges[1])))
 
     def hits(self, text: str) -> list[tuple[int, int, int, int]]:
         """The capitalised words of `text` that may start a name (see `capitalised_hits`)."""
@@ -474,7 +474,7 @@ def capitalised_hits(words: Words, text: str) -> list[tuple[int, int, int, int]]
 
 
 def _as_tuples(spec: tuple) -> tuple:
-    """A spec with its lists (the forms before and after a name) as tuples."""
+    """A spec with its lists (the forms before and after a name, as a kept file has them) as tuples."""
     return tuple(tuple(part) if isinstance(part, list) else part for part in spec)
 
 

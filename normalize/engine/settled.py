@@ -110,7 +110,7 @@ def window_verdict(
     names: list[SettledName],
     ignore: IgnoreList = IgnoreList(),
     resolve: ResolveSettings = ResolveSettings(),
-) -> tuple[int, list[tuple[int, int, int, int, list[str], list[str], bool, int, bool, int, bool]]]:
+) -> tuple[int, list[tuple[int, int, int, int, tuple[str, ...], tuple[str, ...], bool, int, bool, int, bool]]]:
     """What a window holds, for the core: EMPTY (no mention, or only key
     matches `resolve` drops whatever the document says), COMPLEX (a name the
     document decides: a fuzzy match, a key match the document may apply or
@@ -144,7 +144,7 @@ def window_verdict(
             name = SettledName(m, target, "", "key", target.region, None, best.score, reason, str(signal), records)
             person_next = _may_be_given_name(m, target, index)
             action = _REVIEW_SORTABLE if may_be_read_otherwise(m) else _REVIEW
-            found.append((name, (m.start, m.end, action, [], [], person_next)))
+            found.append((name, (m.start, m.end, action, (), (), person_next)))
             continue
         new = replacement(m.text, m.core, target.canonical, target.type)
         before: frozenset[str] = frozenset()
@@ -168,7 +168,7 @@ def window_verdict(
         rule = (target.rule or "exact") if m.method == "exact" else m.method
         name = SettledName(m, target, new or "", rule, target.region, read_region, best.score)
         action = _REWRITE if name.after else _KEEP
-        found.append((name, (m.start, m.end, action, sorted(before), sorted(after), person_next)))
+        found.append((name, (m.start, m.end, action, tuple(sorted(before)), tuple(sorted(after)), person_next)))
     out = []
     regions = derived(index, Regions)
     for name, (start, end, action, before_, after_, person_next) in found:
@@ -182,7 +182,7 @@ def window_verdict(
     return SIMPLE, out
 
 
-def window_edges(mentions: tuple[Mention, ...], length: int) -> tuple[list[str], list[str]]:
+def window_edges(mentions: tuple[Mention, ...], length: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The forms (`matcher.name_forms`) of the words a window of `length`
     characters may begin and end with once rewritten, whatever `resolve`
     decides: the first and last words of each rewrite any candidate of a
@@ -194,7 +194,7 @@ def window_edges(mentions: tuple[Mention, ...], length: int) -> tuple[list[str],
     >>> from normalize.engine.matcher import Document, find_mentions
     >>> index = Index.build(load_gazetteers())
     >>> window_edges(tuple(find_mentions(Document("Hafter"), index)), 6)
-    (['HAFTAR', 'HFTR', 'Haftar'], ['HAFTAR', 'HFTR', 'Haftar'])
+    (('HAFTAR', 'HFTR', 'Haftar'), ('HAFTAR', 'HFTR', 'Haftar'))
     """
     head: set[str] = set()
     tail: set[str] = set()
@@ -211,7 +211,7 @@ def window_edges(mentions: tuple[Mention, ...], length: int) -> tuple[list[str],
                 head.update(name_forms(words[0]))
             if words and m.end == length:
                 tail.update(name_forms(words[-1]))
-    return sorted(head), sorted(tail)
+    return tuple(sorted(head)), tuple(sorted(tail))
 
 
 def _may_settle(mention: Mention, index: Index, resolve: ResolveSettings) -> bool:
