@@ -5,11 +5,21 @@ stops at once with what to do, never running a slower engine in silence.
 """
 
 try:
-    from ._core import FuzzyChoices, FuzzyScorer, Neighbours, Words, WordSet, rewritten, splice, translit_key
+    from ._core import FuzzyChoices, FuzzyScorer, Neighbours, Rows, Words, WordSet, rewritten, splice, translit_key
 except ImportError as exc:
     raise ImportError(
         "normalize's compiled core (normalize._core) is missing or broken: reinstall with `pip install .`, "
         f"which builds it (a Rust toolchain is needed): {exc}"
     ) from exc
 
-__all__ = ["FuzzyChoices", "FuzzyScorer", "Neighbours", "WordSet", "Words", "rewritten", "splice", "translit_key"]
+__all__ = [
+    "FuzzyChoices",
+    "FuzzyScorer",
+    "Neighbours",
+    "Rows",
+    "WordSet",
+    "Words",
+    "rewritten",
+    "splice",
+    "translit_key",
+]

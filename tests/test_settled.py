@@ -288,6 +288,18 @@ def _core_and_specification(text: str, edits: list[tuple[int, int, str]]):
     return made, (_spliced(text, sorted(edits + [w[:3] for w in expected]))[0], [w[3] for w in expected])
 
 
+def test_a_plans_rows_read_as_tuples_and_name_each_name_once():
+    text = "Hafter met Hafter's men in Sirt.\n"
+    FAST.normalize(text)
+    rows = FAST._scanner.plan(text).written
+    listed = list(rows)
+    assert len(listed) == len(rows) == 3 and all(len(row) == 7 for row in listed)
+    assert rows[-1] == listed[-1] and rows[0][:2] == (0, 6)
+    assert rows.names() == sorted({row[6] for row in listed}) and len(rows.names()) == 2
+    with pytest.raises(IndexError):
+        rows[3]
+
+
 def test_the_cores_change_records_are_those_of_their_specification():
     made, expected = _core_and_specification(SEED.read_text(encoding="utf-8"), [])
     assert len(made[1]) > 5

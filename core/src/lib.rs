@@ -14,6 +14,7 @@ mod key;
 mod pairs;
 mod plan;
 mod records;
+mod rows;
 mod small;
 mod splice;
 mod wordmap;
@@ -25,6 +26,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fuzzy::FuzzyChoices>()?;
     m.add_class::<fuzzy::FuzzyScorer>()?;
     m.add_class::<pairs::Neighbours>()?;
+    m.add_class::<rows::Rows>()?;
     m.add_class::<words::Words>()?;
     m.add_class::<wordset::WordSet>()?;
     m.add_function(wrap_pyfunction!(key::translit_key, m)?)?;

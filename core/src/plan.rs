@@ -23,6 +23,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::rows::Rows;
 use crate::small::{ascii_lower, ascii_upper, lower, pair};
 use crate::words::{in_word, is_apostrophe, ByteHit, Unknown, Words, ALNUM, DIGIT, SPACE};
 
@@ -144,12 +145,7 @@ pub(crate) struct Plans {
 /// spec id), the regions the unambiguous exact names of the settled
 /// windows support (`resolve.decide` counts them as it counts its own),
 /// and the names that go to review (as the rewritten ones).
-pub(crate) type Found = (
-    Vec<(usize, usize, bool)>,
-    Vec<Placed>,
-    Vec<u32>,
-    Vec<Placed>,
-);
+pub(crate) type Found = (Vec<(usize, usize, bool)>, Rows, Vec<u32>, Rows);
 
 /// A name placed in the text: start, end, line, column, byte start, byte end, spec id.
 pub(crate) type Placed = (usize, usize, usize, usize, usize, usize, u32);
@@ -640,7 +636,7 @@ impl Words {
             let asked = unknown
                 .map(|(&(_, _, cs, ce), _)| (cs, ce, false))
                 .collect();
-            return Ok((asked, Vec::new(), Vec::new(), Vec::new()));
+            return Ok((asked, Rows::default(), Vec::new(), Rows::default()));
         }
         // the windows that may hold a name: a word in one of them may be
         // rewritten (one known to hold none is left as written)
@@ -735,7 +731,12 @@ impl Words {
         }
         supported_here.sort_unstable();
         supported_here.dedup();
-        Ok((complex, simple, supported_here, reviewed))
+        Ok((
+            complex,
+            Rows { rows: simple },
+            supported_here,
+            Rows { rows: reviewed },
+        ))
     }
 
     /// Whether the words around the name `spec` at bytes s..e make it read

@@ -9,6 +9,8 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
+use crate::plan::Placed;
+use crate::rows::Rows;
 use crate::splice::{byte_spans, spliced_bytes};
 
 /// The clean text of `text` with the `edits` Python decided (start, end,
@@ -22,12 +24,21 @@ use crate::splice::{byte_spans, spliced_bytes};
 pub fn rewritten<'py>(
     text: &str,
     edits: Vec<(usize, usize, Bound<'py, PyString>)>,
-    written: &Bound<'py, PyList>,
+    written: &Bound<'py, PyAny>,
     tails: &Bound<'py, PyList>,
     file: &Bound<'py, PyAny>,
     change: &Bound<'py, PyAny>,
 ) -> PyResult<(String, Bound<'py, PyList>)> {
     let py = written.py();
+    // (a plan's rows, read in place; or any sequence of such tuples)
+    let held;
+    let rows: &[Placed] = match written.cast::<Rows>() {
+        Ok(plan) => &plan.get().rows,
+        Err(_) => {
+            held = written.extract::<Vec<Placed>>()?;
+            &held
+        }
+    };
     let out_of_place =
         || pyo3::exceptions::PyValueError::new_err("edits out of order or outside the text");
     // Python's edits are placed in characters (the plan's rows carry their bytes)
@@ -39,18 +50,14 @@ pub fn rewritten<'py>(
         .peekable();
     let changes = PyList::empty(py);
     // every edit as (characters, bytes, new text), in the order of the text
-    let mut all = Vec::with_capacity(decided.len() + written.len());
-    for row in written.iter() {
-        let row = row.cast_into::<PyTuple>()?;
-        let chars: (usize, usize) = (row.get_item(0)?.extract()?, row.get_item(1)?.extract()?);
-        let bytes: (usize, usize) = (row.get_item(4)?.extract()?, row.get_item(5)?.extract()?);
-        let tail = tails
-            .get_item(row.get_item(6)?.extract()?)?
-            .cast_into::<PyTuple>()?;
+    let mut all = Vec::with_capacity(decided.len() + rows.len());
+    for &(start, end, line, column, byte_start, byte_end, name) in rows {
+        let (chars, bytes) = ((start, end), (byte_start, byte_end));
+        let tail = tails.get_item(name as usize)?.cast_into::<PyTuple>()?;
         let mut args = Vec::with_capacity(7 + tail.len());
         args.push(file.clone());
-        for k in [2, 3, 0, 1, 4, 5] {
-            args.push(row.get_item(k)?);
+        for n in [line, column, start, end, byte_start, byte_end] {
+            args.push(n.into_pyobject(py)?.into_any());
         }
         args.extend(tail.iter());
         changes.append(change.call1(PyTuple::new(py, args)?)?)?;

@@ -25,10 +25,11 @@ result is the reference's, name for name (tests/test_settled.py)::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 import msgspec
 
+from ..compiled import Rows
 from ..text.tokens import WORD
 from .ignore import IgnoreList
 from .index import Index, derived
@@ -98,9 +99,9 @@ class Plan:
     the unambiguous exact names of its settled windows support."""
 
     mentions: list[Mention]
-    written: list[tuple[int, int, int, int, int, int, int]]
+    written: Rows  # (kept in the core: a sequence of those 7-tuples, read where asked)
     supported: list[int]
-    reviewed: list[tuple[int, int, int, int, int, int, int]]  # the names sent to review, placed as `written`
+    reviewed: Rows  # the names sent to review, placed as `written`
 
 
 def window_verdict(
@@ -293,13 +294,13 @@ def settled(plan: Plan, names: list[SettledName], regions: Regions) -> Settled:
     name = names.__getitem__  # (mapped in C: a text may hold hundreds of settled names)
     return Settled(
         frozenset(map(regions.names.__getitem__, plan.supported)),  # (as `decide` counts regions)
-        frozenset(map(_READ_REGION, map(name, map(_NAME_ID, written)))) - {None},
+        frozenset(map(_READ_REGION, map(name, written.names()))) - {None},
         len(written),
         decisions,
     )
 
 
-_READ_REGION, _NAME_ID = attrgetter("read_region"), itemgetter(6)
+_READ_REGION = attrgetter("read_region")
 
 
 def written_changes(plan: Plan, names: list[SettledName], file: str | None) -> list[tuple[int, int, str, Change]]:
