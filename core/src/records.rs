@@ -14,8 +14,9 @@ use crate::rows::Rows;
 use crate::splice::{byte_spans, spliced_bytes};
 
 /// The clean text of `text` with the `edits` Python decided (start, end,
-/// new text; sorted and apart) and the names of `written` (rows of the
-/// plan: start, end, line, column, byte start, byte end, name id) made,
+/// new text; sorted and apart) and the names of `written` (a plan's `Rows`,
+/// or a list of such rows: start, end, line, column, byte start, byte end,
+/// name id) made,
 /// and the change records of those names, made by calling `change` with
 /// the file, the row's place and the name's record fields (`tails[id]`:
 /// before, after, entity, gazetteer file and line, method, score, rule).
@@ -35,7 +36,9 @@ pub fn rewritten<'py>(
     let rows: &[Placed] = match written.cast::<Rows>() {
         Ok(plan) => &plan.get().rows,
         Err(_) => {
-            held = written.extract::<Vec<Placed>>()?;
+            held = written
+                .extract::<Vec<Placed>>()
+                .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("written: {e}")))?;
             &held
         }
     };

@@ -12,7 +12,9 @@ use pyo3::prelude::*;
 use crate::plan::Placed;
 
 /// The placed names of a plan: (start, end, line, column, byte start, byte
-/// end, name id) each, in the order of the text.
+/// end, name id) each, in the order of the text.  Read by index or in turn
+/// (no slices), compared by identity, and not pickled: a plan lives as
+/// long as the text it was made for.
 #[pyclass(frozen, sequence, module = "normalize._core")]
 #[derive(Default)]
 pub struct Rows {

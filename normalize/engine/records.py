@@ -1,10 +1,11 @@
 """Values that cross stages: what a spelling means, what was found, what changed.
 
 Targets and candidates are frozen.  Mentions and decisions are made by the
-million over a corpus, so they are not (a frozen dataclass costs six times
-a slotted one to build); no stage changes them after it made them.  A
-mention is a struct the garbage collector never tracks (a third of a slotted
-dataclass to build): a scanner keeps thousands of them.
+million over a corpus, so they are not frozen (a frozen dataclass costs six
+times a slotted one to build), but no stage changes them after it made
+them.  A mention is a struct the garbage collector never tracks (a third of
+a slotted dataclass to build; a scanner keeps thousands): it must never be
+given a field after it is made, or a cycle through it would never be freed.
 
 A change or review record is one `msgspec.Struct` from the engine to the
 logs and back: the run encodes it once (`encode`), and ``normalize report``

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from ..compiled import Words
+from ..compiled import Rows, Words
 from ..text.keys import ARTICLES, ARTICLES_HYPHEN, ARTICLES_SPACE, HYPHENS, fold, is_article, translit_key
 from ..text.positions import without_surrogates
 from ..text.tokens import (
@@ -226,7 +226,7 @@ class Scanner:
         """What `resolve.decide` needs to know of the names `plan` rewrote."""
         return settled(plan, self._settled, derived(self.index, Regions))
 
-    def written(self, plan: Plan) -> tuple[list[tuple[int, ...]], list[tuple]]:
+    def written(self, plan: Plan) -> tuple[Rows, list[tuple]]:
         """The names `plan` rewrote: its rows, and the record fields (`SettledName.tail`)
         of the names they point to (see `rewrite.rewrite`)."""
         tails, names = self._tails, self._settled  # (cleared together when the core starts over)

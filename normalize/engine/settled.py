@@ -60,7 +60,8 @@ class SettledName(msgspec.Struct, gc=False):
     unless it needs support itself), and the region the next run reads the
     rewrite as (None for an ambiguous reading).  Not changed once made (its
     `tail` is worked out from the rest when it is).  A run keeps thousands,
-    each holding only values: the garbage collector never tracks them."""
+    each holding only values: the garbage collector never tracks them, so
+    no field is ever set after it is made (a cycle through one would leak)."""
 
     mention: Mention  # offsets in its window
     target: Target
