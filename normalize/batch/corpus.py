@@ -265,6 +265,14 @@ def write_atomic(
         handle.commit()
 
 
+def write_edited(path: Path, data: bytes) -> None:
+    """Replace a file the user keeps and edits (a gazetteer, an ignore file)
+    with `data`, atomically.  A linked file is written where the link leads:
+    replacing the link would cut it.  A dangling link is replaced, never
+    followed to make folders where it points."""
+    write_atomic(path.resolve() if path.exists() else path, data)
+
+
 _SCRATCH_NUMBERS = itertools.count()
 
 

@@ -440,12 +440,12 @@ class Scanner:
         if found is None:
             if len(self._windows) >= self._max_windows:
                 self._windows.clear()
-            alone = listed_alone(window, self.index)
+            alone = listed_alone(window, self.index)  # (most windows: one listed spelling as written)
             if alone is not None:
-                found = self._windows[window] = (alone,)
+                found = (alone,)
             else:
-                doc = Document(window)
-                found = self._windows[window] = tuple(find_mentions(doc, self.index, self.settings, self._fuzzy_cache))
+                found = tuple(find_mentions(Document(window), self.index, self.settings, self._fuzzy_cache))
+            self._windows[window] = found
         return found
 
 

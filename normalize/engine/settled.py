@@ -58,10 +58,10 @@ class SettledName(msgspec.Struct, gc=False):
     what it is rewritten to (`after`, "" when it is written as its canonical
     already or is a keep word), its score, its region (which it supports
     unless it needs support itself), and the region the next run reads the
-    rewrite as (None for an ambiguous reading).  Not changed once made (its
-    `tail` is worked out from the rest when it is).  A run keeps thousands,
-    each holding only values: the garbage collector never tracks them, so
-    no field is ever set after it is made (a cycle through one would leak)."""
+    rewrite as (None for an ambiguous reading).  Its `tail` is worked out
+    from the rest when it is made, and no field is set after that: a run
+    keeps thousands, which the garbage collector never tracks (they hold
+    only values), so a cycle through one would leak."""
 
     mention: Mention  # offsets in its window
     target: Target

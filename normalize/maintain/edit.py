@@ -29,7 +29,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import Table, Whitespace
 
-from ..batch.corpus import write_atomic
+from ..batch.corpus import write_edited
 from ..gazetteer import (
     ENTITY_TYPES,
     USER_GAZETTEER_FILE,
@@ -291,8 +291,4 @@ def _checked_write(path: Path, text: str, gazetteers: Iterable[Path], include_de
     new = [p for p in after if (p.code, p.message) not in before]
     if new:
         raise EditError(f"{path}: the edit was not written: it would bring {len(new)} problem(s)", new)
-    # (a linked file is edited where it lies: replacing the link would cut it;
-    # a dangling one is replaced, never followed to make folders where it points)
-    target = path.resolve() if path.exists() else path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, text.encode("utf-8"))
+    write_edited(path, text.encode("utf-8"))

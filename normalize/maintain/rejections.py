@@ -17,7 +17,7 @@ from pathlib import Path
 
 import tomlkit
 
-from ..batch.corpus import write_atomic
+from ..batch.corpus import write_edited
 from ..engine.ignore import parse_ignore_text
 
 
@@ -40,9 +40,7 @@ def add_rejection(path: Path, text: str, reason: str, context: str | None = None
     rules.append(table)
     new_text = tomlkit.dumps(doc)
     parse_ignore_text(new_text, path)  # never replace a good file with a broken one
-    # (a linked file is edited where it lies: replacing the link would cut it;
-    # a dangling one is replaced, never followed to make folders where it points)
-    write_atomic(path.resolve() if path.exists() else path, new_text.encode("utf-8"))
+    write_edited(path, new_text.encode("utf-8"))
 
 
 def _new_file() -> tomlkit.TOMLDocument:

@@ -401,7 +401,7 @@ def _read_summary(output: Path, warn: Warn) -> dict:
     data = _read_inside(output, SUMMARY)
     if isinstance(data, str):
         if data != "not found":  # else a run from before summaries, or one stopped before its end
-            warn(f"{output / 'summary.json'}: {data}; not read")
+            warn(f"{output / SUMMARY}: {data}; not read")
         return {}
     try:
         summary = json.loads(data.decode("utf-8"))
